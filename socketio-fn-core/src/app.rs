@@ -1,0 +1,221 @@
+//! The app: settings + functions + the HTTP server that hosts the webhook.
+
+use crate::error::Error;
+use crate::registry::{FunctionDescriptor, Registry, registered_functions};
+use crate::settings::{DEFAULT_CONNECTION_SETTING, Settings, SettingsError};
+use crate::webhook::{DEFAULT_MAX_BODY_BYTES, OriginValidator, Webhook};
+use axum::Router;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Setting (or environment variable) holding the listen address.
+pub const ADDRESS_SETTING: &str = "SOCKETIO_FN_ADDR";
+/// The default listen address: the Functions host's local port.
+pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7071";
+
+/// Builds an [`App`] from explicit parts.
+///
+/// ```
+/// use socketio_fn_core::{App, Settings};
+/// let app = App::builder()
+///     .settings(Settings::from_pairs([("WebPubSubForSocketIOConnectionString", "Endpoint=http://localhost;Port=8080;AccessKey=k")]))
+///     .build()
+///     .unwrap();
+/// assert!(app.registry().functions().is_empty());
+/// ```
+#[derive(Debug, Default)]
+pub struct AppBuilder {
+    settings: Option<Settings>,
+    functions: Vec<FunctionDescriptor>,
+    include_registered: bool,
+    address: Option<SocketAddr>,
+    max_body_bytes: Option<usize>,
+}
+
+impl AppBuilder {
+    /// Uses these settings instead of loading them from `local.settings.json` and the environment.
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = Some(settings);
+        self
+    }
+
+    /// Adds one function explicitly.
+    pub fn function(mut self, function: FunctionDescriptor) -> Self {
+        self.functions.push(function);
+        self
+    }
+
+    /// Adds every function registered by the attribute macros in this program.
+    pub fn registered_functions(mut self) -> Self {
+        self.include_registered = true;
+        self
+    }
+
+    /// Sets the listen address (default: the `SOCKETIO_FN_ADDR` setting, else `127.0.0.1:7071`).
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.address = Some(address);
+        self
+    }
+
+    /// Sets the largest accepted webhook body (default 1 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = Some(limit);
+        self
+    }
+
+    /// Resolves settings and functions. Fails on invalid settings, an invalid connection used by a function,
+    /// or two functions for one (hub, namespace, event).
+    pub fn build(self) -> Result<App, Error> {
+        let settings = match self.settings {
+            Some(s) => s,
+            None => Settings::load()?,
+        };
+        let mut functions = self.functions;
+        if self.include_registered {
+            functions.extend(registered_functions().copied());
+        }
+        let registry = Registry::build(functions, &settings)?;
+        if registry.functions().is_empty() {
+            tracing::warn!(
+                "no socketio-fn functions found: annotate async fns with #[socketio_trigger], and make sure \
+                 the modules that hold them are linked into this binary"
+            );
+        }
+        let mut validator = OriginValidator::default();
+        let mut names = vec![DEFAULT_CONNECTION_SETTING];
+        names.extend(
+            registry
+                .functions()
+                .iter()
+                .filter_map(|f| f.descriptor.connection),
+        );
+        for name in names {
+            match settings.connection(name) {
+                Ok(connection) => validator.add(&connection),
+                Err(SettingsError::MissingConnection(_)) if name == DEFAULT_CONNECTION_SETTING => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if validator.is_empty() {
+            tracing::warn!(
+                "no `{DEFAULT_CONNECTION_SETTING}` configured: webhook signatures are NOT checked"
+            );
+        }
+        let address = match self.address {
+            Some(a) => a,
+            None => {
+                let value = settings.get(ADDRESS_SETTING).unwrap_or(DEFAULT_ADDRESS);
+                value
+                    .parse()
+                    .map_err(|e: std::net::AddrParseError| Error::InvalidAddress {
+                        value: value.to_owned(),
+                        reason: e.to_string(),
+                    })?
+            }
+        };
+        Ok(App {
+            registry: Arc::new(registry),
+            validator,
+            settings,
+            address,
+            max_body_bytes: self.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES),
+        })
+    }
+}
+
+/// A configured app, ready to serve.
+#[derive(Debug)]
+pub struct App {
+    registry: Arc<Registry>,
+    validator: OriginValidator,
+    settings: Settings,
+    address: SocketAddr,
+    max_body_bytes: usize,
+}
+
+impl App {
+    /// Starts building an app.
+    pub fn builder() -> AppBuilder {
+        AppBuilder::default()
+    }
+
+    /// The routing table.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The settings in use.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The configured listen address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The axum router of the app (the webhook), for tests or to merge into a larger router.
+    pub fn router(&self) -> Router {
+        Webhook::new(self.registry.clone(), self.validator.clone())
+            .max_body_bytes(self.max_body_bytes)
+            .router()
+    }
+
+    /// Serves on the configured address until Ctrl-C, letting in-flight invocations finish.
+    pub async fn serve(self) -> Result<(), Error> {
+        let address = self.address;
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|source| Error::Bind { address, source })?;
+        self.serve_with_shutdown(listener, shutdown_signal()).await
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then waits for in-flight requests.
+    pub async fn serve_with_shutdown(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
+        let local = listener.local_addr().map_err(Error::Serve)?;
+        for f in self.registry.functions() {
+            tracing::info!(
+                function = f.descriptor.name,
+                hub = %f.hub,
+                namespace = %f.namespace,
+                event = f.descriptor.event,
+                "registered"
+            );
+        }
+        tracing::info!(
+            "listening on http://{local}{}",
+            crate::protocol::cloud_events::WEBHOOK_PATH
+        );
+        axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(Error::Serve)
+    }
+}
+
+async fn shutdown_signal() {
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+    tracing::info!("shutting down; waiting for in-flight invocations");
+}
+
+/// Installs a `tracing` subscriber reading `RUST_LOG` (default `info`), unless one is already set.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+/// Runs the app: installs logging, loads settings, collects every registered function and serves until
+/// Ctrl-C.
+pub async fn run() -> Result<(), Error> {
+    init_tracing();
+    App::builder().registered_functions().build()?.serve().await
+}

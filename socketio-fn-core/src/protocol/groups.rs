@@ -1,0 +1,90 @@
+//! Mapping of Socket.IO namespaces and rooms to Web PubSub groups, and the OData filters over them.
+//!
+//! A room is the group `0~<b64url(namespace)>~<b64url(room)>`; a namespace is the group
+//! `0~<b64url(namespace)>~`. Every socket is in the room named after its id.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+fn b64url(text: &str) -> String {
+    URL_SAFE_NO_PAD.encode(text.as_bytes())
+}
+
+/// The group holding every socket of `namespace`.
+///
+/// ```
+/// assert_eq!(socketio_fn_core::protocol::groups::namespace_group("/ns"), "0~L25z~");
+/// ```
+pub fn namespace_group(namespace: &str) -> String {
+    format!("0~{}~", b64url(namespace))
+}
+
+/// The group of `room` in `namespace` (a socket id is a room too).
+///
+/// ```
+/// assert_eq!(socketio_fn_core::protocol::groups::room_group("/ns", "socket1"), "0~L25z~c29ja2V0MQ");
+/// ```
+pub fn room_group(namespace: &str, room: &str) -> String {
+    format!("0~{}~{}", b64url(namespace), b64url(room))
+}
+
+/// The OData term selecting the connections in `group`.
+pub fn in_group(group: &str) -> String {
+    format!("'{group}' in groups")
+}
+
+/// Builds the OData filter selecting sockets of `namespace` in any of `rooms` and in none of `except_rooms`.
+///
+/// - rooms are OR-ed, except-terms `not ('<g>' in groups)` are AND-ed;
+/// - with `contains_namespace` and no rooms, the namespace group is the rooms part;
+/// - no rooms and no excepts give the empty filter (no filtering within the addressed scope).
+///
+/// When several rooms are combined with except-rooms the rooms part is parenthesised:
+/// `('a' in groups or 'b' in groups) and not ('c' in groups)`. The reference extension omits these
+/// parentheses, which OData precedence reads as `a or (b and not c)`: a socket in room `a` and in an
+/// except-room still received the message. We emit the correct filter on purpose (spec 5.3).
+///
+/// ```
+/// use socketio_fn_core::protocol::groups::filter;
+/// let rooms = ["g1".to_string(), "g2".to_string()];
+/// assert_eq!(
+///     filter("ns/", &rooms, &["g3".to_string()], false),
+///     "('0~bnMv~ZzE' in groups or '0~bnMv~ZzI' in groups) and not ('0~bnMv~ZzM' in groups)"
+/// );
+/// ```
+pub fn filter(
+    namespace: &str,
+    rooms: &[String],
+    except_rooms: &[String],
+    contains_namespace: bool,
+) -> String {
+    let mut out = String::new();
+    if rooms.is_empty() {
+        if contains_namespace {
+            out.push_str(&in_group(&namespace_group(namespace)));
+        }
+    } else {
+        let parenthesise = rooms.len() > 1 && !except_rooms.is_empty();
+        if parenthesise {
+            out.push('(');
+        }
+        for (i, room) in rooms.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" or ");
+            }
+            out.push_str(&in_group(&room_group(namespace, room)));
+        }
+        if parenthesise {
+            out.push(')');
+        }
+    }
+    for room in except_rooms {
+        if !out.is_empty() {
+            out.push_str(" and ");
+        }
+        out.push_str("not (");
+        out.push_str(&in_group(&room_group(namespace, room)));
+        out.push(')');
+    }
+    out
+}
