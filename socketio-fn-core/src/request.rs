@@ -148,27 +148,30 @@ pub struct ConnectionContext {
 
 // ---- upstream body parsing (lenient about absent keys, strict about shapes) ----
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
 fn multimap<'de, D: Deserializer<'de>>(d: D) -> Result<MultiMap, D::Error> {
-    let raw: Option<BTreeMap<String, Option<OneOrMany>>> = Option::deserialize(d)?;
-    Ok(raw
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| {
-            let v = match v {
-                None => Vec::new(),
-                Some(OneOrMany::One(s)) => vec![s],
-                Some(OneOrMany::Many(v)) => v,
-            };
-            (k, v)
-        })
-        .collect())
+    use serde::de::Error as _;
+    let raw: Option<BTreeMap<String, Value>> = Option::deserialize(d)?;
+    let mut out = MultiMap::new();
+    for (key, value) in raw.unwrap_or_default() {
+        let values = match value {
+            Value::Null => Vec::new(),
+            Value::String(s) => vec![s],
+            Value::Array(items) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                })
+                .collect(),
+            _ => {
+                return Err(D::Error::custom(format!(
+                    "`{key}` must be a string or an array of strings"
+                )));
+            }
+        };
+        out.insert(key, values);
+    }
+    Ok(out)
 }
 
 fn certificates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ClientCertificate>, D::Error> {

@@ -153,7 +153,7 @@ async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Respon
     let kind = function.kind;
     let (request, ack) = match build_request(kind, &upstream, &parts.headers, bytes) {
         Ok(r) => r,
-        Err(reply) => return reply,
+        Err(reason) => return text(StatusCode::BAD_REQUEST, reason),
     };
     let span = tracing::info_span!(
         "invocation",
@@ -226,8 +226,9 @@ struct AckTarget {
     id: u64,
 }
 
-fn bad_request(reason: impl Into<String>) -> Response {
-    text(StatusCode::BAD_REQUEST, reason)
+/// A 400 reason (bodies are checked after routing and signature, so every failure here is the caller's).
+fn bad_request(reason: impl Into<String>) -> String {
+    reason.into()
 }
 
 fn build_request(
@@ -235,7 +236,7 @@ fn build_request(
     upstream: &UpstreamHeaders,
     headers: &axum::http::HeaderMap,
     body: Bytes,
-) -> Result<(TriggerRequest, Option<AckTarget>), Response> {
+) -> Result<(TriggerRequest, Option<AckTarget>), String> {
     let namespace = upstream.namespace.clone();
     let socket_id = upstream.socket_id.clone();
     match kind {

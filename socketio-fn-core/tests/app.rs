@@ -1,0 +1,222 @@
+//! Start-up checks of the app and serving over a real socket with graceful shutdown.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use socketio_fn_core::protocol::signature;
+use socketio_fn_core::{
+    App, BoxFuture, Error, FunctionDescriptor, Invocation, InvocationError, Reply, Settings,
+};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+fn f(
+    name: &'static str,
+    hub: &'static str,
+    namespace: &'static str,
+    event: &'static str,
+) -> FunctionDescriptor {
+    FunctionDescriptor {
+        name,
+        hub,
+        namespace,
+        event,
+        connection: None,
+        invoke: noop,
+    }
+}
+
+fn settings() -> Settings {
+    Settings::from_pairs([
+        (
+            "WebPubSubForSocketIOConnectionString",
+            "Endpoint=http://localhost;AccessKey=k",
+        ),
+        ("HubSetting", "chat"),
+        ("WebPubSubForSocketIOHub", "globalhub"),
+    ])
+}
+
+#[test]
+fn duplicate_functions_are_rejected_naming_both() {
+    let err = App::builder()
+        .settings(settings())
+        .function(f("zeta", "Chat", "/", "Message"))
+        .function(f("alpha", "chat", "", "message"))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::DuplicateFunction {
+                first: "alpha",
+                second: "zeta",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "functions `alpha` and `zeta` both handle hub `Chat`, namespace `/`, event `Message`; \
+         give each (hub, namespace, event) exactly one function"
+    );
+    // Different namespaces or events are fine.
+    let app = App::builder()
+        .settings(settings())
+        .function(f("b", "chat", "/", "message"))
+        .function(f("a", "chat", "/ns", "message"))
+        .function(f("c", "chat", "/", "connect"))
+        .build()
+        .unwrap();
+    let names: Vec<_> = app
+        .registry()
+        .functions()
+        .iter()
+        .map(|f| f.descriptor.name)
+        .collect();
+    assert_eq!(names, ["a", "b", "c"], "sorted by name");
+}
+
+#[test]
+fn hubs_resolve_from_settings() {
+    let app = App::builder()
+        .settings(settings())
+        .function(f("pct", "%HubSetting%", "/", "a"))
+        .function(f("global", "", "/", "b"))
+        .build()
+        .unwrap();
+    let hubs: Vec<_> = app
+        .registry()
+        .functions()
+        .iter()
+        .map(|f| f.hub.as_str())
+        .collect();
+    assert_eq!(hubs, ["globalhub", "chat"]);
+    let err = App::builder()
+        .settings(settings())
+        .function(f("bad", "%Nope%", "/", "a"))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "function `bad`: failed to resolve `%Nope%`: no such app setting"
+    );
+    let err = App::builder()
+        .settings(Settings::default())
+        .function(f("nohub", "", "/", "a"))
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("WebPubSubForSocketIOHub"), "{err}");
+    let err = App::builder()
+        .settings(settings())
+        .function(f("noev", "h", "/", " "))
+        .build()
+        .unwrap_err();
+    assert_eq!(err.to_string(), "function `noev`: `event` is empty");
+}
+
+#[test]
+fn a_function_connection_must_exist() {
+    let mut d = f("x", "h", "/", "e");
+    d.connection = Some("OtherConnection");
+    let err = App::builder()
+        .settings(settings())
+        .function(d)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("connection setting `OtherConnection` does not exist"),
+        "{err}"
+    );
+}
+
+#[test]
+fn listen_address_from_settings() {
+    let s = Settings::from_pairs([("SOCKETIO_FN_ADDR", "127.0.0.1:9999")]);
+    assert_eq!(
+        App::builder().settings(s).build().unwrap().address().port(),
+        9999
+    );
+    assert_eq!(
+        App::builder()
+            .settings(Settings::default())
+            .build()
+            .unwrap()
+            .address()
+            .port(),
+        7071
+    );
+    let s = Settings::from_pairs([("SOCKETIO_FN_ADDR", "nope")]);
+    assert!(matches!(
+        App::builder().settings(s).build(),
+        Err(Error::InvalidAddress { .. })
+    ));
+}
+
+fn slow(i: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
+    record(&i);
+    Box::pin(async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        Ok(Reply::Message(
+            socketio_fn_core::SocketIoMessageResponse::ack(("done",)).unwrap(),
+        ))
+    })
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_in_flight_invocations_finish() {
+    let app = App::builder()
+        .settings(settings())
+        .function(FunctionDescriptor {
+            name: "slow",
+            hub: "hub",
+            namespace: "/",
+            event: "work",
+            connection: None,
+            invoke: slow,
+        })
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.serve_with_shutdown(listener, async {
+        let _ = stop_rx.await;
+    }));
+
+    let body = "421[\"work\"]";
+    let request = format!(
+        "POST /runtime/webhooks/socketio HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
+         WebHook-Request-Origin: localhost\r\nContent-Type: text/plain\r\nce-type: azure.webpubsub.user.message\r\n\
+         ce-connectionId: c1\r\nce-hub: hub\r\nce-eventName: work\r\nce-namespace: /\r\nce-socketId: s1\r\n\
+         ce-signature: {}\r\nContent-Length: {}\r\n\r\n{body}",
+        signature::compute("k", "c1"),
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    // Wait until the function runs, then ask the server to stop while it is still sleeping.
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while recorded("slow").is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .unwrap();
+    stop_tx.send(()).unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_string(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(response.ends_with("431[\"done\"]"), "{response}");
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
