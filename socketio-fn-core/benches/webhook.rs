@@ -16,7 +16,8 @@ use hyper::Request;
 use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use socketio_fn_core::{
-    App, BoxFuture, FunctionDescriptor, Invocation, InvocationError, Reply, Settings, SocketIoMessageResponse,
+    App, BoxFuture, FunctionDescriptor, Invocation, InvocationError, Reply, Settings,
+    SocketIoMessageResponse,
 };
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -24,11 +25,18 @@ use std::time::{Duration, Instant};
 const EXPECTED: &str = "43/ns,7[\"ok\",1]";
 
 fn ack(_: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
-    Box::pin(async { Ok(Reply::Message(SocketIoMessageResponse::ack(("ok", 1)).unwrap())) })
+    Box::pin(async {
+        Ok(Reply::Message(
+            SocketIoMessageResponse::ack(("ok", 1)).unwrap(),
+        ))
+    })
 }
 
 fn env(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 async fn serve(router: Router) -> SocketAddr {
@@ -47,7 +55,10 @@ fn build_request(case: &Value, addr: SocketAddr) -> Request<Full<Bytes>> {
     for (k, v) in r["headers"].as_object().unwrap() {
         b = b.header(k, v.as_str().unwrap());
     }
-    b.body(Full::new(Bytes::from(r["body"].as_str().unwrap().to_owned()))).unwrap()
+    b.body(Full::new(Bytes::from(
+        r["body"].as_str().unwrap().to_owned(),
+    )))
+    .unwrap()
 }
 
 async fn load(addr: SocketAddr, case: &Value, connections: usize, requests: usize) -> Duration {
@@ -59,7 +70,9 @@ async fn load(addr: SocketAddr, case: &Value, connections: usize, requests: usiz
         tasks.push(tokio::spawn(async move {
             let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
             stream.set_nodelay(true).unwrap();
-            let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.unwrap();
+            let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                .await
+                .unwrap();
             tokio::spawn(conn);
             for _ in 0..per_connection {
                 let mut req = Request::new(template.body().clone());
@@ -81,14 +94,19 @@ async fn load(addr: SocketAddr, case: &Value, connections: usize, requests: usiz
 
 #[tokio::main]
 async fn main() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/upstream-message-ack.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/vectors/upstream-message-ack.json"
+    );
     let vector: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let case = vector["cases"][0].clone();
     assert_eq!(case["response"]["body"], EXPECTED);
 
     let settings = Settings::from_pairs([(
         "WebPubSubForSocketIOConnectionString",
-        case["config"]["WebPubSubForSocketIOConnectionString"].as_str().unwrap(),
+        case["config"]["WebPubSubForSocketIOConnectionString"]
+            .as_str()
+            .unwrap(),
     )]);
     let app = App::builder()
         .settings(settings)
@@ -131,5 +149,8 @@ async fn main() {
     let webhook_rps = requests as f64 / best_webhook.as_secs_f64();
     println!("best bare axum: {bare_rps:.0} req/s");
     println!("best webhook:   {webhook_rps:.0} req/s");
-    println!("ratio webhook / bare axum: {:.3} (target >= 0.8)", webhook_rps / bare_rps);
+    println!(
+        "ratio webhook / bare axum: {:.3} (target >= 0.8)",
+        webhook_rps / bare_rps
+    );
 }

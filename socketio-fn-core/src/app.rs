@@ -47,6 +47,12 @@ impl AppBuilder {
         self
     }
 
+    /// Adds a function annotated with `#[socketio_trigger]` by its name:
+    /// `.register::<my_function>()`.
+    pub fn register<F: crate::registry::SocketIoFunction>(self) -> Self {
+        self.function(F::DESCRIPTOR)
+    }
+
     /// Adds every function registered by the attribute macros in this program.
     pub fn registered_functions(mut self) -> Self {
         self.include_registered = true;

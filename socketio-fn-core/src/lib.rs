@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod error;
+pub mod extract;
 pub mod invocation;
 pub mod protocol;
 pub mod registry;
@@ -18,13 +19,14 @@ pub mod webhook;
 pub use app::{App, AppBuilder, run};
 pub use error::Error;
 pub use invocation::{BoxFuture, Invocation, InvokeFn};
-pub use registry::{FunctionDescriptor, Registry};
+pub use registry::{FunctionDescriptor, Registry, SocketIoFunction};
 pub use request::{
     ClientCertificate, ConnectionContext, MultiMap, SocketIoConnectRequest,
     SocketIoConnectedRequest, SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
 };
 pub use response::{
-    IntoInvocationResult, InvocationError, Reply, SocketIoConnectResponse, SocketIoMessageResponse,
+    Ack, IntoInvocationResult, InvocationError, Reply, ReplyFor, SocketIoConnectResponse,
+    SocketIoMessageResponse,
 };
 pub use settings::Settings;
 

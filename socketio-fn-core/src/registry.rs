@@ -25,6 +25,13 @@ pub struct FunctionDescriptor {
 
 inventory::collect!(FunctionDescriptor);
 
+/// Implemented by `#[socketio_trigger]` for a hidden type named like the function, so the function can be
+/// registered explicitly: `App::builder().register::<my_function>()`.
+pub trait SocketIoFunction {
+    /// The function's descriptor.
+    const DESCRIPTOR: FunctionDescriptor;
+}
+
 /// Every function registered by the attribute macros in the linked program.
 pub fn registered_functions() -> impl Iterator<Item = &'static FunctionDescriptor> {
     inventory::iter::<FunctionDescriptor>.into_iter()

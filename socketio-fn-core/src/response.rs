@@ -220,3 +220,39 @@ impl<T: IntoInvocationResult, E: Display> IntoInvocationResult for Result<T, E> 
         }
     }
 }
+
+/// An ack made of any serializable value: a tuple is spread into several ack arguments.
+///
+/// ```
+/// use socketio_fn_core::{Ack, IntoInvocationResult, Reply};
+/// let reply = Ack(("ok", 1)).into_invocation_result().unwrap();
+/// let Reply::Message(m) = reply else { unreachable!() };
+/// assert_eq!(m.values(), &[serde_json::json!("ok"), serde_json::json!(1)]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ack<T>(pub T);
+
+impl<T: Serialize> IntoInvocationResult for Ack<T> {
+    fn into_invocation_result(self) -> Result<Reply, InvocationError> {
+        SocketIoMessageResponse::ack(self.0)
+            .map(Reply::Message)
+            .map_err(|e| InvocationError::function(format!("cannot serialize the ack: {e}")))
+    }
+}
+
+/// Compile-time check that a return type can answer event kind `K` (see [`crate::extract::kind`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot answer a `{K}` event",
+    label = "this return type cannot answer the event",
+    note = "`connect` functions return `()` or `SocketIoConnectResponse`; user events return `()`, \
+            `SocketIoMessageResponse` or `Ack<T>`; `connected`/`disconnected` return `()`; each may be wrapped \
+            in `Result<_, E>` with `E: Display`"
+)]
+pub trait ReplyFor<K>: IntoInvocationResult {}
+
+impl<K> ReplyFor<K> for () {}
+impl<K> ReplyFor<K> for Reply {}
+impl ReplyFor<crate::extract::kind::Connect> for SocketIoConnectResponse {}
+impl ReplyFor<crate::extract::kind::Message> for SocketIoMessageResponse {}
+impl<T: Serialize> ReplyFor<crate::extract::kind::Message> for Ack<T> {}
+impl<K, T: ReplyFor<K>, E: Display> ReplyFor<K> for Result<T, E> {}

@@ -1,0 +1,80 @@
+//! The model of the annotated function: its arguments and our helper attributes on them.
+
+use super::diag::Diag;
+use syn::{Attribute, FnArg, Ident, ItemFn, Pat, Type};
+
+/// Helper attribute names consumed by `#[socketio_trigger]`.
+pub(crate) const PARAMETER_ATTR: &str = "socketio_parameter";
+pub(crate) const OUTPUT_ATTR: &str = "socketio_output";
+
+/// One argument of the function.
+pub(crate) struct Arg {
+    pub(crate) ident: Ident,
+    pub(crate) ty: Type,
+    /// `#[socketio_parameter]`, when present.
+    pub(crate) parameter: Option<Attribute>,
+}
+
+/// The function, with our helper attributes removed from its arguments.
+pub(crate) struct FnModel {
+    pub(crate) item: ItemFn,
+    pub(crate) args: Vec<Arg>,
+}
+
+fn is(attr: &Attribute, name: &str) -> bool {
+    attr.path().is_ident(name)
+}
+
+impl FnModel {
+    /// Builds the model; problems with argument shapes go into `diag`.
+    pub(crate) fn parse(mut item: ItemFn, diag: &mut Diag) -> Self {
+        let mut args = Vec::new();
+        for input in item.sig.inputs.iter_mut() {
+            match input {
+                FnArg::Receiver(r) => diag.error(
+                    &*r,
+                    "`#[socketio_trigger]` functions are free functions; remove `self`",
+                ),
+                FnArg::Typed(pat_type) => {
+                    let mut parameter = None;
+                    let mut kept = Vec::new();
+                    for attr in pat_type.attrs.drain(..) {
+                        if is(&attr, PARAMETER_ATTR) {
+                            if !matches!(attr.meta, syn::Meta::Path(_)) {
+                                diag.error(&attr, "`#[socketio_parameter]` takes no arguments");
+                            }
+                            if parameter.is_some() {
+                                diag.error(
+                                    &attr,
+                                    "`#[socketio_parameter]` is specified more than once",
+                                );
+                            }
+                            parameter = Some(attr);
+                        } else if is(&attr, OUTPUT_ATTR) {
+                            diag.error(
+                                &attr,
+                                "`#[socketio_output]` is not supported yet: output actions are not available in \
+                                 this version",
+                            );
+                        } else {
+                            kept.push(attr);
+                        }
+                    }
+                    pat_type.attrs = kept;
+                    match &*pat_type.pat {
+                        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => args.push(Arg {
+                            ident: p.ident.clone(),
+                            ty: (*pat_type.ty).clone(),
+                            parameter,
+                        }),
+                        other => diag.error(
+                            other,
+                            "use a plain identifier for arguments of `#[socketio_trigger]` functions",
+                        ),
+                    }
+                }
+            }
+        }
+        Self { item, args }
+    }
+}

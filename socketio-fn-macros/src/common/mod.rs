@@ -1,0 +1,5 @@
+//! Pieces shared by the attribute macros.
+
+pub(crate) mod args;
+pub(crate) mod diag;
+pub(crate) mod paths;

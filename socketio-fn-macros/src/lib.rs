@@ -1,0 +1,41 @@
+//! Attribute macros of [socketio-fn](https://docs.rs/socketio-fn). Use them through the `socketio-fn` crate,
+//! whose docs describe each attribute with examples.
+//!
+//! Argument parsing uses `syn::meta::parser` rather than darling (STYLE.md suggests darling): it lets every
+//! message list the valid keys and say "specified more than once" on the repeated key, keeps going after an
+//! error so all problems show in one build, and costs no extra dependency.
+
+mod common;
+mod trigger;
+
+use proc_macro::TokenStream;
+
+fn debug(name: &str, output: &proc_macro2::TokenStream) {
+    if std::env::var_os("SOCKETIO_FN_MACROS_DEBUG").is_some_and(|v| v == "1") {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("// #[{name}] expansion\n{output}");
+        }
+    }
+}
+
+/// Runs an async fn for a Socket.IO event. See `socketio_fn::socketio_trigger` for the documentation.
+#[proc_macro_attribute]
+pub fn socketio_trigger(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let output = trigger::trigger(attr.into(), item.into());
+    debug("socketio_trigger", &output);
+    output.into()
+}
+
+/// Marks an argument of a `#[socketio_trigger]` function as an event argument. It is consumed by
+/// `#[socketio_trigger]`; anywhere else it is an error.
+#[proc_macro_attribute]
+pub fn socketio_parameter(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    let error = syn::Error::new(
+        proc_macro2::Span::call_site(),
+        "`#[socketio_parameter]` goes on an argument of a `#[socketio_trigger]` function",
+    )
+    .to_compile_error();
+    quote::quote!(#error #item).into()
+}

@@ -1,0 +1,104 @@
+//! Code generation for a valid `#[socketio_trigger]` function. Cannot fail.
+
+use super::parse::TriggerArgs;
+use super::validate::{Binding, Valid};
+use crate::common::args::FnModel;
+use crate::common::paths::private;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> TokenStream {
+    let item = &model.item;
+    let name = &item.sig.ident;
+    let vis = &item.vis;
+    let sfn = private(args.krate.as_ref());
+    let kind = format_ident!("{}", valid.kind.marker());
+    let kind = quote!(#sfn::kind::#kind);
+
+    let idents: Vec<_> = model.args.iter().map(|a| &a.ident).collect();
+    let bindings = model
+        .args
+        .iter()
+        .zip(&valid.bindings)
+        .map(|(arg, binding)| {
+            let ident = &arg.ident;
+            let ty = &arg.ty;
+            let span = ty.span();
+            match binding {
+                Binding::Parameter { position, name } => quote_spanned! {span=>
+                    let #ident = <#ty as #sfn::FromParameter>::from_parameter(
+                        __socketio_fn_invocation,
+                        &#sfn::ArgSpec { name: #name, position: #position },
+                    ).await?;
+                },
+                Binding::Extractor => {
+                    let name = ident.to_string();
+                    quote_spanned! {span=>
+                        let #ident = <#ty as #sfn::FromInvocation<#kind>>::from_invocation(
+                            __socketio_fn_invocation,
+                            &#sfn::ArgSpec { name: #name, position: 0 },
+                        ).await?;
+                    }
+                }
+            }
+        });
+    let reply_span = match &item.sig.output {
+        syn::ReturnType::Type(_, ty) => ty.span(),
+        syn::ReturnType::Default => name.span(),
+    };
+    let into_reply = quote_spanned! {reply_span=>
+        #sfn::into_reply::<#kind, _>(__socketio_fn_result)
+    };
+
+    let fn_name = name.to_string();
+    let hub = args
+        .hub
+        .as_ref()
+        .map(syn::LitStr::value)
+        .unwrap_or_default();
+    let namespace = args
+        .namespace
+        .as_ref()
+        .map_or_else(|| "/".to_owned(), syn::LitStr::value);
+    let event = &valid.event;
+    let connection = match &args.connection {
+        Some(c) => quote!(::core::option::Option::Some(#c)),
+        None => quote!(::core::option::Option::None),
+    };
+
+    quote! {
+        #item
+
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #name {}
+
+        #[allow(clippy::needless_question_mark, clippy::let_unit_value)]
+        const _: () = {
+            fn __socketio_fn_invoke(
+                __socketio_fn_owned: #sfn::Invocation,
+            ) -> #sfn::BoxFuture<::core::result::Result<#sfn::Reply, #sfn::InvocationError>> {
+                ::std::boxed::Box::pin(async move {
+                    let __socketio_fn_invocation = &__socketio_fn_owned;
+                    #(#bindings)*
+                    let __socketio_fn_result = #name(#(#idents),*).await;
+                    #into_reply
+                })
+            }
+
+            impl #sfn::SocketIoFunction for #name {
+                const DESCRIPTOR: #sfn::FunctionDescriptor = #sfn::FunctionDescriptor {
+                    name: #fn_name,
+                    hub: #hub,
+                    namespace: #namespace,
+                    event: #event,
+                    connection: #connection,
+                    invoke: __socketio_fn_invoke,
+                };
+            }
+
+            #sfn::inventory::submit! { <#name as #sfn::SocketIoFunction>::DESCRIPTOR }
+        };
+    }
+}
