@@ -1,0 +1,6 @@
+use socketio_fn::prelude::*;
+
+#[socketio_trigger(hub = "hub", event = "ev", parameter_names = ["a", "missing"])]
+async fn f(a: String) {}
+
+fn main() {}
