@@ -2,7 +2,10 @@
 //! this runs on the pinned toolchain only and fails loudly elsewhere.
 #![allow(missing_docs)]
 
-#[rustversion::attr(not(stable(1.95)), ignore = "UI snapshots are for rustc 1.95; bump them deliberately")]
+#[rustversion::attr(
+    not(stable(1.95)),
+    ignore = "UI snapshots are for rustc 1.95; bump them deliberately"
+)]
 #[test]
 fn ui() {
     let t = trybuild::TestCases::new();
@@ -13,5 +16,7 @@ fn ui() {
 #[rustversion::not(stable(1.95))]
 #[test]
 fn ui_snapshots_match_the_toolchain() {
-    panic!("tests/ui/*.stderr were written with rustc 1.95; run `TRYBUILD=overwrite cargo test -p tests --test ui` and review");
+    panic!(
+        "tests/ui/*.stderr were written with rustc 1.95; run `TRYBUILD=overwrite cargo test -p tests --test ui` and review"
+    );
 }

@@ -50,10 +50,10 @@ pub(crate) struct Valid {
 }
 
 fn non_empty(lit: &Option<syn::LitStr>, key: &str, diag: &mut Diag) {
-    if let Some(l) = lit {
-        if l.value().trim().is_empty() {
-            diag.error(l, format!("`{key}` must not be empty"));
-        }
+    if let Some(l) = lit
+        && l.value().trim().is_empty()
+    {
+        diag.error(l, format!("`{key}` must not be empty"));
     }
 }
 
@@ -78,10 +78,10 @@ pub(crate) fn validate(args: &TriggerArgs, model: &FnModel, diag: &mut Diag) -> 
     non_empty(&args.hub, "hub", diag);
     non_empty(&args.event, "event", diag);
     non_empty(&args.connection, "connection", diag);
-    if let Some(ns) = &args.namespace {
-        if !ns.value().starts_with('/') {
-            diag.error(ns, "`namespace` must start with `/`, e.g. \"/chat\"");
-        }
+    if let Some(ns) = &args.namespace
+        && !ns.value().starts_with('/')
+    {
+        diag.error(ns, "`namespace` must start with `/`, e.g. \"/chat\"");
     }
     let Some(event) = &args.event else {
         diag.error_at(
