@@ -5,6 +5,7 @@
 //! [`protocol`], the [`webhook`] the service calls, the [`registry`] of functions and the [`App`] that
 //! serves them.
 
+pub mod actions;
 pub mod app;
 pub mod error;
 pub mod extract;
@@ -13,6 +14,7 @@ pub mod protocol;
 pub mod registry;
 pub mod request;
 pub mod response;
+pub mod service;
 pub mod settings;
 pub mod webhook;
 

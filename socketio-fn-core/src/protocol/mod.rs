@@ -4,6 +4,8 @@
 //! filters and signatures. The runtime and the emulator both use it, so a protocol rule exists exactly once.
 
 pub mod cloud_events;
+pub mod dotnet_json;
 pub mod groups;
 pub mod packet;
 pub mod signature;
+pub mod token;

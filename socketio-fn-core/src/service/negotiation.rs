@@ -1,0 +1,127 @@
+//! Negotiation: the service URL and access token a client connects with (spec 2).
+
+use super::client::ServiceClient;
+use crate::actions::{ActionError, RestRequest};
+use crate::protocol::token::{CLIENT_TOKEN_LIFETIME_SECS, Claims, sign, unix_now};
+use crate::settings::{KeyConnection, ServiceConnection};
+use serde::{Deserialize, Serialize};
+
+/// Where and with which token a client connects. Serialized as
+/// `{"endpoint":...,"path":...,"token":...,"url":...}`: the first three as the reference writes them,
+/// plus the full `url` the service's docs show.
+///
+/// A Socket.IO client connects with `io(endpoint, { path, query: { access_token: token } })`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocketIoNegotiationResult {
+    /// `scheme://host[:port]`, no trailing slash.
+    pub endpoint: String,
+    /// `/clients/socketio/hubs/<hub>`.
+    pub path: String,
+    /// The access token.
+    pub token: String,
+    /// `<endpoint><path>?access_token=<token>`.
+    pub url: String,
+}
+
+/// The client path of `hub`.
+pub fn client_path(hub: &str) -> String {
+    format!("/clients/socketio/hubs/{hub}")
+}
+
+impl SocketIoNegotiationResult {
+    fn new(endpoint: String, hub: &str, token: String) -> Self {
+        let path = client_path(hub);
+        let url = format!("{endpoint}{path}?access_token={token}");
+        Self {
+            endpoint,
+            path,
+            token,
+            url,
+        }
+    }
+
+    /// A key-based result at time `now` (Unix seconds): HS256 token, `aud` = client URL, 1 hour, `sub` =
+    /// user id when given.
+    ///
+    /// ```
+    /// use socketio_fn_core::settings::KeyConnection;
+    /// use socketio_fn_core::service::SocketIoNegotiationResult;
+    /// let c = KeyConnection::parse("Endpoint=http://localhost;Port=8080;AccessKey=k").unwrap();
+    /// let r = SocketIoNegotiationResult::with_key(&c, "hub", Some("alice"), 0);
+    /// assert_eq!(r.endpoint, "http://localhost:8080");
+    /// assert!(r.url.starts_with("http://localhost:8080/clients/socketio/hubs/hub?access_token=ey"));
+    /// ```
+    pub fn with_key(
+        connection: &KeyConnection,
+        hub: &str,
+        user_id: Option<&str>,
+        now: u64,
+    ) -> Self {
+        let endpoint = connection.endpoint.base();
+        let aud = format!("{endpoint}{}", client_path(hub));
+        let claims = Claims::new(
+            aud,
+            now,
+            CLIENT_TOKEN_LIFETIME_SECS,
+            user_id.map(str::to_owned),
+        );
+        let token = sign(&claims, connection.access_key.expose());
+        Self::new(endpoint, hub, token)
+    }
+}
+
+/// Negotiates for `hub`: signs a token with the access key, or asks the service (`:generateToken`) for
+/// identity-based connections.
+pub async fn negotiate(
+    connection: &ServiceConnection,
+    client: &ServiceClient,
+    hub: &str,
+    user_id: Option<&str>,
+) -> Result<SocketIoNegotiationResult, ActionError> {
+    match connection {
+        ServiceConnection::Key(key) => Ok(SocketIoNegotiationResult::with_key(
+            key,
+            hub,
+            user_id,
+            unix_now(),
+        )),
+        ServiceConnection::Identity(_) => {
+            let request = generate_token_request(hub, user_id, client.api_version_in_use());
+            let reply = client.post("generateToken", &request).await?;
+            #[derive(Deserialize)]
+            struct TokenReply {
+                token: String,
+            }
+            let TokenReply { token } =
+                serde_json::from_str(&reply.body).map_err(|e| ActionError::Service {
+                    action: "generateToken",
+                    status: 200,
+                    code: None,
+                    message: format!("invalid reply: {e}"),
+                })?;
+            Ok(SocketIoNegotiationResult::new(
+                client.base().to_owned(),
+                hub,
+                token,
+            ))
+        }
+    }
+}
+
+/// `POST /api/hubs/<hub>/:generateToken?userId=<uid>&minutesToExpire=59&api-version=<v>`.
+pub fn generate_token_request(hub: &str, user_id: Option<&str>, api_version: &str) -> RestRequest {
+    use crate::actions::escape_component as esc;
+    let mut query = String::new();
+    if let Some(uid) = user_id.filter(|u| !u.is_empty()) {
+        query.push_str(&format!("userId={}&", esc(uid)));
+    }
+    RestRequest {
+        path_and_query: format!(
+            "/api/hubs/{}/:generateToken?{query}minutesToExpire=59&api-version={}",
+            esc(hub),
+            esc(api_version)
+        ),
+        content_type: "application/json",
+        body: String::new(),
+    }
+}
