@@ -1,7 +1,12 @@
 //! The app: settings + functions + the HTTP server that hosts the webhook.
 
+use crate::actions::DEFAULT_API_VERSION;
 use crate::error::Error;
+use crate::negotiation::{
+    NegotiationDescriptor, ResolvedNegotiation, SocketIoNegotiation, registered_negotiations,
+};
 use crate::registry::{FunctionDescriptor, Registry, registered_functions};
+use crate::service::{ActionExecutor, ServiceClient, ServiceExecutor};
 use crate::settings::{DEFAULT_CONNECTION_SETTING, Settings, SettingsError};
 use crate::webhook::{DEFAULT_MAX_BODY_BYTES, OriginValidator, Webhook};
 use axum::Router;
@@ -12,6 +17,8 @@ use tokio::net::TcpListener;
 
 /// Setting (or environment variable) holding the listen address.
 pub const ADDRESS_SETTING: &str = "SOCKETIO_FN_ADDR";
+/// Setting holding the REST `api-version` (default [`DEFAULT_API_VERSION`]).
+pub const API_VERSION_SETTING: &str = "WebPubSubForSocketIOApiVersion";
 /// The default listen address: the Functions host's local port.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7071";
 
@@ -25,13 +32,25 @@ pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7071";
 ///     .unwrap();
 /// assert!(app.registry().functions().is_empty());
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct AppBuilder {
     settings: Option<Settings>,
     functions: Vec<FunctionDescriptor>,
+    negotiations: Vec<NegotiationDescriptor>,
     include_registered: bool,
     address: Option<SocketAddr>,
     max_body_bytes: Option<usize>,
+    executor: Option<Arc<dyn ActionExecutor>>,
+}
+
+impl std::fmt::Debug for AppBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppBuilder")
+            .field("functions", &self.functions)
+            .field("negotiations", &self.negotiations)
+            .field("include_registered", &self.include_registered)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppBuilder {
@@ -51,6 +70,24 @@ impl AppBuilder {
     /// `.register::<my_function>()`.
     pub fn register<F: crate::registry::SocketIoFunction>(self) -> Self {
         self.function(F::DESCRIPTOR)
+    }
+
+    /// Adds a negotiation function explicitly.
+    pub fn negotiation(mut self, negotiation: NegotiationDescriptor) -> Self {
+        self.negotiations.push(negotiation);
+        self
+    }
+
+    /// Adds a function annotated with `#[socketio_negotiation]` by its name.
+    pub fn register_negotiation<F: SocketIoNegotiation>(self) -> Self {
+        self.negotiation(F::DESCRIPTOR)
+    }
+
+    /// Replaces the executor of output actions (default: the REST client of each connection). Tests use
+    /// this to record actions.
+    pub fn executor(mut self, executor: Arc<dyn ActionExecutor>) -> Self {
+        self.executor = Some(executor);
+        self
     }
 
     /// Adds every function registered by the attribute macros in this program.
@@ -79,9 +116,16 @@ impl AppBuilder {
             None => Settings::load()?,
         };
         let mut functions = self.functions;
+        let mut negotiations = self.negotiations;
         if self.include_registered {
             functions.extend(registered_functions().copied());
+            negotiations.extend(registered_negotiations().copied());
         }
+        let api_version = settings
+            .get(API_VERSION_SETTING)
+            .unwrap_or(DEFAULT_API_VERSION)
+            .to_owned();
+        let negotiations = resolve_negotiations(negotiations, &settings, &api_version)?;
         let registry = Registry::build(functions, &settings)?;
         if registry.functions().is_empty() {
             tracing::warn!(
@@ -121,8 +165,13 @@ impl AppBuilder {
                     })?
             }
         };
+        let executor = self
+            .executor
+            .unwrap_or_else(|| Arc::new(ServiceExecutor::new(settings.clone(), api_version)));
         Ok(App {
             registry: Arc::new(registry),
+            negotiations,
+            executor,
             validator,
             settings,
             address,
@@ -132,13 +181,80 @@ impl AppBuilder {
 }
 
 /// A configured app, ready to serve.
-#[derive(Debug)]
 pub struct App {
     registry: Arc<Registry>,
+    negotiations: Vec<Arc<ResolvedNegotiation>>,
+    executor: Arc<dyn ActionExecutor>,
     validator: OriginValidator,
     settings: Settings,
     address: SocketAddr,
     max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("registry", &self.registry)
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+fn resolve_negotiations(
+    mut descriptors: Vec<NegotiationDescriptor>,
+    settings: &Settings,
+    api_version: &str,
+) -> Result<Vec<Arc<ResolvedNegotiation>>, Error> {
+    descriptors.sort_by(|a, b| a.name.cmp(b.name));
+    let mut resolved: Vec<Arc<ResolvedNegotiation>> = Vec::new();
+    for descriptor in descriptors {
+        let invalid = |reason: String| Error::InvalidFunction {
+            function: descriptor.name,
+            reason,
+        };
+        if let Some(other) = resolved
+            .iter()
+            .find(|r| r.descriptor.route.eq_ignore_ascii_case(descriptor.route))
+        {
+            return Err(invalid(format!(
+                "route `{}` is already served by `{}`",
+                descriptor.route, other.descriptor.name
+            )));
+        }
+        let hub = if descriptor.hub.is_empty() {
+            settings
+                .get(crate::settings::DEFAULT_HUB_SETTING)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    invalid("no hub: set `hub` or the `WebPubSubForSocketIOHub` setting".into())
+                })?
+        } else {
+            settings
+                .resolve(descriptor.hub)
+                .map_err(|e| invalid(e.to_string()))?
+        };
+        let name = descriptor.connection.unwrap_or(DEFAULT_CONNECTION_SETTING);
+        let connection = match settings.connection(name) {
+            Ok(c) => {
+                let client = Arc::new(ServiceClient::new(&c).api_version(api_version));
+                Ok((c, client))
+            }
+            Err(e @ SettingsError::MissingConnection(_)) => {
+                tracing::warn!(
+                    function = descriptor.name,
+                    "negotiation cannot work yet: {e}"
+                );
+                Err(e.to_string())
+            }
+            Err(e) => return Err(e.into()),
+        };
+        resolved.push(Arc::new(ResolvedNegotiation {
+            descriptor,
+            hub,
+            connection,
+        }));
+    }
+    Ok(resolved)
 }
 
 impl App {
@@ -166,7 +282,9 @@ impl App {
     pub fn router(&self) -> Router {
         Webhook::new(self.registry.clone(), self.validator.clone())
             .max_body_bytes(self.max_body_bytes)
+            .executor(self.executor.clone())
             .router()
+            .merge(crate::negotiation::router(&self.negotiations))
     }
 
     /// Serves on the configured address until Ctrl-C, letting in-flight invocations finish.
@@ -193,6 +311,9 @@ impl App {
                 event = f.descriptor.event,
                 "registered"
             );
+        }
+        for n in &self.negotiations {
+            tracing::info!(function = n.descriptor.name, hub = %n.hub, "negotiation at http://{local}{}", n.descriptor.route);
         }
         tracing::info!(
             "listening on http://{local}{}",

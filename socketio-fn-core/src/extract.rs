@@ -256,3 +256,127 @@ impl FromInvocation<kind::Message> for Parameters {
         }))
     }
 }
+
+/// What the macro knows about an output argument (`#[socketio_output(hub = "...", connection = "...")]`).
+#[derive(Debug, Clone, Copy)]
+pub struct OutputSpec {
+    /// The hub; empty = the hub of the triggering event.
+    pub hub: &'static str,
+    /// Setting name of the connection; `None` = the default connection.
+    pub connection: Option<&'static str>,
+}
+
+/// An output binding: created before the function runs, flushed after it returned successfully.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a `#[socketio_output]` argument",
+    note = "use `socketio_fn::Actions`, the collector of output actions"
+)]
+pub trait FromOutput: Sized + Clone + Send {
+    /// Creates the binding.
+    fn from_output(invocation: &Invocation, spec: &OutputSpec) -> Self;
+    /// Runs what the function collected.
+    fn flush(
+        &self,
+        invocation: &Invocation,
+    ) -> impl Future<Output = Result<(), InvocationError>> + Send;
+}
+
+/// The output collector: actions added during the function are executed against the service, in order,
+/// after the function returns successfully (not when it returns an error). The first failing action fails
+/// the invocation (500 with the service's error) and the later ones are not executed; the error names how
+/// many were skipped.
+///
+/// ```
+/// use socketio_fn_core::actions::SocketIoAction;
+/// use socketio_fn_core::extract::Actions;
+/// let out = Actions::new("hub", None);
+/// out.add(SocketIoAction::send_to_namespace("new message", ("alice", "hi")));
+/// assert_eq!(out.pending().len(), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Actions {
+    target: crate::service::OutputTarget,
+    queue: std::sync::Arc<std::sync::Mutex<Vec<crate::actions::SocketIoAction>>>,
+}
+
+impl Actions {
+    /// A collector for `hub` on the connection named `connection` (default connection when `None`).
+    pub fn new(hub: impl Into<String>, connection: Option<String>) -> Self {
+        Self {
+            target: crate::service::OutputTarget {
+                hub: hub.into(),
+                connection,
+            },
+            queue: Default::default(),
+        }
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<crate::actions::SocketIoAction>> {
+        self.queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds an action.
+    pub fn add(&self, action: crate::actions::SocketIoAction) {
+        self.queue().push(action);
+    }
+
+    /// The actions added so far.
+    pub fn pending(&self) -> Vec<crate::actions::SocketIoAction> {
+        self.queue().clone()
+    }
+
+    /// Where the actions go.
+    pub fn target(&self) -> &crate::service::OutputTarget {
+        &self.target
+    }
+}
+
+impl FromOutput for Actions {
+    fn from_output(invocation: &Invocation, spec: &OutputSpec) -> Self {
+        let hub = if spec.hub.is_empty() {
+            invocation.context().hub.clone()
+        } else {
+            spec.hub.to_owned()
+        };
+        Self::new(hub, spec.connection.map(str::to_owned))
+    }
+
+    fn flush(
+        &self,
+        invocation: &Invocation,
+    ) -> impl Future<Output = Result<(), InvocationError>> + Send {
+        let actions = std::mem::take(&mut *self.queue());
+        let executor = invocation.executor().cloned();
+        let target = self.target.clone();
+        let function = invocation.function();
+        async move {
+            if actions.is_empty() {
+                return Ok(());
+            }
+            let Some(executor) = executor else {
+                return Err(InvocationError::function(format!(
+                    "{} output action(s) not executed: no service connection is configured",
+                    actions.len()
+                )));
+            };
+            let total = actions.len();
+            for (i, action) in actions.iter().enumerate() {
+                if let Err(e) = executor.execute(&target, action).await {
+                    tracing::error!(function, action = action.name(), hub = %target.hub, error = %e, "output action failed");
+                    let skipped = total - i - 1;
+                    let note = if skipped > 0 {
+                        format!("; {skipped} later action(s) not executed")
+                    } else {
+                        String::new()
+                    };
+                    return Err(InvocationError::function(format!(
+                        "output action failed: {e}{note}"
+                    )));
+                }
+            }
+            Ok(())
+        }
+    }
+}

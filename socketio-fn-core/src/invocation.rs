@@ -3,8 +3,10 @@
 use crate::protocol::cloud_events::EventKind;
 use crate::request::{ConnectionContext, TriggerRequest};
 use crate::response::{InvocationError, Reply};
+use crate::service::ActionExecutor;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// A boxed, sendable future.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -13,11 +15,23 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 pub type InvokeFn = fn(Invocation) -> BoxFuture<Result<Reply, InvocationError>>;
 
 /// Everything known about one event, owned by the invocation.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Invocation {
     function: &'static str,
     context: ConnectionContext,
     request: TriggerRequest,
+    executor: Option<Arc<dyn ActionExecutor>>,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("function", &self.function)
+            .field("context", &self.context)
+            .field("request", &self.request)
+            .field("executor", &self.executor.is_some())
+            .finish()
+    }
 }
 
 impl Invocation {
@@ -31,7 +45,19 @@ impl Invocation {
             function,
             context,
             request,
+            executor: None,
         }
+    }
+
+    /// Sets the executor of output actions.
+    pub fn with_executor(mut self, executor: Arc<dyn ActionExecutor>) -> Self {
+        self.executor = Some(executor);
+        self
+    }
+
+    /// The executor of output actions, when the app has one.
+    pub fn executor(&self) -> Option<&Arc<dyn ActionExecutor>> {
+        self.executor.as_ref()
     }
 
     /// Name of the function being invoked.

@@ -10,6 +10,7 @@ pub mod app;
 pub mod error;
 pub mod extract;
 pub mod invocation;
+pub mod negotiation;
 pub mod protocol;
 pub mod registry;
 pub mod request;

@@ -6,6 +6,7 @@
 //! error so all problems show in one build, and costs no extra dependency.
 
 mod common;
+mod negotiation;
 mod trigger;
 
 use proc_macro::TokenStream;
@@ -35,6 +36,27 @@ pub fn socketio_parameter(_attr: TokenStream, item: TokenStream) -> TokenStream 
     let error = syn::Error::new(
         proc_macro2::Span::call_site(),
         "`#[socketio_parameter]` goes on an argument of a `#[socketio_trigger]` function",
+    )
+    .to_compile_error();
+    quote::quote!(#error #item).into()
+}
+
+/// An HTTP endpoint handing clients their service URL and token. See `socketio_fn::socketio_negotiation`.
+#[proc_macro_attribute]
+pub fn socketio_negotiation(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let output = negotiation::negotiation(attr.into(), item.into());
+    debug("socketio_negotiation", &output);
+    output.into()
+}
+
+/// Marks an argument of a `#[socketio_trigger]` function as the output collector. It is consumed by
+/// `#[socketio_trigger]`; anywhere else it is an error.
+#[proc_macro_attribute]
+pub fn socketio_output(_attr: TokenStream, item: TokenStream) -> TokenStream {
+    let item = proc_macro2::TokenStream::from(item);
+    let error = syn::Error::new(
+        proc_macro2::Span::call_site(),
+        "`#[socketio_output]` goes on an argument of a `#[socketio_trigger]` function",
     )
     .to_compile_error();
     quote::quote!(#error #item).into()

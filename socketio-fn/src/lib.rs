@@ -8,12 +8,20 @@ pub use socketio_fn_core::{
     TriggerRequest, app, protocol, run, settings, webhook,
 };
 
-/// Argument binding: event parameters and context extractors.
+pub use socketio_fn_core::actions::{self, ActionError, Args, SocketIoAction};
+pub use socketio_fn_core::extract::Actions;
+pub use socketio_fn_core::negotiation::{
+    self, NegotiationDescriptor, NegotiationRequest, SocketIoNegotiation,
+};
+pub use socketio_fn_core::service::{self, SocketIoNegotiationResult};
+
+/// Argument binding: event parameters, context extractors and output collectors.
 pub mod extract {
     pub use socketio_fn_core::extract::{
-        ArgSpec, Claims, FromInvocation, FromParameter, Hub, Namespace, Parameters, SocketId,
-        UserId, bind_parameter, kind,
+        Actions, ArgSpec, Claims, FromInvocation, FromOutput, FromParameter, Hub, Namespace,
+        OutputSpec, Parameters, SocketId, UserId, bind_parameter, kind,
     };
+    pub use socketio_fn_core::negotiation::{FromNegotiation, NegotiationRequest};
 }
 
 #[doc = include_str!("../docs/socketio_trigger.md")]
@@ -23,21 +31,37 @@ pub use socketio_fn_macros::socketio_trigger;
 /// deserialized with serde). Cannot be combined with `parameter_names`.
 pub use socketio_fn_macros::socketio_parameter;
 
+/// Marks an argument of a [`socketio_trigger`] function as the collector of output actions:
+/// `#[socketio_output(hub = "chat", connection = "MyConnection")] out: Actions`. Both keys are optional
+/// (default: the event's hub, the default connection). See [`Actions`] for when actions run.
+pub use socketio_fn_macros::socketio_output;
+
+#[doc = include_str!("../docs/socketio_negotiation.md")]
+pub use socketio_fn_macros::socketio_negotiation;
+
 /// Everything a function file needs: `use socketio_fn::prelude::*;`.
 pub mod prelude {
-    pub use crate::extract::{Claims, Hub, Namespace, Parameters, SocketId, UserId};
+    pub use crate::extract::{Actions, Claims, Hub, Namespace, Parameters, SocketId, UserId};
     pub use crate::{
-        Ack, ConnectionContext, SocketIoConnectRequest, SocketIoConnectResponse,
-        SocketIoConnectedRequest, SocketIoDisconnectedRequest, SocketIoMessageRequest,
-        SocketIoMessageResponse, socketio_parameter, socketio_trigger,
+        Ack, ConnectionContext, NegotiationRequest, SocketIoAction, SocketIoConnectRequest,
+        SocketIoConnectResponse, SocketIoConnectedRequest, SocketIoDisconnectedRequest,
+        SocketIoMessageRequest, SocketIoMessageResponse, SocketIoNegotiationResult,
+        socketio_negotiation, socketio_output, socketio_parameter, socketio_trigger,
     };
     pub use socketio_fn_core::response::InvocationError;
 }
 
 #[doc(hidden)]
 pub mod __private {
+    pub use axum::response::Response;
     pub use inventory;
-    pub use socketio_fn_core::extract::{ArgSpec, FromInvocation, FromParameter, kind};
+    pub use socketio_fn_core::extract::{
+        ArgSpec, FromInvocation, FromOutput, FromParameter, OutputSpec, kind,
+    };
+    pub use socketio_fn_core::negotiation::{
+        FromNegotiation, NegotiationDescriptor, NegotiationInvocation, SocketIoNegotiation,
+        assert_response, invoke as negotiation_invoke,
+    };
     pub use socketio_fn_core::{
         BoxFuture, FunctionDescriptor, IntoInvocationResult, Invocation, InvocationError, Reply,
         ReplyFor, SocketIoFunction,

@@ -7,7 +7,7 @@ use crate::settings::{DEFAULT_CONNECTION_SETTING, Settings};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Where output actions go: a hub on the connection named `connection` (default connection when `None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,45 +28,53 @@ pub trait ActionExecutor: Send + Sync + 'static {
     ) -> Pin<Box<dyn Future<Output = Result<(), ActionError>> + Send + 'a>>;
 }
 
-/// Executes actions with one [`ServiceClient`] per connection setting name.
-#[derive(Debug, Default, Clone)]
+/// Executes actions with one [`ServiceClient`] per connection setting name, created on first use from the
+/// settings.
+#[derive(Debug, Default)]
 pub struct ServiceExecutor {
-    clients: HashMap<String, Arc<ServiceClient>>,
+    settings: Settings,
+    api_version: String,
+    clients: Mutex<HashMap<String, Arc<ServiceClient>>>,
 }
 
 impl ServiceExecutor {
-    /// An executor with `client` for the connection named `name`.
-    pub fn with_client(mut self, name: impl Into<String>, client: ServiceClient) -> Self {
-        self.clients
+    /// An executor creating clients from `settings` with REST `api_version`.
+    pub fn new(settings: Settings, api_version: impl Into<String>) -> Self {
+        Self {
+            settings,
+            api_version: api_version.into(),
+            clients: Mutex::default(),
+        }
+    }
+
+    /// Uses `client` for the connection named `name`.
+    pub fn with_client(self, name: impl Into<String>, client: ServiceClient) -> Self {
+        self.lock()
             .insert(name.into().to_lowercase(), Arc::new(client));
         self
     }
 
-    /// Builds clients for the named connections that exist in `settings`.
-    pub fn from_settings<'a>(
-        settings: &Settings,
-        names: impl IntoIterator<Item = &'a str>,
-        api_version: &str,
-    ) -> Self {
-        let mut executor = Self::default();
-        for name in names {
-            if let Ok(connection) = settings.connection(name) {
-                executor = executor.with_client(
-                    name,
-                    ServiceClient::new(&connection).api_version(api_version),
-                );
-            }
-        }
-        executor
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<ServiceClient>>> {
+        self.clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The client of a connection name (default connection when `None`).
-    pub fn client(&self, connection: Option<&str>) -> Option<&Arc<ServiceClient>> {
-        self.clients.get(
-            &connection
-                .unwrap_or(DEFAULT_CONNECTION_SETTING)
-                .to_lowercase(),
-        )
+    /// The client of a connection name (default connection when `None`), created on first use.
+    pub fn client(&self, connection: Option<&str>) -> Result<Arc<ServiceClient>, ActionError> {
+        let name = connection.unwrap_or(DEFAULT_CONNECTION_SETTING);
+        let key = name.to_lowercase();
+        if let Some(client) = self.lock().get(&key) {
+            return Ok(client.clone());
+        }
+        let connection = self
+            .settings
+            .connection(name)
+            .map_err(|e| ActionError::NoConnection(e.to_string()))?;
+        let client =
+            Arc::new(ServiceClient::new(&connection).api_version(self.api_version.clone()));
+        self.lock().insert(key, client.clone());
+        Ok(client)
     }
 }
 
@@ -77,13 +85,7 @@ impl ActionExecutor for ServiceExecutor {
         action: &'a SocketIoAction,
     ) -> Pin<Box<dyn Future<Output = Result<(), ActionError>> + Send + 'a>> {
         Box::pin(async move {
-            let name = target
-                .connection
-                .as_deref()
-                .unwrap_or(DEFAULT_CONNECTION_SETTING);
-            let client = self.client(Some(name)).ok_or_else(|| {
-                ActionError::NoConnection(format!("connection setting `{name}` is not configured"))
-            })?;
+            let client = self.client(target.connection.as_deref())?;
             client.execute(&target.hub, action).await
         })
     }

@@ -20,6 +20,7 @@ use crate::request::{
     SocketIoConnectedRequest, SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
 };
 use crate::response::{InvocationError, Reply};
+use crate::service::ActionExecutor;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -35,11 +36,21 @@ use validation::Handshake;
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Configuration of the webhook endpoint.
-#[derive(Debug)]
 pub struct Webhook {
     registry: Arc<Registry>,
     validator: OriginValidator,
     max_body_bytes: usize,
+    executor: Option<Arc<dyn ActionExecutor>>,
+}
+
+impl std::fmt::Debug for Webhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhook")
+            .field("registry", &self.registry)
+            .field("validator", &self.validator)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Webhook {
@@ -49,7 +60,14 @@ impl Webhook {
             registry,
             validator,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            executor: None,
         }
+    }
+
+    /// Sets the executor of the functions' output actions.
+    pub fn executor(mut self, executor: Arc<dyn ActionExecutor>) -> Self {
+        self.executor = Some(executor);
+        self
     }
 
     /// Sets the largest accepted body; larger requests get 413.
@@ -175,7 +193,10 @@ async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Respon
         signature: upstream.signature,
         headers: parts.headers,
     };
-    let invocation = Invocation::new(function.descriptor.name, context, request);
+    let mut invocation = Invocation::new(function.descriptor.name, context, request);
+    if let Some(executor) = &webhook.executor {
+        invocation = invocation.with_executor(executor.clone());
+    }
     let result = (function.descriptor.invoke)(invocation)
         .instrument(span.clone())
         .await;

@@ -7,12 +7,21 @@ use syn::{Attribute, FnArg, Ident, ItemFn, Pat, Type};
 pub(crate) const PARAMETER_ATTR: &str = "socketio_parameter";
 pub(crate) const OUTPUT_ATTR: &str = "socketio_output";
 
+/// `#[socketio_output(hub = "...", connection = "...")]` on an argument.
+pub(crate) struct OutputAttr {
+    pub(crate) attr: Attribute,
+    pub(crate) hub: Option<syn::LitStr>,
+    pub(crate) connection: Option<syn::LitStr>,
+}
+
 /// One argument of the function.
 pub(crate) struct Arg {
     pub(crate) ident: Ident,
     pub(crate) ty: Type,
     /// `#[socketio_parameter]`, when present.
     pub(crate) parameter: Option<Attribute>,
+    /// `#[socketio_output]`, when present.
+    pub(crate) output: Option<OutputAttr>,
 }
 
 /// The function, with our helper attributes removed from its arguments.
@@ -37,6 +46,7 @@ impl FnModel {
                 ),
                 FnArg::Typed(pat_type) => {
                     let mut parameter = None;
+                    let mut output: Option<OutputAttr> = None;
                     let mut kept = Vec::new();
                     for attr in pat_type.attrs.drain(..) {
                         if is(&attr, PARAMETER_ATTR) {
@@ -51,11 +61,23 @@ impl FnModel {
                             }
                             parameter = Some(attr);
                         } else if is(&attr, OUTPUT_ATTR) {
-                            diag.error(
-                                &attr,
-                                "`#[socketio_output]` is not supported yet: output actions are not available in \
-                                 this version",
-                            );
+                            let tokens = match &attr.meta {
+                                syn::Meta::List(list) => list.tokens.clone(),
+                                _ => proc_macro2::TokenStream::new(),
+                            };
+                            let keys =
+                                super::keys::parse(tokens, &["hub", "connection"], false, diag);
+                            if output.is_some() {
+                                diag.error(
+                                    &attr,
+                                    "`#[socketio_output]` is specified more than once",
+                                );
+                            }
+                            output = Some(OutputAttr {
+                                hub: keys.get("hub").cloned(),
+                                connection: keys.get("connection").cloned(),
+                                attr,
+                            });
                         } else {
                             kept.push(attr);
                         }
@@ -66,6 +88,7 @@ impl FnModel {
                             ident: p.ident.clone(),
                             ty: (*pat_type.ty).clone(),
                             parameter,
+                            output,
                         }),
                         other => diag.error(
                             other,

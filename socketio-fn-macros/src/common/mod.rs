@@ -2,4 +2,5 @@
 
 pub(crate) mod args;
 pub(crate) mod diag;
+pub(crate) mod keys;
 pub(crate) mod paths;

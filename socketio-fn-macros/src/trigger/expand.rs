@@ -17,11 +17,13 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
     let kind = quote!(#sfn::kind::#kind);
 
     let idents: Vec<_> = model.args.iter().map(|a| &a.ident).collect();
-    let bindings = model
+    let mut flushes: Vec<TokenStream> = Vec::new();
+    let bindings: Vec<TokenStream> = model
         .args
         .iter()
         .zip(&valid.bindings)
-        .map(|(arg, binding)| {
+        .enumerate()
+        .map(|(i, (arg, binding))| {
             let ident = &arg.ident;
             let ty = &arg.ty;
             let span = ty.span();
@@ -41,8 +43,26 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
                         ).await?;
                     }
                 }
+                Binding::Output { hub, connection } => {
+                    let handle = format_ident!("__socketio_fn_output_{}", i);
+                    let connection = match connection {
+                        Some(c) => quote!(::core::option::Option::Some(#c)),
+                        None => quote!(::core::option::Option::None),
+                    };
+                    flushes.push(quote_spanned! {span=>
+                        <#ty as #sfn::FromOutput>::flush(&#handle, __socketio_fn_invocation).await?;
+                    });
+                    quote_spanned! {span=>
+                        let #ident = <#ty as #sfn::FromOutput>::from_output(
+                            __socketio_fn_invocation,
+                            &#sfn::OutputSpec { hub: #hub, connection: #connection },
+                        );
+                        let #handle = ::core::clone::Clone::clone(&#ident);
+                    }
+                }
             }
-        });
+        })
+        .collect();
     let reply_span = match &item.sig.output {
         syn::ReturnType::Type(_, ty) => ty.span(),
         syn::ReturnType::Default => name.span(),
@@ -83,7 +103,11 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
                     let __socketio_fn_invocation = &__socketio_fn_owned;
                     #(#bindings)*
                     let __socketio_fn_result = #name(#(#idents),*).await;
-                    #into_reply
+                    let __socketio_fn_reply = #into_reply;
+                    if __socketio_fn_reply.is_ok() {
+                        #(#flushes)*
+                    }
+                    __socketio_fn_reply
                 })
             }
 

@@ -40,6 +40,11 @@ pub(crate) enum Binding {
     Parameter { position: usize, name: String },
     /// Context extractor.
     Extractor,
+    /// Output collector for a hub (empty = the event's hub) and connection.
+    Output {
+        hub: String,
+        connection: Option<String>,
+    },
 }
 
 /// The validated function: one binding per argument, in declaration order.
@@ -141,6 +146,55 @@ pub(crate) fn validate(args: &TriggerArgs, model: &FnModel, diag: &mut Diag) -> 
             );
         }
     }
+    let mut output_hubs: Vec<String> = Vec::new();
+    for arg in &model.args {
+        let Some(output) = &arg.output else { continue };
+        if let Some(p) = &arg.parameter {
+            diag.error(
+                p,
+                "an argument is either `#[socketio_parameter]` or `#[socketio_output]`, not both",
+            );
+        }
+        if let Some((_, names)) = &args.parameter_names
+            && let Some(n) = names.iter().find(|n| arg.ident == n.value())
+        {
+            diag.error(
+                n,
+                format!(
+                    "`{}` is a `#[socketio_output]` argument; remove it from `parameter_names`",
+                    arg.ident
+                ),
+            );
+        }
+        let hub = output
+            .hub
+            .as_ref()
+            .map(syn::LitStr::value)
+            .unwrap_or_default();
+        if output
+            .hub
+            .as_ref()
+            .is_some_and(|h| h.value().trim().is_empty())
+        {
+            diag.error(
+                &output.attr,
+                "`hub` must not be empty; omit it to use the event's hub",
+            );
+        }
+        let connection = output
+            .connection
+            .as_ref()
+            .map(syn::LitStr::value)
+            .unwrap_or_default();
+        let key = format!("{}\u{0}{}", hub.to_lowercase(), connection.to_lowercase());
+        if output_hubs.contains(&key) {
+            diag.error(
+                &output.attr,
+                "two `#[socketio_output]` arguments for one hub; use one collector",
+            );
+        }
+        output_hubs.push(key);
+    }
     if !diag.is_empty() {
         return None;
     }
@@ -151,7 +205,16 @@ pub(crate) fn validate(args: &TriggerArgs, model: &FnModel, diag: &mut Diag) -> 
         .iter()
         .map(|arg| {
             let name = arg.ident.to_string();
-            if let Some((_, names)) = &args.parameter_names {
+            if let Some(output) = &arg.output {
+                Binding::Output {
+                    hub: output
+                        .hub
+                        .as_ref()
+                        .map(syn::LitStr::value)
+                        .unwrap_or_default(),
+                    connection: output.connection.as_ref().map(syn::LitStr::value),
+                }
+            } else if let Some((_, names)) = &args.parameter_names {
                 match names.iter().position(|n| n.value() == name) {
                     Some(position) => Binding::Parameter { position, name },
                     None => Binding::Extractor,

@@ -1,0 +1,240 @@
+//! Output actions and negotiation from annotated functions, end to end: a signed trigger in, the exact REST
+//! calls out to a fake service on loopback; a negotiation GET in, a verifiable token out.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+#[path = "../../socketio-fn-core/tests/common/fake_service.rs"]
+mod fake_service;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use fake_service::{FakeService, Reply};
+use http_body_util::BodyExt;
+use socketio_fn::prelude::*;
+use socketio_fn::protocol::{signature, token};
+use socketio_fn::{App, Settings};
+use tower::ServiceExt;
+
+const KEY: &str = "7aab239577fd4f24bc919802fb629f5f";
+
+/// The seed's chat: broadcast every message to the namespace except the sender, and put the sender in
+/// a room.
+#[socketio_trigger(hub = "hub", event = "new message")]
+async fn broadcast(
+    socket: SocketId,
+    #[socketio_parameter] text: String,
+    #[socketio_output(hub = "hub")] out: Actions,
+) -> Result<Ack<(&'static str,)>, String> {
+    if text == "fail" {
+        out.add(SocketIoAction::send_to_namespace("never", ()));
+        return Err("refused".into());
+    }
+    out.add(
+        SocketIoAction::send_to_namespace("new message", (socket.0.clone(), text))
+            .except_rooms([socket.0.clone()]),
+    );
+    out.add(SocketIoAction::add_socket_to_room(socket.0, "talkers"));
+    Ok(Ack(("sent",)))
+}
+
+#[socketio_negotiation(hub = "hub", user_id = "{query.userId}")]
+async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResult {
+    result
+}
+
+fn app(base: &str) -> App {
+    App::builder()
+        .settings(Settings::from_pairs([(
+            "WebPubSubForSocketIOConnectionString",
+            format!("Endpoint={base};AccessKey={KEY};Version=1.0;"),
+        )]))
+        .register::<broadcast>()
+        .register_negotiation::<negotiate>()
+        .build()
+        .unwrap()
+}
+
+async fn emit(app: &App, body: &str) -> (StatusCode, String) {
+    let request = Request::post("/runtime/webhooks/socketio")
+        .header("WebHook-Request-Origin", "127.0.0.1")
+        .header("Content-Type", "text/plain")
+        .header("ce-type", "azure.webpubsub.user.message")
+        .header("ce-connectionId", "conn1")
+        .header("ce-hub", "hub")
+        .header("ce-eventName", "new message")
+        .header("ce-namespace", "/")
+        .header("ce-socketId", "sock1")
+        .header("ce-signature", signature::compute(KEY, "conn1"))
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let response = app.router().oneshot(request).await.unwrap();
+    let status = response.status();
+    (
+        status,
+        String::from_utf8(
+            response
+                .into_body()
+                .collect()
+                .await
+                .unwrap()
+                .to_bytes()
+                .to_vec(),
+        )
+        .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn actions_run_after_the_function_in_order() {
+    let service = FakeService::start(vec![]).await;
+    let app = app(&service.base);
+    assert_eq!(
+        emit(&app, r#"421["new message","hello"]"#).await,
+        (StatusCode::OK, r#"431["sent"]"#.into())
+    );
+    let got = service.requests();
+    assert_eq!(got.len(), 2);
+    assert_eq!(
+        got[0].target,
+        "/api/hubs/hub/groups/0~Lw~/:send?api-version=2024-01-01&filter=not%20%28%270~Lw~c29jazE%27%20in%20groups%29"
+    );
+    assert_eq!(got[0].body, r#"42["new message","sock1","hello"]"#);
+    assert_eq!(
+        got[1].target,
+        "/api/hubs/hub/:addToGroups?api-version=2024-01-01"
+    );
+    assert_eq!(
+        got[1].body,
+        r#"{"filter":"\u00270~Lw~c29jazE\u0027 in groups","groups":["0~Lw~dGFsa2Vycw"]}"#
+    );
+    let bearer = got[0]
+        .header("Authorization")
+        .unwrap()
+        .strip_prefix("Bearer ")
+        .unwrap();
+    token::verify(
+        bearer,
+        KEY,
+        &format!("{}{}", service.base, got[0].target),
+        token::unix_now(),
+        5,
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_failing_function_runs_no_actions() {
+    let service = FakeService::start(vec![]).await;
+    let app = app(&service.base);
+    assert_eq!(
+        emit(&app, r#"421["new message","fail"]"#).await,
+        (StatusCode::INTERNAL_SERVER_ERROR, "refused".into())
+    );
+    assert!(service.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_failing_action_fails_the_invocation_and_says_what_was_skipped() {
+    let service = FakeService::start(vec![Reply::Status(
+        403,
+        vec![("x-ms-error-code", "Forbidden")],
+        r#"{"code":"Forbidden","message":"no"}"#,
+    )])
+    .await;
+    let app = app(&service.base);
+    assert_eq!(
+        emit(&app, r#"421["new message","hello"]"#).await,
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "output action failed: the service refused `sendToNamespace` with 403 (Forbidden): no; 1 later action(s) not executed".into()
+        )
+    );
+    assert_eq!(service.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn negotiation_returns_a_token_for_the_user() {
+    let service = FakeService::start(vec![]).await;
+    let app = app(&service.base);
+    let response = app
+        .router()
+        .oneshot(
+            Request::get("/api/negotiate?userId=alice")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let body: serde_json::Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    assert_eq!(body["endpoint"], service.base.as_str());
+    assert_eq!(body["path"], "/clients/socketio/hubs/hub");
+    let aud = format!("{}/clients/socketio/hubs/hub", service.base);
+    let claims = token::verify(
+        body["token"].as_str().unwrap(),
+        KEY,
+        &aud,
+        token::unix_now(),
+        5,
+    )
+    .unwrap();
+    assert_eq!(claims["sub"], "alice");
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        3600
+    );
+    assert_eq!(
+        body["url"],
+        format!("{aud}?access_token={}", body["token"].as_str().unwrap()).as_str()
+    );
+
+    // Without the query value: an anonymous token (no `sub`).
+    let response = app
+        .router()
+        .oneshot(Request::get("/api/negotiate").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let body: serde_json::Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let claims = token::verify(
+        body["token"].as_str().unwrap(),
+        KEY,
+        &aud,
+        token::unix_now(),
+        5,
+    )
+    .unwrap();
+    assert!(claims.get("sub").is_none());
+}
+
+#[tokio::test]
+async fn negotiation_without_a_connection_is_a_clear_500() {
+    let app = App::builder()
+        .settings(Settings::default())
+        .register_negotiation::<negotiate>()
+        .build()
+        .unwrap();
+    let response = app
+        .router()
+        .oneshot(Request::get("/api/negotiate").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let text = String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap();
+    assert!(
+        text.starts_with(
+            "connection setting `WebPubSubForSocketIOConnectionString` does not exist"
+        ),
+        "{text}"
+    );
+}

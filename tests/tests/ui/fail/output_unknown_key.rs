@@ -1,0 +1,6 @@
+use socketio_fn::prelude::*;
+
+#[socketio_trigger(hub = "hub", event = "ev")]
+async fn f(#[socketio_output(hub = "hub", bogus = "x")] a: Actions) {}
+
+fn main() {}
