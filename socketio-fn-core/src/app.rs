@@ -41,6 +41,7 @@ pub struct AppBuilder {
     address: Option<SocketAddr>,
     max_body_bytes: Option<usize>,
     executor: Option<Arc<dyn ActionExecutor>>,
+    routes: Option<Router>,
 }
 
 impl std::fmt::Debug for AppBuilder {
@@ -87,6 +88,16 @@ impl AppBuilder {
     /// this to record actions.
     pub fn executor(mut self, executor: Arc<dyn ActionExecutor>) -> Self {
         self.executor = Some(executor);
+        self
+    }
+
+    /// Serves these extra axum routes beside the webhook and negotiation endpoints (static pages,
+    /// health checks).
+    pub fn routes(mut self, router: Router) -> Self {
+        self.routes = Some(match self.routes.take() {
+            Some(existing) => existing.merge(router),
+            None => router,
+        });
         self
     }
 
@@ -169,6 +180,7 @@ impl AppBuilder {
             .executor
             .unwrap_or_else(|| Arc::new(ServiceExecutor::new(settings.clone(), api_version)));
         Ok(App {
+            routes: self.routes.unwrap_or_default(),
             registry: Arc::new(registry),
             negotiations,
             executor,
@@ -182,6 +194,7 @@ impl AppBuilder {
 
 /// A configured app, ready to serve.
 pub struct App {
+    routes: Router,
     registry: Arc<Registry>,
     negotiations: Vec<Arc<ResolvedNegotiation>>,
     executor: Arc<dyn ActionExecutor>,
@@ -285,6 +298,7 @@ impl App {
             .executor(self.executor.clone())
             .router()
             .merge(crate::negotiation::router(&self.negotiations))
+            .merge(self.routes.clone())
     }
 
     /// Serves on the configured address until Ctrl-C, letting in-flight invocations finish.

@@ -5,8 +5,11 @@ pub use socketio_fn_core::{
     IntoInvocationResult, Invocation, InvocationError, MultiMap, Reply, ReplyFor, Settings,
     SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
     SocketIoDisconnectedRequest, SocketIoFunction, SocketIoMessageRequest, SocketIoMessageResponse,
-    TriggerRequest, app, protocol, run, settings, webhook,
+    TriggerRequest, app, protocol, settings, webhook,
 };
+
+mod run;
+pub use run::{EMULATOR_ADDRESS_SETTING, run, run_with};
 
 pub use socketio_fn_core::actions::{self, ActionError, Args, SocketIoAction};
 pub use socketio_fn_core::extract::Actions;

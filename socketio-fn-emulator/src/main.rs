@@ -1,0 +1,63 @@
+//! `socketio-fn-emulator`: the local Web PubSub for Socket.IO emulator as a program.
+
+use clap::Parser;
+use socketio_fn_emulator::{Emulator, EmulatorConfig};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// A local emulator of Azure Web PubSub for Socket.IO (serverless mode).
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// The function app's webhook URL.
+    #[arg(
+        long,
+        env = "SOCKETIO_FN_EMULATOR_UPSTREAM",
+        default_value = "http://127.0.0.1:7071/runtime/webhooks/socketio"
+    )]
+    upstream: String,
+    /// Listen address.
+    #[arg(
+        long,
+        env = "SOCKETIO_FN_EMULATOR_ADDR",
+        default_value = "127.0.0.1:7072"
+    )]
+    address: SocketAddr,
+    /// Access key (random when not given).
+    #[arg(long, env = "SOCKETIO_FN_EMULATOR_KEY")]
+    access_key: Option<String>,
+    /// Timeout of each webhook call, in seconds.
+    #[arg(long, default_value_t = 30)]
+    upstream_timeout: u64,
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let args = Args::parse();
+    let emulator = Emulator::start(EmulatorConfig {
+        address: args.address,
+        access_key: args.access_key,
+        upstream: Some(args.upstream.clone()),
+        upstream_timeout: Duration::from_secs(args.upstream_timeout),
+    })
+    .await?;
+    #[allow(clippy::print_stdout)]
+    {
+        println!(
+            "Web PubSub for Socket.IO emulator on {}",
+            emulator.endpoint()
+        );
+        println!("events go to {}", args.upstream);
+        println!("connection string for the app (local development only):");
+        println!(
+            "  WebPubSubForSocketIOConnectionString=\"{}\"",
+            emulator.connection_string()
+        );
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    emulator.stop().await;
+    Ok(())
+}
