@@ -1,0 +1,96 @@
+//! The Node `socket.io-client` against the emulator and these functions: negotiate, connect, emit with
+//! ack, namespace broadcast, rooms with except, one socket, server-side disconnect, rejected connect,
+//! expired token, a slow app.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+mod support;
+
+use socketio_fn::extract::Parameters;
+use socketio_fn::prelude::*;
+use socketio_fn::protocol::token;
+use std::time::Duration;
+
+#[socketio_negotiation(hub = "e2e", user_id = "{query.userId}")]
+async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResult {
+    result
+}
+
+#[socketio_trigger(hub = "e2e", event = "connect")]
+async fn connect(request: SocketIoConnectRequest) -> SocketIoConnectResponse {
+    if request.query_value("reject").is_some() {
+        SocketIoConnectResponse::reject(axum::http::StatusCode::UNAUTHORIZED, "go away")
+    } else {
+        SocketIoConnectResponse::accept()
+    }
+}
+
+#[socketio_trigger(hub = "e2e", event = "echo")]
+async fn echo(args: Parameters, user: UserId) -> SocketIoMessageResponse {
+    let mut values = args.0;
+    values.push(serde_json::json!(user.0));
+    SocketIoMessageResponse::from_values(values)
+}
+
+#[socketio_trigger(hub = "e2e", event = "broadcast")]
+async fn broadcast(#[socketio_parameter] event: String, #[socketio_parameter] text: String, #[socketio_output] out: Actions) {
+    out.add(SocketIoAction::send_to_namespace(event, (text,)));
+}
+
+#[socketio_trigger(hub = "e2e", event = "join")]
+async fn join(socket: SocketId, #[socketio_parameter] room: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+    out.add(SocketIoAction::add_socket_to_room(socket.0, room));
+    Ack((true,))
+}
+
+#[socketio_trigger(hub = "e2e", event = "leave")]
+async fn leave(socket: SocketId, #[socketio_parameter] room: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+    out.add(SocketIoAction::remove_socket_from_room(socket.0, room));
+    Ack((true,))
+}
+
+#[socketio_trigger(hub = "e2e", event = "room say", parameter_names = ["rooms", "except", "text"])]
+async fn room_say(rooms: Vec<String>, except: Vec<String>, text: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+    out.add(SocketIoAction::send_to_rooms(rooms, "room msg", (text,)).except_rooms(except));
+    Ack((true,))
+}
+
+#[socketio_trigger(hub = "e2e", event = "dm")]
+async fn dm(#[socketio_parameter] to: String, #[socketio_parameter] text: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+    out.add(SocketIoAction::send_to_socket(to, "dm", (text,)));
+    Ack((true,))
+}
+
+#[socketio_trigger(hub = "e2e", event = "kick")]
+async fn kick(#[socketio_parameter] target: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+    out.add(SocketIoAction::disconnect_sockets([target]));
+    Ack((true,))
+}
+
+#[socketio_trigger(hub = "e2e", event = "slow")]
+async fn slow() -> Ack<(&'static str,)> {
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    Ack(("too late",))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_socket_io_client() {
+    let stack = support::Stack::start(Duration::from_secs(1)).await;
+    let aud = format!("{}/clients/socketio/hubs/e2e", stack.emulator.endpoint());
+    let now = token::unix_now();
+    let expired = token::sign(&token::Claims::new(aud.clone(), now - 7200, 3600, Some("old".into())), stack.emulator.access_key());
+    let wrong_hub = token::sign(
+        &token::Claims::new(format!("{}/clients/socketio/hubs/other", stack.emulator.endpoint()), now, 3600, None),
+        stack.emulator.access_key(),
+    );
+    support::node_test(
+        "clients.test.mjs",
+        &[
+            ("APP_URL", stack.app_url.clone()),
+            ("EXPIRED_TOKEN", expired),
+            ("WRONG_HUB_TOKEN", wrong_hub),
+        ],
+        Duration::from_secs(120),
+    )
+    .await;
+    stack.stop().await;
+}

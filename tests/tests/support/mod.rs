@@ -1,0 +1,85 @@
+//! Shared harness of the end-to-end tests: an app with this binary's functions and the emulator on
+//! loopback, and the Node test runner.
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::print_stdout)]
+
+use socketio_fn::{App, Settings};
+use socketio_fn_emulator::{Emulator, EmulatorConfig};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// An app serving this test binary's functions, wired to an emulator.
+pub struct Stack {
+    pub app_url: String,
+    pub emulator: Emulator,
+    app: tokio::task::JoinHandle<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Stack {
+    pub async fn start(upstream_timeout: Duration) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let app_url = format!("http://{}", listener.local_addr().unwrap());
+        let emulator = Emulator::start(EmulatorConfig {
+            upstream: Some(format!("{app_url}/runtime/webhooks/socketio")),
+            upstream_timeout,
+            ..EmulatorConfig::default()
+        })
+        .await
+        .unwrap();
+        let app = App::builder()
+            .settings(Settings::from_pairs([("WebPubSubForSocketIOConnectionString", emulator.connection_string())]))
+            .registered_functions()
+            .build()
+            .unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let app = tokio::spawn(async move {
+            app.serve_with_shutdown(listener, async {
+                let _ = stopped.await;
+            })
+            .await
+            .unwrap();
+        });
+        Self { app_url, emulator, app, stop: Some(stop) }
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.app.abort();
+        self.emulator.stop().await;
+    }
+}
+
+/// `tests/e2e`, with its npm packages installed from the committed lockfile.
+pub fn e2e_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e");
+    if !dir.join("node_modules/socket.io-client").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm is needed for the end-to-end tests (Node.js >= 18)");
+        assert!(status.success(), "npm ci failed in {}", dir.display());
+    }
+    dir
+}
+
+/// Runs a Node test file with `env`, failing with its output when any Node test fails.
+pub async fn node_test(file: &str, env: &[(&str, String)], limit: Duration) {
+    let dir = e2e_dir();
+    let mut command = tokio::process::Command::new("node");
+    command.arg("--test").arg("--test-reporter=spec").arg(file).current_dir(&dir).kill_on_drop(true);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = tokio::time::timeout(limit, command.output())
+        .await
+        .unwrap_or_else(|_| panic!("{file} did not finish within {limit:?}"))
+        .expect("node is needed for the end-to-end tests");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}\n{stderr}");
+    assert!(output.status.success(), "{file} failed:\n{stdout}\n{stderr}");
+}
