@@ -32,36 +32,60 @@ async fn echo(args: Parameters, user: UserId) -> SocketIoMessageResponse {
 }
 
 #[socketio_trigger(hub = "e2e", event = "broadcast")]
-async fn broadcast(#[socketio_parameter] event: String, #[socketio_parameter] text: String, #[socketio_output] out: Actions) {
+async fn broadcast(
+    #[socketio_parameter] event: String,
+    #[socketio_parameter] text: String,
+    #[socketio_output] out: Actions,
+) {
     out.add(SocketIoAction::send_to_namespace(event, (text,)));
 }
 
 #[socketio_trigger(hub = "e2e", event = "join")]
-async fn join(socket: SocketId, #[socketio_parameter] room: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+async fn join(
+    socket: SocketId,
+    #[socketio_parameter] room: String,
+    #[socketio_output] out: Actions,
+) -> Ack<(bool,)> {
     out.add(SocketIoAction::add_socket_to_room(socket.0, room));
     Ack((true,))
 }
 
 #[socketio_trigger(hub = "e2e", event = "leave")]
-async fn leave(socket: SocketId, #[socketio_parameter] room: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+async fn leave(
+    socket: SocketId,
+    #[socketio_parameter] room: String,
+    #[socketio_output] out: Actions,
+) -> Ack<(bool,)> {
     out.add(SocketIoAction::remove_socket_from_room(socket.0, room));
     Ack((true,))
 }
 
 #[socketio_trigger(hub = "e2e", event = "room say", parameter_names = ["rooms", "except", "text"])]
-async fn room_say(rooms: Vec<String>, except: Vec<String>, text: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+async fn room_say(
+    rooms: Vec<String>,
+    except: Vec<String>,
+    text: String,
+    #[socketio_output] out: Actions,
+) -> Ack<(bool,)> {
     out.add(SocketIoAction::send_to_rooms(rooms, "room msg", (text,)).except_rooms(except));
     Ack((true,))
 }
 
 #[socketio_trigger(hub = "e2e", event = "dm")]
-async fn dm(#[socketio_parameter] to: String, #[socketio_parameter] text: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+async fn dm(
+    #[socketio_parameter] to: String,
+    #[socketio_parameter] text: String,
+    #[socketio_output] out: Actions,
+) -> Ack<(bool,)> {
     out.add(SocketIoAction::send_to_socket(to, "dm", (text,)));
     Ack((true,))
 }
 
 #[socketio_trigger(hub = "e2e", event = "kick")]
-async fn kick(#[socketio_parameter] target: String, #[socketio_output] out: Actions) -> Ack<(bool,)> {
+async fn kick(
+    #[socketio_parameter] target: String,
+    #[socketio_output] out: Actions,
+) -> Ack<(bool,)> {
     out.add(SocketIoAction::disconnect_sockets([target]));
     Ack((true,))
 }
@@ -77,9 +101,17 @@ async fn node_socket_io_client() {
     let stack = support::Stack::start(Duration::from_secs(1)).await;
     let aud = format!("{}/clients/socketio/hubs/e2e", stack.emulator.endpoint());
     let now = token::unix_now();
-    let expired = token::sign(&token::Claims::new(aud.clone(), now - 7200, 3600, Some("old".into())), stack.emulator.access_key());
+    let expired = token::sign(
+        &token::Claims::new(aud.clone(), now - 7200, 3600, Some("old".into())),
+        stack.emulator.access_key(),
+    );
     let wrong_hub = token::sign(
-        &token::Claims::new(format!("{}/clients/socketio/hubs/other", stack.emulator.endpoint()), now, 3600, None),
+        &token::Claims::new(
+            format!("{}/clients/socketio/hubs/other", stack.emulator.endpoint()),
+            now,
+            3600,
+            None,
+        ),
         stack.emulator.access_key(),
     );
     support::node_test(

@@ -1,6 +1,12 @@
 //! Shared harness of the end-to-end tests: an app with this binary's functions and the emulator on
 //! loopback, and the Node test runner.
-#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used, clippy::print_stdout)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::print_stdout
+)]
 
 use socketio_fn::{App, Settings};
 use socketio_fn_emulator::{Emulator, EmulatorConfig};
@@ -28,7 +34,10 @@ impl Stack {
         .await
         .unwrap();
         let app = App::builder()
-            .settings(Settings::from_pairs([("WebPubSubForSocketIOConnectionString", emulator.connection_string())]))
+            .settings(Settings::from_pairs([(
+                "WebPubSubForSocketIOConnectionString",
+                emulator.connection_string(),
+            )]))
             .registered_functions()
             .build()
             .unwrap();
@@ -40,7 +49,12 @@ impl Stack {
             .await
             .unwrap();
         });
-        Self { app_url, emulator, app, stop: Some(stop) }
+        Self {
+            app_url,
+            emulator,
+            app,
+            stop: Some(stop),
+        }
     }
 
     pub async fn stop(mut self) {
@@ -54,7 +68,12 @@ impl Stack {
 
 /// `tests/e2e`, with its npm packages installed from the committed lockfile.
 pub fn e2e_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e");
+    // The workspace's `tests/e2e`, found from whichever package includes this harness.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("tests/e2e"))
+        .find(|d| d.join("package.json").exists())
+        .expect("tests/e2e/package.json in the workspace");
     if !dir.join("node_modules/socket.io-client").exists() {
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
@@ -70,7 +89,12 @@ pub fn e2e_dir() -> PathBuf {
 pub async fn node_test(file: &str, env: &[(&str, String)], limit: Duration) {
     let dir = e2e_dir();
     let mut command = tokio::process::Command::new("node");
-    command.arg("--test").arg("--test-reporter=spec").arg(file).current_dir(&dir).kill_on_drop(true);
+    command
+        .arg("--test")
+        .arg("--test-reporter=spec")
+        .arg(file)
+        .current_dir(&dir)
+        .kill_on_drop(true);
     for (k, v) in env {
         command.env(k, v);
     }
@@ -81,5 +105,8 @@ pub async fn node_test(file: &str, env: &[(&str, String)], limit: Duration) {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}\n{stderr}");
-    assert!(output.status.success(), "{file} failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "{file} failed:\n{stdout}\n{stderr}"
+    );
 }
