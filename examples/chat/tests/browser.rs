@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
 
 #[path = "../../../tests/tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::net::TcpListener;
