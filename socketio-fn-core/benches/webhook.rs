@@ -1,7 +1,7 @@
 //! Webhook throughput: the signed ack vector posted to the real webhook and to a bare axum handler that
 //! returns the same bytes, in the same run, over real loopback HTTP/1.1 connections.
 //!
-//! Method (also in `benches/README.md`): both servers run in this process on `127.0.0.1:0`; a load
+//! Method (also in the workspace's `benches/README.md`): both servers run in this process on `127.0.0.1:0`; a load
 //! generator opens `BENCH_CONNECTIONS` keep-alive connections (hyper client, default 16) and sends
 //! `BENCH_REQUESTS` requests in total (default 40000) to one server at a time, checking every reply's
 //! status and body. Rounds alternate bare / webhook `BENCH_ROUNDS` times (default 3); the best round of

@@ -193,7 +193,9 @@ async fn authenticate(
                 tracing::error!(error = %e, "connect: function app unavailable");
                 Refused(format!("Service unavailable: {e}"))
             })?;
-        if !(200..300).contains(&reply.status) {
+        // 404: the app has no `connect` function, as if the hub's event handler did not subscribe to the
+        // event; the service then accepts the socket.
+        if !(200..300).contains(&reply.status) && reply.status != 404 {
             let message = if reply.body.is_empty() {
                 format!(
                     "connection rejected by the app with status {}",

@@ -98,13 +98,14 @@ pub async fn node_test(file: &str, env: &[(&str, String)], limit: Duration) {
     for (k, v) in env {
         command.env(k, v);
     }
+    let started = std::time::Instant::now();
     let output = tokio::time::timeout(limit, command.output())
         .await
         .unwrap_or_else(|_| panic!("{file} did not finish within {limit:?}"))
         .expect("node is needed for the end-to-end tests");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}\n{stderr}");
+    println!("{stdout}\n{stderr}\n{file} ran for {:?}", started.elapsed());
     assert!(
         output.status.success(),
         "{file} failed:\n{stdout}\n{stderr}"
