@@ -55,3 +55,15 @@ pub enum Error {
     #[error("server error: {0}")]
     Serve(#[source] std::io::Error),
 }
+
+/// An error and its sources, joined with `: ` (for logs and typed errors that carry a reason string).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}

@@ -139,19 +139,23 @@ pub(crate) async fn handle(service: &Service, hub: &str, rest: &str, request: Re
             change_groups(service, hub, &body, add)
         }
         Operation::Send { group } => {
-            let filter = match Filter::parse(value("filter").unwrap_or_default()) {
+            let filter = match parse_filter(value("filter").unwrap_or_default()) {
                 Ok(f) => f,
-                Err(e) => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
-                        "InvalidFilter",
-                        format!("invalid filter: {e}"),
-                    );
-                }
+                Err(response) => return response,
             };
             send(service, hub, group.as_deref(), &filter, &body)
         }
     }
+}
+
+fn parse_filter(text: &str) -> Result<Filter, Response> {
+    Filter::parse(text).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            "InvalidFilter",
+            format!("invalid filter: {e}"),
+        )
+    })
 }
 
 fn change_groups(service: &Service, hub: &str, body: &Bytes, add: bool) -> Response {
@@ -165,15 +169,9 @@ fn change_groups(service: &Service, hub: &str, body: &Bytes, add: bool) -> Respo
             );
         }
     };
-    let filter = match Filter::parse(parsed["filter"].as_str().unwrap_or_default()) {
+    let filter = match parse_filter(parsed["filter"].as_str().unwrap_or_default()) {
         Ok(f) => f,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "InvalidFilter",
-                format!("invalid filter: {e}"),
-            );
-        }
+        Err(response) => return response,
     };
     let Some(groups) = parsed["groups"].as_array() else {
         return error(

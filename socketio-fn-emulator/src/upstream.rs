@@ -121,24 +121,13 @@ impl Upstream {
                 reason: if e.is_timeout() {
                     format!("timed out after {:?}", self.timeout)
                 } else {
-                    error_chain(&e)
+                    socketio_fn_core::error::error_chain(&e)
                 },
             })?;
         let status = response.status().as_u16();
         let body = response.text().await.unwrap_or_default();
         Ok(UpstreamReply { status, body })
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.

@@ -204,7 +204,7 @@ impl ServiceClient {
                     return Err(error);
                 }
                 Err(e) => {
-                    let reason = error_chain(&e);
+                    let reason = crate::error::error_chain(&e);
                     if attempt > self.retry.max_retries {
                         let error = ActionError::Transport {
                             action,
@@ -234,17 +234,6 @@ impl ServiceClient {
             .mul_f64(0.5 + fastrand::f64())
             .min(self.retry.max_delay)
     }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 fn service_error(
