@@ -139,23 +139,22 @@ pub(crate) async fn handle(service: &Service, hub: &str, rest: &str, request: Re
             change_groups(service, hub, &body, add)
         }
         Operation::Send { group } => {
-            let filter = match parse_filter(value("filter").unwrap_or_default()) {
+            let filter = match Filter::parse(value("filter").unwrap_or_default()) {
                 Ok(f) => f,
-                Err(response) => return response,
+                Err(e) => return invalid_filter(e),
             };
             send(service, hub, group.as_deref(), &filter, &body)
         }
     }
 }
 
-fn parse_filter(text: &str) -> Result<Filter, Response> {
-    Filter::parse(text).map_err(|e| {
-        error(
-            StatusCode::BAD_REQUEST,
-            "InvalidFilter",
-            format!("invalid filter: {e}"),
-        )
-    })
+/// The 400 reply for a filter that does not parse.
+fn invalid_filter(reason: String) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "InvalidFilter",
+        format!("invalid filter: {reason}"),
+    )
 }
 
 fn change_groups(service: &Service, hub: &str, body: &Bytes, add: bool) -> Response {
@@ -169,9 +168,9 @@ fn change_groups(service: &Service, hub: &str, body: &Bytes, add: bool) -> Respo
             );
         }
     };
-    let filter = match parse_filter(parsed["filter"].as_str().unwrap_or_default()) {
+    let filter = match Filter::parse(parsed["filter"].as_str().unwrap_or_default()) {
         Ok(f) => f,
-        Err(response) => return response,
+        Err(e) => return invalid_filter(e),
     };
     let Some(groups) = parsed["groups"].as_array() else {
         return error(

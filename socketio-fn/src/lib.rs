@@ -30,13 +30,10 @@ pub mod extract {
 #[doc = include_str!("../docs/socketio_trigger.md")]
 pub use socketio_fn_macros::socketio_trigger;
 
-/// Marks an argument of a [`socketio_trigger`] function as the event's next argument (by position,
-/// deserialized with serde). Cannot be combined with `parameter_names`.
+#[doc = include_str!("../docs/socketio_parameter.md")]
 pub use socketio_fn_macros::socketio_parameter;
 
-/// Marks an argument of a [`socketio_trigger`] function as the collector of output actions:
-/// `#[socketio_output(hub = "chat", connection = "MyConnection")] out: Actions`. Both keys are optional
-/// (default: the event's hub, the default connection). See [`Actions`] for when actions run.
+#[doc = include_str!("../docs/socketio_output.md")]
 pub use socketio_fn_macros::socketio_output;
 
 #[doc = include_str!("../docs/socketio_negotiation.md")]

@@ -188,3 +188,21 @@ for (const transports of [["polling"], ["websocket"]]) {
     assert.deepEqual(await ack(socket, "echo", transports[0]), [transports[0], "t"]);
   });
 }
+
+test("namespaces: the function of the namespace runs, its connect decides", async () => {
+  const neg = await negotiate("admin");
+  const manager = open(neg);
+  await once(manager, "connect");
+  const admin = manager.io.socket("/admin");
+  opened.push(admin);
+  await once(admin, "connect");
+  assert.deepEqual(await ack(admin, "echo", { x: 1 }), ["/admin", { x: 1 }]);
+  // The default namespace of the same connection still works.
+  assert.deepEqual(await ack(manager, "echo", 2), [2, "admin"]);
+
+  const other = open(await negotiate("someone"));
+  const refused = other.io.socket("/admin");
+  opened.push(refused);
+  const [err] = await once(refused, "connect_error");
+  assert.equal(err.message, "admins only");
+});

@@ -90,6 +90,22 @@ async fn kick(
     Ack((true,))
 }
 
+#[socketio_trigger(hub = "e2e", namespace = "/admin", event = "connect")]
+async fn admin_connect(request: SocketIoConnectRequest) -> SocketIoConnectResponse {
+    match request.claim("sub") {
+        Some("admin") => SocketIoConnectResponse::accept(),
+        _ => SocketIoConnectResponse::reject(axum::http::StatusCode::FORBIDDEN, "admins only"),
+    }
+}
+
+#[socketio_trigger(hub = "e2e", namespace = "/admin", event = "echo")]
+async fn admin_echo(
+    ns: Namespace,
+    #[socketio_parameter] value: serde_json::Value,
+) -> Ack<(String, serde_json::Value)> {
+    Ack((ns.0, value))
+}
+
 #[socketio_trigger(hub = "e2e", event = "slow")]
 async fn slow() -> Ack<(&'static str,)> {
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -125,4 +141,35 @@ async fn node_socket_io_client() {
     )
     .await;
     stack.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn function_app_down() {
+    // An emulator whose app is not listening: connecting clients get a clear connect_error.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let emulator = socketio_fn_emulator::Emulator::start(socketio_fn_emulator::EmulatorConfig {
+        upstream: Some(format!("http://127.0.0.1:{port}/runtime/webhooks/socketio")),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let aud = format!("{}/clients/socketio/hubs/e2e", emulator.endpoint());
+    let token = token::sign(
+        &token::Claims::new(aud, token::unix_now(), 3600, None),
+        emulator.access_key(),
+    );
+    support::node_test(
+        "app-down.test.mjs",
+        &[
+            ("ENDPOINT", emulator.endpoint().to_owned()),
+            ("TOKEN", token),
+        ],
+        Duration::from_secs(60),
+    )
+    .await;
+    emulator.stop().await;
 }

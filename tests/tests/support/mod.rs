@@ -85,8 +85,10 @@ pub fn e2e_dir() -> PathBuf {
     dir
 }
 
-/// Runs a Node test file with `env`, failing with its output when any Node test fails.
+/// Runs a Node test file with `env`, failing with its output when any Node test fails or it overruns
+/// `limit` (the output so far is shown then too).
 pub async fn node_test(file: &str, env: &[(&str, String)], limit: Duration) {
+    use tokio::io::AsyncReadExt;
     let dir = e2e_dir();
     let mut command = tokio::process::Command::new("node");
     command
@@ -94,20 +96,36 @@ pub async fn node_test(file: &str, env: &[(&str, String)], limit: Duration) {
         .arg("--test-reporter=spec")
         .arg(file)
         .current_dir(&dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .kill_on_drop(true);
     for (k, v) in env {
         command.env(k, v);
     }
     let started = std::time::Instant::now();
-    let output = tokio::time::timeout(limit, command.output())
-        .await
-        .unwrap_or_else(|_| panic!("{file} did not finish within {limit:?}"))
+    let mut child = command
+        .spawn()
         .expect("node is needed for the end-to-end tests");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let read = |mut pipe: Box<dyn tokio::io::AsyncRead + Unpin + Send>| {
+        tokio::spawn(async move {
+            let mut text = Vec::new();
+            let _ = pipe.read_to_end(&mut text).await;
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().unwrap()));
+    let stderr = read(Box::new(child.stderr.take().unwrap()));
+    let status = tokio::time::timeout(limit, child.wait()).await;
+    if status.is_err() {
+        let _ = child.kill().await;
+    }
+    let (stdout, stderr) = (stdout.await.unwrap(), stderr.await.unwrap());
     println!("{stdout}\n{stderr}\n{file} ran for {:?}", started.elapsed());
-    assert!(
-        output.status.success(),
-        "{file} failed:\n{stdout}\n{stderr}"
-    );
+    match status {
+        Err(_) => panic!("{file} did not finish within {limit:?}:\n{stdout}\n{stderr}"),
+        Ok(status) => assert!(
+            status.unwrap().success(),
+            "{file} failed:\n{stdout}\n{stderr}"
+        ),
+    }
 }
