@@ -1,5 +1,5 @@
 //! Webhook throughput: the signed ack vector posted to the real webhook and to a bare axum handler that
-//! returns the same bytes, in the same run, over real loopback HTTP/1.1 connections.
+//! reads the body and returns the same bytes, in the same run, over real loopback HTTP/1.1 connections.
 //!
 //! Method (also in the workspace's `benches/README.md`): both servers run in this process on `127.0.0.1:0`; a load
 //! generator opens `BENCH_CONNECTIONS` keep-alive connections (hyper client, default 16) and sends
@@ -123,7 +123,11 @@ async fn main() {
     let webhook = serve(app.router()).await;
     let bare = serve(Router::new().route(
         "/runtime/webhooks/socketio",
-        post(|| async { ([("content-type", "text/plain; charset=utf-8")], EXPECTED) }),
+        // Like any webhook, it reads the body; then it answers the same bytes.
+        post(|body: Bytes| async move {
+            let _ = body.len();
+            ([("content-type", "text/plain; charset=utf-8")], EXPECTED)
+        }),
     ))
     .await;
 

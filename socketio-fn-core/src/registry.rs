@@ -50,23 +50,22 @@ pub struct ResolvedFunction {
     pub kind: EventKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct RouteKey {
-    hub: String,
-    namespace: String,
-    system: bool,
-    event: String,
+/// Case-insensitive name equality, as the reference compares routing names (invariant culture); ASCII
+/// names, the usual case, compare without allocating.
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
 
-impl RouteKey {
-    /// Builds a key; names compare case-insensitively.
-    pub(crate) fn new(hub: &str, namespace: &str, system: bool, event: &str) -> Self {
-        Self {
-            hub: hub.to_lowercase(),
-            namespace: namespace.to_lowercase(),
-            system,
-            event: event.to_lowercase(),
-        }
+/// `name` folded to lower case, borrowed when it already is.
+fn folded(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) || !name.is_ascii() {
+        std::borrow::Cow::Owned(name.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
     }
 }
 
@@ -74,7 +73,8 @@ impl RouteKey {
 #[derive(Debug, Default)]
 pub struct Registry {
     functions: Vec<ResolvedFunction>,
-    routes: HashMap<RouteKey, usize>,
+    /// (system event?, folded event name) -> functions with that event, told apart by hub and namespace.
+    routes: HashMap<(bool, String), Vec<usize>>,
 }
 
 impl Registry {
@@ -89,13 +89,16 @@ impl Registry {
         let mut registry = Self::default();
         for descriptor in descriptors {
             let function = resolve(descriptor, settings)?;
-            let key = RouteKey::new(
-                &function.hub,
-                &function.namespace,
+            let key = (
                 function.kind.is_system(),
-                descriptor.event,
+                folded(descriptor.event).into_owned(),
             );
-            if let Some(&existing) = registry.routes.get(&key) {
+            let bucket = registry.routes.entry(key).or_default();
+            if let Some(&existing) = bucket.iter().find(|&&i| {
+                let other = &registry.functions[i];
+                same_name(&other.hub, &function.hub)
+                    && same_name(&other.namespace, &function.namespace)
+            }) {
                 let other = &registry.functions[existing];
                 return Err(Error::DuplicateFunction {
                     first: other.descriptor.name,
@@ -105,7 +108,7 @@ impl Registry {
                     event: descriptor.event,
                 });
             }
-            registry.routes.insert(key, registry.functions.len());
+            bucket.push(registry.functions.len());
             registry.functions.push(function);
         }
         Ok(registry)
@@ -116,8 +119,19 @@ impl Registry {
         &self.functions
     }
 
-    pub(crate) fn route(&self, key: &RouteKey) -> Option<&ResolvedFunction> {
-        self.routes.get(key).map(|&i| &self.functions[i])
+    /// The function for an event, names compared case-insensitively.
+    pub(crate) fn route(
+        &self,
+        hub: &str,
+        namespace: &str,
+        system: bool,
+        event: &str,
+    ) -> Option<&ResolvedFunction> {
+        let bucket = self.routes.get(&(system, folded(event).into_owned()))?;
+        bucket
+            .iter()
+            .map(|&i| &self.functions[i])
+            .find(|f| same_name(&f.hub, hub) && same_name(&f.namespace, namespace))
     }
 }
 

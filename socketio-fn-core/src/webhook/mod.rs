@@ -14,7 +14,7 @@ use crate::protocol::cloud_events::{
     EventKind, TEXT_PLAIN, TEXT_PLAIN_UTF8, WEBHOOK_PATH, header, is_system_type,
 };
 use crate::protocol::packet::{EventData, Packet, PacketType, encode_ack};
-use crate::registry::{Registry, RouteKey};
+use crate::registry::Registry;
 use crate::request::{
     ConnectBody, ConnectionContext, DisconnectedBody, SocketIoConnectRequest,
     SocketIoConnectedRequest, SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
@@ -106,13 +106,12 @@ async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Respon
         Err(e) => return text(StatusCode::BAD_REQUEST, e.to_string()),
     };
     let system = is_system_type(&upstream.ce_type);
-    let key = RouteKey::new(
+    let Some(function) = webhook.registry.route(
         &upstream.hub,
         &upstream.namespace,
         system,
         &upstream.event_name,
-    );
-    let Some(function) = webhook.registry.route(&key) else {
+    ) else {
         let kind = if system { "system" } else { "user" };
         return text(
             StatusCode::NOT_FOUND,

@@ -1,14 +1,15 @@
 //! Which service hosts may call the webhook, and with which keys their requests are signed.
 
 use crate::protocol::cloud_events::split_list;
-use crate::protocol::signature;
+use crate::protocol::signature::Verifier;
 use crate::settings::{AccessKey, ServiceConnection};
 
 /// Hosts allowed to call the webhook, each with its access key (`None` for identity-based connections,
 /// whose requests are not signed).
 #[derive(Debug, Clone, Default)]
 pub struct OriginValidator {
-    hosts: Vec<(String, Option<AccessKey>)>,
+    /// (lower-case host, its access key, a checker for that key)
+    hosts: Vec<(String, Option<(AccessKey, Verifier)>)>,
 }
 
 /// The outcome of the abuse-protection handshake.
@@ -27,8 +28,16 @@ impl OriginValidator {
     pub fn add(&mut self, connection: &ServiceConnection) {
         let host = connection.endpoint().host().to_ascii_lowercase();
         let key = connection.access_key().cloned();
-        if !self.hosts.iter().any(|(h, k)| *h == host && *k == key) {
-            self.hosts.push((host, key));
+        let known = self
+            .hosts
+            .iter()
+            .any(|(h, k)| *h == host && k.as_ref().map(|(key, _)| key) == key.as_ref());
+        if !known {
+            let checker = key.map(|k| {
+                let verifier = Verifier::new(k.expose());
+                (k, verifier)
+            });
+            self.hosts.push((host, checker));
         }
     }
 
@@ -37,7 +46,10 @@ impl OriginValidator {
         self.hosts.is_empty()
     }
 
-    fn entries<'a>(&'a self, origin: &'a str) -> impl Iterator<Item = &'a Option<AccessKey>> + 'a {
+    fn entries<'a>(
+        &'a self,
+        origin: &'a str,
+    ) -> impl Iterator<Item = &'a Option<(AccessKey, Verifier)>> + 'a {
         self.hosts
             .iter()
             .filter(move |(h, _)| h.eq_ignore_ascii_case(origin))
@@ -67,9 +79,7 @@ impl OriginValidator {
         split_list(origins).any(|origin| {
             self.entries(origin).any(|key| match key {
                 None => true,
-                Some(key) => {
-                    signature.is_some_and(|s| signature::verify(key.expose(), connection_id, s))
-                }
+                Some((_, verifier)) => signature.is_some_and(|s| verifier.verify(connection_id, s)),
             })
         })
     }
