@@ -136,6 +136,12 @@ fn strings<S: Into<String>>(items: impl IntoIterator<Item = S>) -> Vec<String> {
 
 impl SocketIoAction {
     /// Adds `socket_id` to `room`.
+    ///
+    /// ```
+    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// let join = SocketIoAction::add_socket_to_room("sock1", "lobby").in_namespace("/chat");
+    /// assert_eq!(join.namespace(), "/chat");
+    /// ```
     pub fn add_socket_to_room(socket_id: impl Into<String>, room: impl Into<String>) -> Self {
         Self::AddSocketToRoom {
             namespace: DEFAULT_NAMESPACE.into(),
@@ -145,6 +151,12 @@ impl SocketIoAction {
     }
 
     /// Removes `socket_id` from `room`.
+    ///
+    /// ```
+    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// let leave = SocketIoAction::remove_socket_from_room("sock1", "lobby");
+    /// assert_eq!(leave.name(), "removeSocketFromRoom");
+    /// ```
     pub fn remove_socket_from_room(socket_id: impl Into<String>, room: impl Into<String>) -> Self {
         Self::RemoveSocketFromRoom {
             namespace: DEFAULT_NAMESPACE.into(),
@@ -154,6 +166,12 @@ impl SocketIoAction {
     }
 
     /// Emits `event_name` with `parameters` to the whole namespace.
+    ///
+    /// ```
+    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// let all = SocketIoAction::send_to_namespace("new message", ("alice", "hi")).except_rooms(["muted"]);
+    /// assert_eq!(all.rest_request("hub", "2024-01-01").body, r#"42["new message","alice","hi"]"#);
+    /// ```
     pub fn send_to_namespace(event_name: impl Into<String>, parameters: impl Into<Args>) -> Self {
         Self::SendToNamespace {
             namespace: DEFAULT_NAMESPACE.into(),
@@ -164,6 +182,12 @@ impl SocketIoAction {
     }
 
     /// Emits `event_name` with `parameters` to the sockets in any of `rooms`.
+    ///
+    /// ```
+    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// let some = SocketIoAction::send_to_rooms(["red", "blue"], "score", (3,));
+    /// assert_eq!(some.name(), "sendToRooms");
+    /// ```
     pub fn send_to_rooms<S: Into<String>>(
         rooms: impl IntoIterator<Item = S>,
         event_name: impl Into<String>,
@@ -179,6 +203,12 @@ impl SocketIoAction {
     }
 
     /// Emits `event_name` with `parameters` to one socket.
+    ///
+    /// ```
+    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// let dm = SocketIoAction::send_to_socket("sock1", "dm", ("psst",));
+    /// assert_eq!(dm.name(), "sendToSocket");
+    /// ```
     pub fn send_to_socket(
         socket_id: impl Into<String>,
         event_name: impl Into<String>,
@@ -193,6 +223,12 @@ impl SocketIoAction {
     }
 
     /// Disconnects the sockets in any of `rooms`; pass no rooms to disconnect the whole namespace.
+    ///
+    /// ```
+    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// let kick = SocketIoAction::disconnect_sockets(["sock1"]).close_underlying_connection(true);
+    /// assert_eq!(kick.rest_request("hub", "2024-01-01").body, r#"41{"close":true}"#);
+    /// ```
     pub fn disconnect_sockets<S: Into<String>>(rooms: impl IntoIterator<Item = S>) -> Self {
         Self::DisconnectSockets {
             namespace: DEFAULT_NAMESPACE.into(),
