@@ -2,7 +2,7 @@
 //! events of each socket (`connect`, `connected`, user events in order, `disconnected`).
 
 use crate::filter::Subject;
-use crate::upstream::{Event, Upstream};
+use crate::upstream::{Event, Upstream, UpstreamError, UpstreamReply};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
@@ -78,6 +78,34 @@ impl Hub {
         self.connections
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Calls the app for an event of socket `sid` (also the connection id: socketioxide shares the
+    /// Engine.IO sid across namespaces). `None` when the emulator has no upstream.
+    async fn call(
+        &self,
+        kind: EventKind,
+        namespace: &str,
+        sid: &str,
+        user_id: Option<&str>,
+        event_name: Option<&str>,
+        body: String,
+    ) -> Option<Result<UpstreamReply, UpstreamError>> {
+        let upstream = self.shared.upstream.as_ref()?;
+        Some(
+            upstream
+                .send(Event {
+                    kind,
+                    hub: &self.name,
+                    namespace,
+                    connection_id: sid,
+                    socket_id: sid,
+                    user_id,
+                    event_name,
+                    body,
+                })
+                .await,
+        )
     }
 
     fn audience(&self) -> String {
@@ -176,23 +204,21 @@ async fn authenticate(
         "clientCertificates": [],
     });
     let sid = s.id.to_string();
-    if let Some(upstream) = &hub.shared.upstream {
-        let reply = upstream
-            .send(Event {
-                kind: EventKind::Connect,
-                hub: &hub.name,
-                namespace: s.ns(),
-                connection_id: &sid,
-                socket_id: &sid,
-                user_id: user_id.as_deref(),
-                event_name: None,
-                body: body.to_string(),
-            })
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "connect: function app unavailable");
-                Refused(format!("Service unavailable: {e}"))
-            })?;
+    if let Some(reply) = hub
+        .call(
+            EventKind::Connect,
+            s.ns(),
+            &sid,
+            user_id.as_deref(),
+            None,
+            body.to_string(),
+        )
+        .await
+    {
+        let reply = reply.map_err(|e| {
+            tracing::error!(error = %e, "connect: function app unavailable");
+            Refused(format!("Service unavailable: {e}"))
+        })?;
         // 404: the app has no `connect` function, as if the hub's event handler did not subscribe to the
         // event; the service then accepts the socket.
         if !(200..300).contains(&reply.status) && reply.status != 404 {
@@ -247,22 +273,18 @@ async fn on_connect(s: SocketRef, State(hub): State<Arc<Hub>>) {
     s.on_fallback(on_event);
     s.on_disconnect(on_disconnect);
     tracing::debug!(hub = %hub.name, namespace = %ns, socket = %sid, "connected");
-    if let Some(upstream) = &hub.shared.upstream {
-        let reply = upstream
-            .send(Event {
-                kind: EventKind::Connected,
-                hub: &hub.name,
-                namespace: &ns,
-                connection_id: &sid,
-                socket_id: &sid,
-                user_id: user_id.as_deref(),
-                event_name: None,
-                body: "{}".into(),
-            })
-            .await;
-        if let Err(e) = reply {
-            tracing::warn!(error = %e, "connected event not delivered");
-        }
+    let reply = hub
+        .call(
+            EventKind::Connected,
+            &ns,
+            &sid,
+            user_id.as_deref(),
+            None,
+            "{}".into(),
+        )
+        .await;
+    if let Some(Err(e)) = reply {
+        tracing::warn!(error = %e, "connected event not delivered");
     }
 }
 
@@ -325,9 +347,6 @@ async fn drain(hub: Arc<Hub>, s: SocketRef, mut rx: mpsc::UnboundedReceiver<Pend
     let sid = s.id.to_string();
     let ns = s.ns().to_owned();
     while let Some(pending) = rx.recv().await {
-        let Some(upstream) = &hub.shared.upstream else {
-            continue;
-        };
         let event_name = match EventData::parse(&pending.raw) {
             Ok(d) => d.event_name,
             Err(e) => {
@@ -344,18 +363,19 @@ async fn drain(hub: Arc<Hub>, s: SocketRef, mut rx: mpsc::UnboundedReceiver<Pend
         }
         .encode();
         let user_id = hub.lock().get(&sid).and_then(|c| c.user_id.clone());
-        let reply = upstream
-            .send(Event {
-                kind: EventKind::Message,
-                hub: &hub.name,
-                namespace: &ns,
-                connection_id: &sid,
-                socket_id: &sid,
-                user_id: user_id.as_deref(),
-                event_name: Some(&event_name),
-                body: payload,
-            })
-            .await;
+        let Some(reply) = hub
+            .call(
+                EventKind::Message,
+                &ns,
+                &sid,
+                user_id.as_deref(),
+                Some(&event_name),
+                payload,
+            )
+            .await
+        else {
+            continue;
+        };
         let outcome: Result<Option<Vec<Value>>, String> = match reply {
             Ok(reply) => match Packet::decode(&reply.body) {
                 Ok(packet) if packet.kind == PacketType::Ack => {
@@ -414,22 +434,18 @@ async fn on_disconnect(s: SocketRef, reason: DisconnectReason, State(hub): State
         }
         user_id
     };
-    if let Some(upstream) = &hub.shared.upstream {
-        let body = json!({ "reason": reason_text(reason) }).to_string();
-        let reply = upstream
-            .send(Event {
-                kind: EventKind::Disconnected,
-                hub: &hub.name,
-                namespace: &ns,
-                connection_id: &sid,
-                socket_id: &sid,
-                user_id: user_id.as_deref(),
-                event_name: None,
-                body,
-            })
-            .await;
-        if let Err(e) = reply {
-            tracing::warn!(error = %e, "disconnected event not delivered");
-        }
+    let body = json!({ "reason": reason_text(reason) }).to_string();
+    let reply = hub
+        .call(
+            EventKind::Disconnected,
+            &ns,
+            &sid,
+            user_id.as_deref(),
+            None,
+            body,
+        )
+        .await;
+    if let Some(Err(e)) = reply {
+        tracing::warn!(error = %e, "disconnected event not delivered");
     }
 }
