@@ -19,6 +19,9 @@ use tokio::net::TcpListener;
 pub const ADDRESS_SETTING: &str = "SOCKETIO_FN_ADDR";
 /// Setting holding the REST `api-version` (default [`DEFAULT_API_VERSION`]).
 pub const API_VERSION_SETTING: &str = "WebPubSubForSocketIOApiVersion";
+/// Setting with the origins allowed to call the negotiation endpoints from a browser (`*` or a comma
+/// separated list), as `Host.CORS` in `local.settings.json`.
+pub const CORS_SETTING: &str = "Host:CORS";
 /// The default listen address: the Functions host's local port.
 pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7071";
 
@@ -297,7 +300,7 @@ impl App {
             .max_body_bytes(self.max_body_bytes)
             .executor(self.executor.clone())
             .router()
-            .merge(crate::negotiation::router(&self.negotiations))
+            .merge(crate::negotiation::router(&self.negotiations).layer(cors(&self.settings)))
             .merge(self.routes.clone())
     }
 
@@ -359,4 +362,28 @@ pub fn init_tracing() {
 pub async fn run() -> Result<(), Error> {
     init_tracing();
     App::builder().registered_functions().build()?.serve().await
+}
+
+/// The CORS layer of the negotiation endpoints: none unless `Host:CORS` (or `Host__CORS`) is set.
+fn cors(settings: &Settings) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let Some(value) = settings
+        .get(CORS_SETTING)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    else {
+        return CorsLayer::new();
+    };
+    let origins = if value == "*" {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            value
+                .split(',')
+                .filter_map(|o| axum::http::HeaderValue::from_str(o.trim()).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([axum::http::Method::GET])
 }

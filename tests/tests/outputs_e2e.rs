@@ -238,3 +238,49 @@ async fn negotiation_without_a_connection_is_a_clear_500() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn negotiation_cors_follows_the_host_setting() {
+    let request = || {
+        Request::get("/api/negotiate")
+            .header("Origin", "http://localhost:3000")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let connection = format!("Endpoint=http://localhost:8080;AccessKey={KEY};Version=1.0;");
+    let without = App::builder()
+        .settings(Settings::from_pairs([(
+            "WebPubSubForSocketIOConnectionString",
+            connection.clone(),
+        )]))
+        .register_negotiation::<negotiate>()
+        .build()
+        .unwrap();
+    let response = without.router().oneshot(request()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+
+    for (value, expected) in [
+        ("*", "*"),
+        (
+            "http://localhost:3000, https://app.example",
+            "http://localhost:3000",
+        ),
+    ] {
+        let with = App::builder()
+            .settings(Settings::from_pairs([
+                ("WebPubSubForSocketIOConnectionString", connection.clone()),
+                ("Host__CORS", value.to_owned()),
+            ]))
+            .register_negotiation::<negotiate>()
+            .build()
+            .unwrap();
+        let response = with.router().oneshot(request()).await.unwrap();
+        assert_eq!(response.headers()["access-control-allow-origin"], expected);
+    }
+}

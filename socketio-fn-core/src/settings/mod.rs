@@ -1,5 +1,5 @@
 //! App settings, read like the Functions host does: environment variables and `local.settings.json`
-//! (`Values` and `ConnectionStrings`), the environment winning.
+//! (`Values`, `ConnectionStrings`, and `Host` as `Host:<name>`), the environment winning.
 //!
 //! Names are case-insensitive and `__` is the same as `:` (`Name__endpoint` = `Name:endpoint`).
 
@@ -86,7 +86,11 @@ impl Settings {
         let text = std::fs::read_to_string(path).map_err(|e| error(e.to_string()))?;
         let json: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| error(e.to_string()))?;
-        let sections = [("Values", ""), ("ConnectionStrings", "ConnectionStrings:")];
+        let sections = [
+            ("Values", ""),
+            ("ConnectionStrings", "ConnectionStrings:"),
+            ("Host", "Host:"),
+        ];
         for (section, prefix) in sections {
             let Some(values) = json.get(section) else {
                 continue;
@@ -296,7 +300,7 @@ mod tests {
         let path = dir.join(LOCAL_SETTINGS_FILE);
         std::fs::write(
             &path,
-            r#"{"IsEncrypted":false,"Values":{"A":"file","B":"file","N":3},"ConnectionStrings":{"C":"x"}}"#,
+            r#"{"IsEncrypted":false,"Values":{"A":"file","B":"file","N":3},"ConnectionStrings":{"C":"x"},"Host":{"CORS":"*"}}"#,
         )
         .unwrap();
         let s = Settings::load_from(Some(&path), [("a".to_string(), "env".to_string())]).unwrap();
@@ -304,6 +308,7 @@ mod tests {
         assert_eq!(s.get("B"), Some("file"));
         assert_eq!(s.get("N"), Some("3"));
         assert_eq!(s.get("ConnectionStrings:C"), Some("x"));
+        assert_eq!(s.get("Host__CORS"), Some("*"));
 
         std::fs::write(&path, "{not json").unwrap();
         let e = Settings::load_from(Some(&path), []).unwrap_err();
