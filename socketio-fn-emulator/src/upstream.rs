@@ -16,6 +16,8 @@ pub(crate) struct Upstream {
     access_key: String,
     timeout: Duration,
     ids: AtomicU64,
+    /// Whether the CloudEvents abuse-protection handshake has been made (once per emulator).
+    validated: tokio::sync::OnceCell<()>,
 }
 
 /// One event for the app.
@@ -55,10 +57,56 @@ impl Upstream {
             access_key,
             timeout,
             ids: AtomicU64::new(1),
+            validated: tokio::sync::OnceCell::new(),
+        }
+    }
+
+    /// The CloudEvents abuse-protection handshake the service makes before it uses an event handler:
+    /// `OPTIONS` with `WebHook-Request-Origin`; the app must echo the origin (or `*`) in
+    /// `WebHook-Allowed-Origin`. A refusal is logged (the service would refuse the handler settings);
+    /// an app that is down is retried on the next event.
+    async fn validate(&self) {
+        let reply = self
+            .http
+            .request(reqwest::Method::OPTIONS, &self.url)
+            .header(header::WEBHOOK_REQUEST_ORIGIN, &self.origin)
+            .timeout(self.timeout)
+            .send()
+            .await;
+        match reply {
+            Err(e) => {
+                tracing::warn!(url = %self.url, error = %socketio_fn_core::error::error_chain(&e), "abuse-protection handshake failed")
+            }
+            Ok(response) => {
+                let allowed = response
+                    .headers()
+                    .get(header::WEBHOOK_ALLOWED_ORIGIN)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                match allowed.as_deref() {
+                    Some(o) if o == "*" || o.eq_ignore_ascii_case(&self.origin) => {
+                        tracing::debug!(url = %self.url, "abuse-protection handshake accepted");
+                        let _ = self.validated.set(());
+                    }
+                    _ => {
+                        tracing::error!(
+                            url = %self.url,
+                            status = response.status().as_u16(),
+                            origin = %self.origin,
+                            "the app refused the abuse-protection handshake: is the emulator's endpoint the one in its connection string?"
+                        );
+                        // Said once; events are still sent so the app's own errors show.
+                        let _ = self.validated.set(());
+                    }
+                }
+            }
         }
     }
 
     pub(crate) async fn send(&self, event: Event<'_>) -> Result<UpstreamReply, UpstreamError> {
+        if !self.validated.initialized() {
+            self.validate().await;
+        }
         let event_name = event
             .kind
             .system_event_name()
