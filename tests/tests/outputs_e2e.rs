@@ -36,6 +36,15 @@ async fn broadcast(
     Ok(Ack(("sent",)))
 }
 
+/// Output to a hub named by a setting.
+#[socketio_trigger(hub = "hub", event = "relay")]
+async fn relay(
+    #[socketio_parameter] text: String,
+    #[socketio_output(hub = "%RelayHub%")] out: Actions,
+) {
+    out.add(SocketIoAction::send_to_namespace("relayed", (text,)));
+}
+
 #[socketio_negotiation(hub = "hub", user_id = "{query.userId}")]
 async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResult {
     result
@@ -236,6 +245,45 @@ async fn negotiation_without_a_connection_is_a_clear_500() {
             "connection setting `WebPubSubForSocketIOConnectionString` does not exist"
         ),
         "{text}"
+    );
+}
+
+#[tokio::test]
+async fn output_hubs_resolve_settings() {
+    let service = FakeService::start(vec![]).await;
+    let app = App::builder()
+        .settings(Settings::from_pairs([
+            (
+                "WebPubSubForSocketIOConnectionString",
+                format!("Endpoint={};AccessKey={KEY};Version=1.0;", service.base),
+            ),
+            ("RelayHub", "elsewhere".to_owned()),
+        ]))
+        .register::<relay>()
+        .build()
+        .unwrap();
+    let request = Request::post("/runtime/webhooks/socketio")
+        .header("WebHook-Request-Origin", "127.0.0.1")
+        .header("Content-Type", "text/plain")
+        .header("ce-type", "azure.webpubsub.user.message")
+        .header("ce-connectionId", "conn1")
+        .header("ce-hub", "hub")
+        .header("ce-eventName", "relay")
+        .header("ce-namespace", "/")
+        .header("ce-socketId", "sock1")
+        .header("ce-signature", signature::compute(KEY, "conn1"))
+        .body(Body::from(r#"42["relay","hi"]"#))
+        .unwrap();
+    let response = app.router().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let got = service.requests();
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0]
+            .target
+            .starts_with("/api/hubs/elsewhere/groups/0~Lw~/:send?"),
+        "{}",
+        got[0].target
     );
 }
 

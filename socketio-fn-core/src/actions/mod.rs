@@ -417,6 +417,9 @@ pub enum ActionError {
         /// Why.
         reason: String,
     },
+    /// The output's hub is a `%setting%` that names no setting.
+    #[error("cannot resolve the output hub: {0}")]
+    InvalidHub(String),
     /// No connection is configured for the output binding.
     #[error("no service connection for output actions: {0}")]
     NoConnection(String),

@@ -86,7 +86,11 @@ impl ActionExecutor for ServiceExecutor {
     ) -> Pin<Box<dyn Future<Output = Result<(), ActionError>> + Send + 'a>> {
         Box::pin(async move {
             let client = self.client(target.connection.as_deref())?;
-            client.execute(&target.hub, action).await
+            let hub = self
+                .settings
+                .resolve(&target.hub)
+                .map_err(|e| ActionError::InvalidHub(e.to_string()))?;
+            client.execute(&hub, action).await
         })
     }
 }
