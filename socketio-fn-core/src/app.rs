@@ -6,7 +6,7 @@ use crate::negotiation::{
     NegotiationDescriptor, ResolvedNegotiation, SocketIoNegotiation, registered_negotiations,
 };
 use crate::registry::{FunctionDescriptor, Registry, registered_functions};
-use crate::service::{ActionExecutor, ServiceClient, ServiceExecutor};
+use crate::service::{ActionExecutor, ServiceExecutor};
 use crate::settings::{DEFAULT_CONNECTION_SETTING, Settings, SettingsError};
 use crate::webhook::{DEFAULT_MAX_BODY_BYTES, OriginValidator, Webhook};
 use axum::Router;
@@ -139,7 +139,9 @@ impl AppBuilder {
             .get(API_VERSION_SETTING)
             .unwrap_or(DEFAULT_API_VERSION)
             .to_owned();
-        let negotiations = resolve_negotiations(negotiations, &settings, &api_version)?;
+        // One REST client per connection, shared by negotiation and output actions.
+        let clients = Arc::new(ServiceExecutor::new(settings.clone(), api_version));
+        let negotiations = resolve_negotiations(negotiations, &settings, &clients)?;
         let registry = Registry::build(functions, &settings)?;
         if registry.functions().is_empty() {
             tracing::warn!(
@@ -179,9 +181,7 @@ impl AppBuilder {
                     })?
             }
         };
-        let executor = self
-            .executor
-            .unwrap_or_else(|| Arc::new(ServiceExecutor::new(settings.clone(), api_version)));
+        let executor = self.executor.unwrap_or_else(|| clients.clone());
         Ok(App {
             routes: self.routes.unwrap_or_default(),
             registry: Arc::new(registry),
@@ -219,7 +219,7 @@ impl std::fmt::Debug for App {
 fn resolve_negotiations(
     mut descriptors: Vec<NegotiationDescriptor>,
     settings: &Settings,
-    api_version: &str,
+    clients: &ServiceExecutor,
 ) -> Result<Vec<Arc<ResolvedNegotiation>>, Error> {
     descriptors.sort_by(|a, b| a.name.cmp(b.name));
     let mut resolved: Vec<Arc<ResolvedNegotiation>> = Vec::new();
@@ -252,7 +252,9 @@ fn resolve_negotiations(
         let name = descriptor.connection.unwrap_or(DEFAULT_CONNECTION_SETTING);
         let connection = match settings.connection(name) {
             Ok(c) => {
-                let client = Arc::new(ServiceClient::new(&c).api_version(api_version));
+                let client = clients
+                    .client(Some(name))
+                    .map_err(|e| invalid(e.to_string()))?;
                 Ok((c, client))
             }
             Err(e @ SettingsError::MissingConnection(_)) => {
