@@ -31,7 +31,10 @@ pub fn socketio_trigger(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// Marks an argument of a `#[socketio_trigger]` function as an event argument. It is consumed by
 /// `#[socketio_trigger]`; anywhere else it is an error.
 #[proc_macro_attribute]
-pub fn socketio_parameter(_attr: TokenStream, item: TokenStream) -> TokenStream {
+pub fn socketio_parameter(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if is_consumed_marker(&attr) {
+        return TokenStream::new();
+    }
     let item = proc_macro2::TokenStream::from(item);
     let error = syn::Error::new(
         proc_macro2::Span::call_site(),
@@ -52,7 +55,10 @@ pub fn socketio_negotiation(attr: TokenStream, item: TokenStream) -> TokenStream
 /// Marks an argument of a `#[socketio_trigger]` function as the output collector. It is consumed by
 /// `#[socketio_trigger]`; anywhere else it is an error.
 #[proc_macro_attribute]
-pub fn socketio_output(_attr: TokenStream, item: TokenStream) -> TokenStream {
+pub fn socketio_output(attr: TokenStream, item: TokenStream) -> TokenStream {
+    if is_consumed_marker(&attr) {
+        return TokenStream::new();
+    }
     let item = proc_macro2::TokenStream::from(item);
     let error = syn::Error::new(
         proc_macro2::Span::call_site(),
@@ -60,4 +66,10 @@ pub fn socketio_output(_attr: TokenStream, item: TokenStream) -> TokenStream {
     )
     .to_compile_error();
     quote::quote!(#error #item).into()
+}
+
+/// `#[socketio_parameter(__socketio_fn_consumed)]`, emitted by the function attributes so an imported
+/// helper counts as used: it expands to nothing.
+fn is_consumed_marker(attr: &TokenStream) -> bool {
+    attr.to_string() == common::args::CONSUMED
 }

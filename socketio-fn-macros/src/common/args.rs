@@ -28,16 +28,42 @@ pub(crate) struct Arg {
 pub(crate) struct FnModel {
     pub(crate) item: ItemFn,
     pub(crate) args: Vec<Arg>,
+    /// Paths of the helper attributes we consumed, as the user wrote them.
+    pub(crate) helper_paths: Vec<syn::Path>,
 }
 
+/// Our helper attributes are recognised by their last path segment, so `#[socketio_parameter]` and
+/// `#[socketio_fn::socketio_parameter]` both work.
 fn is(attr: &Attribute, name: &str) -> bool {
-    attr.path().is_ident(name)
+    attr.path().segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// The marker argument with which a helper attribute expands to nothing.
+pub(crate) const CONSUMED: &str = "__socketio_fn_consumed";
+
+impl FnModel {
+    /// Items that use each consumed helper attribute's path once (`#[path(__socketio_fn_consumed)]` on an
+    /// empty const, which the helper expands to nothing), so its import counts as used.
+    pub(crate) fn helper_uses(&self) -> proc_macro2::TokenStream {
+        let marker = proc_macro2::Ident::new(CONSUMED, proc_macro2::Span::call_site());
+        let mut seen: Vec<String> = Vec::new();
+        let mut out = proc_macro2::TokenStream::new();
+        for path in &self.helper_paths {
+            let key = quote::quote!(#path).to_string();
+            if !seen.contains(&key) {
+                seen.push(key);
+                out.extend(quote::quote! { #[#path(#marker)] const _: () = (); });
+            }
+        }
+        out
+    }
 }
 
 impl FnModel {
     /// Builds the model; problems with argument shapes go into `diag`.
     pub(crate) fn parse(mut item: ItemFn, diag: &mut Diag) -> Self {
         let mut args = Vec::new();
+        let mut helper_paths = Vec::new();
         for input in item.sig.inputs.iter_mut() {
             match input {
                 FnArg::Receiver(r) => diag.error(
@@ -49,6 +75,9 @@ impl FnModel {
                     let mut output: Option<OutputAttr> = None;
                     let mut kept = Vec::new();
                     for attr in pat_type.attrs.drain(..) {
+                        if is(&attr, PARAMETER_ATTR) || is(&attr, OUTPUT_ATTR) {
+                            helper_paths.push(attr.path().clone());
+                        }
                         if is(&attr, PARAMETER_ATTR) {
                             if !matches!(attr.meta, syn::Meta::Path(_)) {
                                 diag.error(&attr, "`#[socketio_parameter]` takes no arguments");
@@ -98,6 +127,10 @@ impl FnModel {
                 }
             }
         }
-        Self { item, args }
+        Self {
+            item,
+            args,
+            helper_paths,
+        }
     }
 }

@@ -23,11 +23,16 @@ pub(crate) fn negotiation(attr: TokenStream, item: TokenStream) -> TokenStream {
     let keys = parse::parse(attr, &mut diag);
     let model = FnModel::parse(item, &mut diag);
     match validate::validate(&keys, &model, &mut diag) {
-        Some(valid) if diag.is_empty() => expand::expand(&keys, &model, &valid),
+        Some(valid) if diag.is_empty() => {
+            let uses = model.helper_uses();
+            let expanded = expand::expand(&keys, &model, &valid);
+            quote!(#expanded #uses)
+        }
         _ => {
             let errors = diag.to_compile_errors();
             let item = &model.item;
-            quote!(#errors #item)
+            let uses = model.helper_uses();
+            quote!(#errors #item #uses)
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Acks of any serializable value, aliases and renamed imports, user types.
-use socketio_fn::prelude::{Ack as Reply, SocketId as Sid, socketio_trigger};
+use socketio_fn::prelude::{socketio_parameter, Ack as Reply, SocketId as Sid, socketio_trigger};
 
 type Text = String;
 
