@@ -13,7 +13,7 @@ use socketio_fn_core::protocol::groups::{namespace_group, room_group};
 use socketio_fn_core::protocol::packet::{EventData, Packet, PacketType};
 use socketio_fn_core::protocol::token;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
-use socketioxide::handler::{ConnectHandler, FromMessageParts, Value as RawValue};
+use socketioxide::handler::{ConnectHandler, FromMessageParts, MessageHandler, Value as RawValue};
 use socketioxide::socket::{DisconnectReason, Socket};
 use socketioxide::{SocketIo, adapter::LocalAdapter};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -270,7 +270,7 @@ async fn on_connect(s: SocketRef, State(hub): State<Arc<Hub>>) {
     let (tx, rx) = mpsc::unbounded_channel();
     s.extensions.insert(Queue(tx));
     tokio::spawn(drain(hub.clone(), s.clone(), rx));
-    s.on_fallback(on_event);
+    s.on_fallback(Enqueue);
     s.on_disconnect(on_disconnect);
     tracing::debug!(hub = %hub.name, namespace = %ns, socket = %sid, "connected");
     let reply = hub
@@ -312,20 +312,33 @@ impl FromMessageParts<LocalAdapter> for RawEvent {
     }
 }
 
-async fn on_event(s: SocketRef, raw: RawEvent, ack: AckSender) {
-    let Some(data) = raw.data else {
-        tracing::warn!(socket = %s.id, "binary event arguments are not supported by the emulator; event dropped");
-        let _ = ack.send(&Spread(&[
-            json!({"error": "binary arguments are not supported"}),
-        ]));
-        return;
-    };
-    if let Some(queue) = s.extensions.get::<Queue>() {
-        let _ = queue.0.send(Pending {
-            raw: data,
-            ack_id: raw.ack_id,
-            ack,
-        });
+/// The fallback handler of every socket. socketioxide spawns a task per event for async handlers, which
+/// would let events overtake each other; this handler runs synchronously where the packet is received
+/// and only queues it, so the socket's queue holds events in the order the client sent them.
+#[derive(Clone)]
+struct Enqueue;
+
+/// Marks the [`MessageHandler`] implementation of [`Enqueue`].
+struct EnqueueArgs;
+
+impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
+    fn call(&self, s: Arc<Socket<LocalAdapter>>, mut value: RawValue, ack_id: Option<i64>) {
+        let Ok(raw) = RawEvent::from_message_parts(&s, &mut value, &ack_id);
+        let Ok(ack) = AckSender::from_message_parts(&s, &mut value, &ack_id);
+        let Some(data) = raw.data else {
+            tracing::warn!(socket = %s.id, "binary event arguments are not supported (as by the service); event refused");
+            let _ = ack.send(&Spread(&[
+                json!({"error": "binary arguments are not supported"}),
+            ]));
+            return;
+        };
+        if let Some(queue) = s.extensions.get::<Queue>() {
+            let _ = queue.0.send(Pending {
+                raw: data,
+                ack_id: raw.ack_id,
+                ack,
+            });
+        }
     }
 }
 

@@ -206,3 +206,11 @@ test("namespaces: the function of the namespace runs, its connect decides", asyn
   const [err] = await once(refused, "connect_error");
   assert.equal(err.message, "admins only");
 });
+
+test("one socket's events reach the app in the order they were emitted", async () => {
+  const socket = await connected("order");
+  const expected = Array.from({ length: 50 }, (_, i) => i);
+  for (const n of expected) socket.emit("seq", n);
+  const [got] = await ack(socket, "seq report");
+  assert.deepEqual(got, expected);
+});

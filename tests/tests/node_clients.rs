@@ -106,6 +106,21 @@ async fn admin_echo(
     Ack((ns.0, value))
 }
 
+static SEQUENCE: std::sync::Mutex<Vec<i64>> = std::sync::Mutex::new(Vec::new());
+
+/// Records the order in which one socket's events reach the app.
+#[socketio_trigger(hub = "e2e", event = "seq")]
+async fn seq(#[socketio_parameter] n: i64) {
+    // A little work between events would reorder them if the emulator sent them concurrently.
+    tokio::time::sleep(Duration::from_millis((n % 3) as u64)).await;
+    SEQUENCE.lock().unwrap().push(n);
+}
+
+#[socketio_trigger(hub = "e2e", event = "seq report")]
+async fn seq_report() -> Ack<(Vec<i64>,)> {
+    Ack((std::mem::take(&mut *SEQUENCE.lock().unwrap()),))
+}
+
 #[socketio_trigger(hub = "e2e", event = "slow")]
 async fn slow() -> Ack<(&'static str,)> {
     tokio::time::sleep(Duration::from_secs(5)).await;
