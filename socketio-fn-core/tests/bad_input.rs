@@ -18,6 +18,10 @@ const CONN: &str = "0f9c97a2f0bf4706afe87a14e0797b11";
 fn failing(i: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
     answer(i, Err(InvocationError::function("database is down")))
 }
+fn panicking(i: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
+    record(&i);
+    Box::pin(async { panic!("index out of bounds") })
+}
 fn rejecting(i: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
     answer(
         i,
@@ -387,6 +391,29 @@ async fn function_errors_are_500_with_the_message() {
         "database is down",
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_panicking_function_is_a_500_and_the_server_goes_on() {
+    let app = app_with(
+        &format!("Endpoint=http://localhost;Port=8080;AccessKey={KEY};Version=1.0;"),
+        vec![function("p-msg", "chat", panicking)],
+    );
+    expect(
+        &app,
+        event("chat", "42[\"chat\"]"),
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the function panicked: index out of bounds",
+    )
+    .await;
+    expect(
+        &app,
+        event("chat", "42[\"chat\"]"),
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "the function panicked: index out of bounds",
+    )
+    .await;
+    assert_eq!(recorded("p-msg").len(), 2);
 }
 
 #[tokio::test]

@@ -27,6 +27,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
+use futures_util::FutureExt;
 use headers::UpstreamHeaders;
 use std::sync::Arc;
 use tracing::Instrument;
@@ -196,9 +197,21 @@ async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Respon
     if let Some(executor) = &webhook.executor {
         invocation = invocation.with_executor(executor.clone());
     }
-    let result = (function.descriptor.invoke)(invocation)
+    // A panicking function fails its invocation (500), not the connection.
+    let result = std::panic::AssertUnwindSafe((function.descriptor.invoke)(invocation))
+        .catch_unwind()
         .instrument(span.clone())
-        .await;
+        .await
+        .unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(InvocationError::function(format!(
+                "the function panicked: {message}"
+            )))
+        });
     let _entered = span.enter();
     reply(kind, ack, result)
 }
