@@ -12,6 +12,7 @@ use socketio_fn_core::protocol::cloud_events::EventKind;
 use socketio_fn_core::protocol::groups::{namespace_group, room_group};
 use socketio_fn_core::protocol::packet::{EventData, Packet, PacketType};
 use socketio_fn_core::protocol::token;
+use socketio_fn_core::settings::AccessKey;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 use socketioxide::handler::{ConnectHandler, FromMessageParts, MessageHandler, Value as RawValue};
 use socketioxide::socket::{DisconnectReason, Socket};
@@ -54,7 +55,7 @@ impl Subject for Candidate<'_> {
 pub(crate) struct Shared {
     /// `scheme://host:port` of the emulator, as in the connection string.
     pub(crate) endpoint: String,
-    pub(crate) access_key: String,
+    pub(crate) access_key: AccessKey,
     pub(crate) upstream: Option<Upstream>,
 }
 
@@ -180,7 +181,7 @@ async fn authenticate(
     };
     let claims = token::verify(
         token,
-        &hub.shared.access_key,
+        hub.shared.access_key.expose(),
         &hub.audience(),
         token::unix_now(),
         0,

@@ -18,6 +18,7 @@ use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use axum::routing::any;
 use hub::{Hub, HubService, Shared};
+use socketio_fn_core::settings::AccessKey;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -25,8 +26,8 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-/// Emulator settings.
-#[derive(Debug, Clone)]
+/// Emulator settings. Its `Debug` does not show the access key.
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// Listen address (`127.0.0.1:0` picks a free port).
     pub address: SocketAddr,
@@ -37,6 +38,20 @@ pub struct EmulatorConfig {
     pub upstream: Option<String>,
     /// Timeout of each webhook call.
     pub upstream_timeout: Duration,
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("address", &self.address)
+            .field(
+                "access_key",
+                &self.access_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("upstream", &self.upstream)
+            .field("upstream_timeout", &self.upstream_timeout)
+            .finish()
+    }
 }
 
 impl Default for EmulatorConfig {
@@ -91,7 +106,7 @@ impl Service {
 #[derive(Debug)]
 pub struct Emulator {
     endpoint: String,
-    access_key: String,
+    access_key: AccessKey,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -136,7 +151,7 @@ impl Emulator {
         let service = Arc::new(Service {
             shared: Arc::new(Shared {
                 endpoint: endpoint.clone(),
-                access_key: access_key.clone(),
+                access_key: AccessKey::new(access_key.clone()),
                 upstream,
             }),
             hubs: Mutex::default(),
@@ -158,7 +173,7 @@ impl Emulator {
         });
         Ok(Self {
             endpoint,
-            access_key,
+            access_key: AccessKey::new(access_key),
             stop,
             task,
         })
@@ -171,14 +186,15 @@ impl Emulator {
 
     /// The access key. Treat it as a secret outside local development.
     pub fn access_key(&self) -> &str {
-        &self.access_key
+        self.access_key.expose()
     }
 
     /// The connection string an app uses to reach this emulator.
     pub fn connection_string(&self) -> String {
         format!(
             "Endpoint={};AccessKey={};Version=1.0;",
-            self.endpoint, self.access_key
+            self.endpoint,
+            self.access_key.expose()
         )
     }
 

@@ -86,7 +86,7 @@ pub(crate) async fn handle(service: &Service, hub: &str, rest: &str, request: Re
     };
     if let Err(e) = token::verify(
         token,
-        &service.shared.access_key,
+        service.shared.access_key.expose(),
         &audience,
         token::unix_now(),
         5,
@@ -131,7 +131,7 @@ pub(crate) async fn handle(service: &Service, hub: &str, rest: &str, request: Re
                 .unwrap_or(60);
             let aud = format!("{}/clients/socketio/hubs/{hub}", service.shared.endpoint);
             let claims = token::Claims::new(aud, token::unix_now(), minutes * 60, user);
-            let token = token::sign(&claims, &service.shared.access_key);
+            let token = token::sign(&claims, service.shared.access_key.expose());
             (StatusCode::OK, axum::Json(json!({ "token": token }))).into_response()
         }
         Operation::AddToGroups | Operation::RemoveFromGroups => {

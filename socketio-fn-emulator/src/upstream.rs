@@ -4,6 +4,7 @@
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use socketio_fn_core::protocol::cloud_events::{EventKind, JSON_UTF8, TEXT_PLAIN, header};
 use socketio_fn_core::protocol::signature;
+use socketio_fn_core::settings::AccessKey;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -13,7 +14,7 @@ pub(crate) struct Upstream {
     http: reqwest::Client,
     url: String,
     origin: String,
-    access_key: String,
+    verifier_key: AccessKey,
     timeout: Duration,
     ids: AtomicU64,
     /// Whether the CloudEvents abuse-protection handshake has been made (once per emulator).
@@ -54,7 +55,7 @@ impl Upstream {
             http: reqwest::Client::builder().build().unwrap_or_default(),
             url,
             origin,
-            access_key,
+            verifier_key: AccessKey::new(access_key),
             timeout,
             ids: AtomicU64::new(1),
             validated: tokio::sync::OnceCell::new(),
@@ -143,7 +144,7 @@ impl Upstream {
         put(header::TIME, &iso8601_now());
         put(
             header::SIGNATURE,
-            &signature::compute(&self.access_key, event.connection_id),
+            &signature::compute(self.verifier_key.expose(), event.connection_id),
         );
         put(header::CONNECTION_ID, event.connection_id);
         put(header::HUB, event.hub);

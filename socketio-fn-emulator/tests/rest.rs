@@ -164,3 +164,17 @@ async fn generate_token_issues_client_tokens() {
     );
     e.stop().await;
 }
+
+#[tokio::test]
+async fn the_key_is_not_in_debug_output() {
+    let config = EmulatorConfig {
+        access_key: Some("emulator-key".into()),
+        ..EmulatorConfig::default()
+    };
+    assert!(!format!("{config:?}").contains("emulator-key"));
+    let e = Emulator::start(config).await.unwrap();
+    let shown = format!("{e:?}");
+    assert!(!shown.contains("emulator-key"), "{shown}");
+    assert_eq!(e.access_key(), "emulator-key");
+    e.stop().await;
+}
