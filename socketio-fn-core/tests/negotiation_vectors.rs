@@ -51,6 +51,10 @@ fn key_based_negotiation_vectors() {
         if let Some(url) = expected.get("url") {
             assert_eq!(result.url, url.as_str().unwrap());
         }
+        assert!(
+            !format!("{result:?}").contains(&result.token),
+            "Debug hides the token"
+        );
         // The reference's three members, in its order, then our `url`.
         let json = serde_json::to_string(&result).unwrap();
         let reference = expected["negotiationResultJson"].as_str().unwrap();
@@ -110,6 +114,7 @@ async fn identity_based_negotiation_asks_the_service() {
         "secret-header",
         Some("my-client".into()),
     );
+    assert!(!format!("{managed:?}").contains("secret-header"));
     let client = ServiceClient::with_identity(&connection, managed);
     let result = negotiate(&connection, &client, "hub", Some("user"))
         .await

@@ -188,6 +188,9 @@ async fn authenticate(
     )
     .map_err(|e| Refused(format!("Unauthorized: {e}")))?;
     let user_id = claims.get("sub").and_then(Value::as_str).map(str::to_owned);
+    // The app gets the token's claims, not the token itself.
+    let mut query = query;
+    query.remove("access_token");
     let headers = multimap(parts.headers.iter().filter_map(|(k, v)| {
         v.to_str()
             .ok()

@@ -139,6 +139,10 @@ async fn upstream_requests_have_the_protocol_shape() {
     assert_eq!(connect["claims"]["sub"], serde_json::json!(["alice"]));
     assert_eq!(connect["query"]["EIO"], serde_json::json!(["4"]));
     assert_eq!(connect["query"]["room"], serde_json::json!(["blue"]));
+    assert!(
+        connect["query"].get("access_token").is_none(),
+        "the token stays in the emulator"
+    );
     assert_eq!(seen[1].1["content-type"], "application/json; charset=utf-8");
     assert_eq!(seen[2].2, "{}");
     let message = &seen[3];

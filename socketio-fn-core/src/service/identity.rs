@@ -12,19 +12,33 @@ pub const RESOURCE: &str = "https://webpubsub.azure.com";
 const IMDS_ENDPOINT: &str = "http://169.254.169.254/metadata/identity/oauth2/token";
 const REFRESH_MARGIN_SECS: u64 = 300;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 enum Source {
     AppService { endpoint: String, header: String },
     InstanceMetadata { endpoint: String },
 }
 
-/// A managed identity that hands out bearer tokens for the service.
-#[derive(Debug)]
+/// A managed identity that hands out bearer tokens for the service. Its `Debug` shows neither the
+/// identity header nor tokens.
 pub struct ManagedIdentity {
     source: Source,
     client_id: Option<String>,
     http: reqwest::Client,
     cache: Mutex<Option<(String, u64)>>,
+}
+
+impl std::fmt::Debug for ManagedIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, endpoint) = match &self.source {
+            Source::AppService { endpoint, .. } => ("app service", endpoint),
+            Source::InstanceMetadata { endpoint } => ("instance metadata", endpoint),
+        };
+        f.debug_struct("ManagedIdentity")
+            .field("source", &kind)
+            .field("endpoint", endpoint)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why no token could be acquired.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// plus the full `url` the service's docs show.
 ///
 /// A Socket.IO client connects with `io(endpoint, { path, query: { access_token: token } })`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SocketIoNegotiationResult {
     /// `scheme://host[:port]`, no trailing slash.
     pub endpoint: String,
@@ -21,6 +21,17 @@ pub struct SocketIoNegotiationResult {
     pub token: String,
     /// `<endpoint><path>?access_token=<token>`.
     pub url: String,
+}
+
+impl std::fmt::Debug for SocketIoNegotiationResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token is a credential: never in logs.
+        f.debug_struct("SocketIoNegotiationResult")
+            .field("endpoint", &self.endpoint)
+            .field("path", &self.path)
+            .field("token", &"<redacted>")
+            .finish_non_exhaustive()
+    }
 }
 
 /// The client path of `hub`.
