@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use socketio_fn_core::protocol::cloud_events::EventKind;
 use socketio_fn_core::protocol::groups::{namespace_group, room_group};
 use socketio_fn_core::protocol::packet::{EventData, Packet, PacketType};
+use socketio_fn_core::protocol::paths::{client_audience, client_path};
 use socketio_fn_core::protocol::token;
 use socketio_fn_core::settings::AccessKey;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
@@ -110,10 +111,7 @@ impl Hub {
     }
 
     fn audience(&self) -> String {
-        format!(
-            "{}/clients/socketio/hubs/{}",
-            self.shared.endpoint, self.name
-        )
+        client_audience(&self.shared.endpoint, &self.name)
     }
 }
 
@@ -123,7 +121,7 @@ pub(crate) type HubService = BoxCloneSyncService<Request, Response, Infallible>;
 /// Builds the Socket.IO server of `hub`.
 pub(crate) fn socket_io(hub: Arc<Hub>) -> (HubService, SocketIo) {
     let (svc, io) = SocketIo::builder()
-        .req_path(format!("/clients/socketio/hubs/{}", hub.name))
+        .req_path(client_path(&hub.name))
         .with_state(hub)
         .build_svc();
     io.ns("/", on_connect.with(authenticate));

@@ -18,6 +18,7 @@ use axum::extract::{Path, Request, State};
 use axum::response::Response;
 use axum::routing::any;
 use hub::{Hub, HubService, Shared};
+use socketio_fn_core::protocol::paths::{CLIENT_PATH_PREFIX, REST_HUB_PREFIX};
 use socketio_fn_core::settings::AccessKey;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -157,9 +158,12 @@ impl Emulator {
             hubs: Mutex::default(),
         });
         let router = Router::new()
-            .route("/clients/socketio/hubs/{hub}", any(dispatch))
-            .route("/clients/socketio/hubs/{hub}/", any(dispatch))
-            .route("/api/hubs/{hub}/{*rest}", any(dispatch_rest))
+            .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}"), any(dispatch))
+            .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}/"), any(dispatch))
+            .route(
+                &format!("{REST_HUB_PREFIX}{{hub}}/{{*rest}}"),
+                any(dispatch_rest),
+            )
             .layer(tower_http::cors::CorsLayer::permissive())
             .with_state(service);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

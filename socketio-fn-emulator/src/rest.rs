@@ -10,6 +10,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use socketio_fn_core::protocol::packet::{EventData, Packet, PacketType};
+use socketio_fn_core::protocol::paths::client_audience;
 use socketio_fn_core::protocol::token;
 use socketioxide::socket::Sid;
 use std::str::FromStr;
@@ -129,7 +130,7 @@ pub(crate) async fn handle(service: &Service, hub: &str, rest: &str, request: Re
             let minutes: u64 = value("minutesToExpire")
                 .and_then(|m| m.parse().ok())
                 .unwrap_or(60);
-            let aud = format!("{}/clients/socketio/hubs/{hub}", service.shared.endpoint);
+            let aud = client_audience(&service.shared.endpoint, hub);
             let claims = token::Claims::new(aud, token::unix_now(), minutes * 60, user);
             let token = token::sign(&claims, service.shared.access_key.expose());
             (StatusCode::OK, axum::Json(json!({ "token": token }))).into_response()

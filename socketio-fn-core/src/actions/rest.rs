@@ -4,6 +4,7 @@ use super::SocketIoAction;
 use crate::protocol::dotnet_json;
 use crate::protocol::groups::{filter, in_group, namespace_group, room_group};
 use crate::protocol::packet::{encode_disconnect, encode_event};
+use crate::protocol::paths::REST_HUB_PREFIX;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// The REST API version sent by default (the one the reference extension's SDK sends, and the service's
@@ -43,7 +44,7 @@ impl SocketIoAction {
     /// assert_eq!(r.body, "42/ns,[\"event\",\"abc\"]");
     /// ```
     pub fn rest_request(&self, hub: &str, api_version: &str) -> RestRequest {
-        let hub_path = format!("/api/hubs/{}", escape_component(hub));
+        let hub_path = format!("{REST_HUB_PREFIX}{}", escape_component(hub));
         let version = escape_component(api_version);
         let send = |path: String, filter: Option<String>, body: String| RestRequest {
             path_and_query: match filter {

@@ -7,5 +7,6 @@ pub mod cloud_events;
 pub mod dotnet_json;
 pub mod groups;
 pub mod packet;
+pub mod paths;
 pub mod signature;
 pub mod token;

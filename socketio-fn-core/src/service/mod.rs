@@ -9,4 +9,4 @@ mod negotiation;
 pub use client::{RetryPolicy, ServiceClient};
 pub use executor::{ActionExecutor, OutputTarget, ServiceExecutor};
 pub use identity::{IdentityError, ManagedIdentity, RESOURCE};
-pub use negotiation::{SocketIoNegotiationResult, client_path, generate_token_request, negotiate};
+pub use negotiation::{SocketIoNegotiationResult, generate_token_request, negotiate};

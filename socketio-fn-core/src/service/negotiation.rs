@@ -2,6 +2,7 @@
 
 use super::client::ServiceClient;
 use crate::actions::{ActionError, RestRequest};
+use crate::protocol::paths::{REST_HUB_PREFIX, client_audience, client_path};
 use crate::protocol::token::{CLIENT_TOKEN_LIFETIME_SECS, Claims, sign, unix_now};
 use crate::settings::{KeyConnection, ServiceConnection};
 use serde::{Deserialize, Serialize};
@@ -34,11 +35,6 @@ impl std::fmt::Debug for SocketIoNegotiationResult {
     }
 }
 
-/// The client path of `hub`.
-pub fn client_path(hub: &str) -> String {
-    format!("/clients/socketio/hubs/{hub}")
-}
-
 impl SocketIoNegotiationResult {
     fn new(endpoint: String, hub: &str, token: String) -> Self {
         let path = client_path(hub);
@@ -69,7 +65,7 @@ impl SocketIoNegotiationResult {
         now: u64,
     ) -> Self {
         let endpoint = connection.endpoint.base();
-        let aud = format!("{endpoint}{}", client_path(hub));
+        let aud = client_audience(&endpoint, hub);
         let claims = Claims::new(
             aud,
             now,
@@ -128,7 +124,7 @@ pub fn generate_token_request(hub: &str, user_id: Option<&str>, api_version: &st
     }
     RestRequest {
         path_and_query: format!(
-            "/api/hubs/{}/:generateToken?{query}minutesToExpire=59&api-version={}",
+            "{REST_HUB_PREFIX}{}/:generateToken?{query}minutesToExpire=59&api-version={}",
             esc(hub),
             esc(api_version)
         ),
