@@ -2,5 +2,6 @@
 
 pub(crate) mod args;
 pub(crate) mod diag;
+pub(crate) mod driver;
 pub(crate) mod keys;
 pub(crate) mod paths;

@@ -4,43 +4,24 @@ mod expand;
 mod parse;
 mod validate;
 
-use crate::common::args::FnModel;
-use crate::common::diag::Diag;
 use proc_macro2::TokenStream;
-use quote::quote;
 
-/// Expands the attribute. On error the function is emitted unchanged (minus our helper attributes) next
-/// to the `compile_error!`s, so the rest of the crate keeps compiling.
+/// Expands the attribute (see [`crate::common::driver`] for the error path).
 pub(crate) fn trigger(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let item: syn::ItemFn = match syn::parse2(item.clone()) {
-        Ok(item) => item,
-        Err(e) => {
-            let error = syn::Error::new(e.span(), "`#[socketio_trigger]` goes on an `async fn`")
-                .to_compile_error();
-            return quote!(#error #item);
-        }
-    };
-    let mut diag = Diag::default();
-    let args = parse::parse(attr, &mut diag);
-    let model = FnModel::parse(item, &mut diag);
-    match validate::validate(&args, &model, &mut diag) {
-        Some(valid) if diag.is_empty() => {
-            let uses = model.helper_uses();
-            let expanded = expand::expand(&args, &model, &valid);
-            quote!(#expanded #uses)
-        }
-        _ => {
-            let errors = diag.to_compile_errors();
-            let item = &model.item;
-            let uses = model.helper_uses();
-            quote!(#errors #item #uses)
-        }
-    }
+    crate::common::driver::expand_fn("socketio_trigger", item, |model, diag| {
+        let args = parse::parse(attr, diag);
+        let valid = validate::validate(&args, model, diag)?;
+        diag.is_empty()
+            .then(|| expand::expand(&args, model, &valid))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::common::args::FnModel;
+    use crate::common::diag::Diag;
+    use quote::quote;
     use syn::parse_quote;
 
     fn errors(attr: TokenStream, item: syn::ItemFn) -> Vec<String> {
