@@ -255,7 +255,10 @@ struct Pending {
 
 /// The sender of a socket's ordered event queue.
 #[derive(Clone)]
-struct Queue(mpsc::UnboundedSender<Pending>);
+struct Queue(mpsc::Sender<Pending>);
+
+/// Events a socket may have waiting for the app before new ones are refused.
+const QUEUE_CAPACITY: usize = 1024;
 
 async fn on_connect(s: SocketRef, State(hub): State<Arc<Hub>>) {
     let sid = s.id.to_string();
@@ -269,7 +272,7 @@ async fn on_connect(s: SocketRef, State(hub): State<Arc<Hub>>) {
         connection.groups.insert(namespace_group(&ns));
         connection.groups.insert(room_group(&ns, &sid));
     }
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = mpsc::channel(QUEUE_CAPACITY);
     s.extensions.insert(Queue(tx));
     tokio::spawn(drain(hub.clone(), s.clone(), rx));
     s.on_fallback(Enqueue);
@@ -335,11 +338,16 @@ impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
             return;
         };
         if let Some(queue) = s.extensions.get::<Queue>() {
-            let _ = queue.0.send(Pending {
+            let pending = Pending {
                 raw: data,
                 ack_id: raw.ack_id,
                 ack,
-            });
+            };
+            if let Err(mpsc::error::TrySendError::Full(refused)) = queue.0.try_send(pending) {
+                tracing::warn!(socket = %s.id, "{QUEUE_CAPACITY} events already wait for the app; event refused");
+                let error = json!({ "error": "too many events are waiting for the app" });
+                let _ = refused.ack.send(&Spread(&[error]));
+            }
         }
     }
 }
@@ -358,7 +366,7 @@ impl serde::Serialize for Spread<'_> {
 }
 
 /// Sends a socket's events upstream one at a time, in arrival order.
-async fn drain(hub: Arc<Hub>, s: SocketRef, mut rx: mpsc::UnboundedReceiver<Pending>) {
+async fn drain(hub: Arc<Hub>, s: SocketRef, mut rx: mpsc::Receiver<Pending>) {
     let sid = s.id.to_string();
     let ns = s.ns().to_owned();
     while let Some(pending) = rx.recv().await {
