@@ -2,8 +2,9 @@
 //! PubSub for Socket.IO.
 //!
 //! Users depend on the `socketio-fn` facade; this crate holds the runtime: [`settings`], the wire
-//! [`protocol`], the [`webhook`] the service calls, the [`registry`] of functions and the [`App`] that
-//! serves them.
+//! [`protocol`], the [`webhook`] the service calls, the [`registry`] of functions, argument binding
+//! ([`extract`]), output [`actions`] and the [`service`] client that runs them, [`negotiation`]
+//! endpoints, and the [`App`] that serves it all.
 
 pub mod actions;
 pub mod app;
