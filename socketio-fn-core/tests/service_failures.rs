@@ -21,6 +21,13 @@ fn client(base: &str, timeout: Duration) -> ServiceClient {
     })
 }
 
+/// Sends the test action through a client with a 5 s timeout.
+async fn send(service: &FakeService) -> Result<(), ActionError> {
+    client(&service.base, Duration::from_secs(5))
+        .execute("hub", &action())
+        .await
+}
+
 fn action() -> SocketIoAction {
     SocketIoAction::send_to_namespace("ev", ("x",))
 }
@@ -28,10 +35,7 @@ fn action() -> SocketIoAction {
 #[tokio::test]
 async fn accepted_first_time() {
     let service = FakeService::start(vec![Reply::Status(202, vec![], "")]).await;
-    client(&service.base, Duration::from_secs(5))
-        .execute("hub", &action())
-        .await
-        .unwrap();
+    send(&service).await.unwrap();
     assert_eq!(service.requests().len(), 1);
 }
 
@@ -39,10 +43,7 @@ async fn accepted_first_time() {
 async fn too_many_requests_honours_retry_after() {
     let service =
         FakeService::start(vec![Reply::Status(429, vec![("Retry-After", "1")], "")]).await;
-    client(&service.base, Duration::from_secs(5))
-        .execute("hub", &action())
-        .await
-        .unwrap();
+    send(&service).await.unwrap();
     let got = service.requests();
     assert_eq!(got.len(), 2);
     let gap = got[1].at - got[0].at;
@@ -66,10 +67,7 @@ async fn server_errors_are_retried_then_reported_with_code_and_message() {
     );
     let service =
         FakeService::start(vec![error.clone(), error.clone(), error.clone(), error]).await;
-    let err = client(&service.base, Duration::from_secs(5))
-        .execute("hub", &action())
-        .await
-        .unwrap_err();
+    let err = send(&service).await.unwrap_err();
     assert_eq!(
         err,
         ActionError::Service {
@@ -89,10 +87,7 @@ async fn server_errors_are_retried_then_reported_with_code_and_message() {
 #[tokio::test]
 async fn a_server_error_then_success() {
     let service = FakeService::start(vec![Reply::Status(503, vec![], "busy")]).await;
-    client(&service.base, Duration::from_secs(5))
-        .execute("hub", &action())
-        .await
-        .unwrap();
+    send(&service).await.unwrap();
     assert_eq!(service.requests().len(), 2);
 }
 
@@ -104,10 +99,7 @@ async fn client_errors_are_not_retried() {
         r#"{"code":"InvalidFilter","message":"bad filter"}"#,
     )])
     .await;
-    let err = client(&service.base, Duration::from_secs(5))
-        .execute("hub", &action())
-        .await
-        .unwrap_err();
+    let err = send(&service).await.unwrap_err();
     assert!(
         matches!(err, ActionError::Service { status: 400, ref code, .. } if code.as_deref() == Some("InvalidFilter")),
         "{err}"
@@ -118,10 +110,7 @@ async fn client_errors_are_not_retried() {
 #[tokio::test]
 async fn a_dropped_connection_is_retried() {
     let service = FakeService::start(vec![Reply::Drop]).await;
-    client(&service.base, Duration::from_secs(5))
-        .execute("hub", &action())
-        .await
-        .unwrap();
+    send(&service).await.unwrap();
     assert_eq!(service.requests().len(), 2);
 }
 

@@ -127,9 +127,17 @@ pub(crate) async fn handle(service: &Service, hub: &str, rest: &str, request: Re
     match operation {
         Operation::GenerateToken => {
             let user = value("userId").filter(|u| !u.is_empty()).map(str::to_owned);
-            let minutes: u64 = value("minutesToExpire")
-                .and_then(|m| m.parse().ok())
-                .unwrap_or(60);
+            let minutes: u64 = match value("minutesToExpire").map(str::parse) {
+                None => 60,
+                Some(Ok(m)) if m > 0 => m,
+                Some(_) => {
+                    return error(
+                        StatusCode::BAD_REQUEST,
+                        "InvalidQuery",
+                        "`minutesToExpire` must be a positive whole number",
+                    );
+                }
+            };
             let aud = client_audience(&service.shared.endpoint, hub);
             let claims = token::Claims::new(aud, token::unix_now(), minutes * 60, user);
             let token = token::sign(&claims, service.shared.access_key.expose());
@@ -169,7 +177,15 @@ fn change_groups(service: &Service, hub: &str, body: &Bytes, add: bool) -> Respo
             );
         }
     };
-    let filter = match Filter::parse(parsed["filter"].as_str().unwrap_or_default()) {
+    // A missing or non-text filter would otherwise select every connection.
+    let Some(filter) = parsed["filter"].as_str() else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidBody",
+            "`filter` must be a string",
+        );
+    };
+    let filter = match Filter::parse(filter) {
         Ok(f) => f,
         Err(e) => return invalid_filter(e),
     };
@@ -180,10 +196,17 @@ fn change_groups(service: &Service, hub: &str, body: &Bytes, add: bool) -> Respo
             "`groups` must be an array of strings",
         );
     };
-    let groups: Vec<String> = groups
+    let Some(groups) = groups
         .iter()
-        .filter_map(|g| g.as_str().map(str::to_owned))
-        .collect();
+        .map(|g| g.as_str().map(str::to_owned))
+        .collect::<Option<Vec<String>>>()
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidBody",
+            "`groups` must be an array of strings",
+        );
+    };
     if let Some((hub, _)) = service.existing_hub(hub) {
         let mut connections = hub.lock();
         for (id, connection) in connections.iter_mut() {
@@ -245,7 +268,8 @@ fn send(
             );
         }
     };
-    let close = packet.kind == PacketType::Disconnect && packet.data.contains("\"close\":true");
+    let close = packet.kind == PacketType::Disconnect
+        && serde_json::from_str::<Value>(packet.data).is_ok_and(|d| d["close"] == true);
     let Some((hub, io)) = service.existing_hub(hub) else {
         return StatusCode::ACCEPTED.into_response();
     };

@@ -91,6 +91,42 @@ async fn rest_calls_are_authenticated_and_validated() {
     let (status, code, _) = post(&url, signed(&url, "emulator-key"), "not a packet").await;
     assert_eq!((status, code.as_deref()), (400, Some("InvalidBody")));
 
+    let groups = format!("{base}/api/hubs/hub/:addToGroups?api-version=2024-01-01");
+    for (body, message) in [
+        (r#"{"groups":["g"]}"#, "`filter` must be a string"),
+        (
+            r#"{"filter":5,"groups":["g"]}"#,
+            "`filter` must be a string",
+        ),
+        (
+            r#"{"filter":"","groups":["g",5]}"#,
+            "`groups` must be an array of strings",
+        ),
+        (r#"{"filter":""}"#, "`groups` must be an array of strings"),
+    ] {
+        let (status, code, text) = post(&groups, signed(&groups, "emulator-key"), body).await;
+        assert_eq!(
+            (status, code.as_deref()),
+            (400, Some("InvalidBody")),
+            "{body}"
+        );
+        assert!(text.contains(message), "{body}: {text}");
+    }
+    assert_eq!(
+        post(
+            &groups,
+            signed(&groups, "emulator-key"),
+            r#"{"filter":"","groups":["g"]}"#
+        )
+        .await
+        .0,
+        200
+    );
+    let token =
+        format!("{base}/api/hubs/hub/:generateToken?minutesToExpire=soon&api-version=2024-01-01");
+    let (status, code, _) = post(&token, signed(&token, "emulator-key"), "").await;
+    assert_eq!((status, code.as_deref()), (400, Some("InvalidQuery")));
+
     let unknown = format!("{base}/api/hubs/hub/:explode?api-version=2024-01-01");
     assert_eq!(
         post(&unknown, signed(&unknown, "emulator-key"), "").await.0,

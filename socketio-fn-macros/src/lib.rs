@@ -32,16 +32,7 @@ pub fn socketio_trigger(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// `#[socketio_trigger]`; anywhere else it is an error.
 #[proc_macro_attribute]
 pub fn socketio_parameter(attr: TokenStream, item: TokenStream) -> TokenStream {
-    if is_consumed_marker(&attr) {
-        return TokenStream::new();
-    }
-    let item = proc_macro2::TokenStream::from(item);
-    let error = syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "`#[socketio_parameter]` goes on an argument of a `#[socketio_trigger]` function",
-    )
-    .to_compile_error();
-    quote::quote!(#error #item).into()
+    helper_attribute("socketio_parameter", attr, item)
 }
 
 /// An HTTP endpoint handing clients their service URL and token. See `socketio_fn::socketio_negotiation`.
@@ -56,13 +47,19 @@ pub fn socketio_negotiation(attr: TokenStream, item: TokenStream) -> TokenStream
 /// `#[socketio_trigger]`; anywhere else it is an error.
 #[proc_macro_attribute]
 pub fn socketio_output(attr: TokenStream, item: TokenStream) -> TokenStream {
+    helper_attribute("socketio_output", attr, item)
+}
+
+/// A helper attribute expands to nothing when the function attribute consumed it (marker argument), and
+/// is an error anywhere else.
+fn helper_attribute(name: &str, attr: TokenStream, item: TokenStream) -> TokenStream {
     if is_consumed_marker(&attr) {
         return TokenStream::new();
     }
     let item = proc_macro2::TokenStream::from(item);
     let error = syn::Error::new(
         proc_macro2::Span::call_site(),
-        "`#[socketio_output]` goes on an argument of a `#[socketio_trigger]` function",
+        format!("`#[{name}]` goes on an argument of a `#[socketio_trigger]` function"),
     )
     .to_compile_error();
     quote::quote!(#error #item).into()

@@ -50,6 +50,35 @@ async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResu
     result
 }
 
+async fn text_body(response: axum::response::Response) -> String {
+    String::from_utf8(
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+    .unwrap()
+}
+
+async fn json_body(response: axum::response::Response) -> serde_json::Value {
+    serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap()
+}
+
+/// The verified claims of a negotiation result's token.
+fn claims_of(body: &serde_json::Value, aud: &str) -> serde_json::Map<String, serde_json::Value> {
+    token::verify(
+        body["token"].as_str().unwrap(),
+        KEY,
+        aud,
+        token::unix_now(),
+        5,
+    )
+    .unwrap()
+}
+
 fn app(base: &str) -> App {
     App::builder()
         .settings(Settings::from_pairs([(
@@ -62,14 +91,20 @@ fn app(base: &str) -> App {
         .unwrap()
 }
 
+/// Posts a signed user event (its name taken from the packet) and returns status and body text.
 async fn emit(app: &App, body: &str) -> (StatusCode, String) {
+    let event = socketio_fn::protocol::packet::Packet::decode(body)
+        .ok()
+        .and_then(|p| socketio_fn::protocol::packet::EventData::parse(p.data).ok())
+        .map(|d| d.event_name)
+        .unwrap();
     let request = Request::post("/runtime/webhooks/socketio")
         .header("WebHook-Request-Origin", "127.0.0.1")
         .header("Content-Type", "text/plain")
         .header("ce-type", "azure.webpubsub.user.message")
         .header("ce-connectionId", "conn1")
         .header("ce-hub", "hub")
-        .header("ce-eventName", "new message")
+        .header("ce-eventName", event)
         .header("ce-namespace", "/")
         .header("ce-socketId", "sock1")
         .header("ce-signature", signature::compute(KEY, "conn1"))
@@ -77,19 +112,7 @@ async fn emit(app: &App, body: &str) -> (StatusCode, String) {
         .unwrap();
     let response = app.router().oneshot(request).await.unwrap();
     let status = response.status();
-    (
-        status,
-        String::from_utf8(
-            response
-                .into_body()
-                .collect()
-                .await
-                .unwrap()
-                .to_bytes()
-                .to_vec(),
-        )
-        .unwrap(),
-    )
+    (status, text_body(response).await)
 }
 
 #[tokio::test]
@@ -175,19 +198,11 @@ async fn negotiation_returns_a_token_for_the_user() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/json");
-    let body: serde_json::Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let body = json_body(response).await;
     assert_eq!(body["endpoint"], service.base.as_str());
     assert_eq!(body["path"], "/clients/socketio/hubs/hub");
     let aud = format!("{}/clients/socketio/hubs/hub", service.base);
-    let claims = token::verify(
-        body["token"].as_str().unwrap(),
-        KEY,
-        &aud,
-        token::unix_now(),
-        5,
-    )
-    .unwrap();
+    let claims = claims_of(&body, &aud);
     assert_eq!(claims["sub"], "alice");
     assert_eq!(
         claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
@@ -204,16 +219,8 @@ async fn negotiation_returns_a_token_for_the_user() {
         .oneshot(Request::get("/api/negotiate").body(Body::empty()).unwrap())
         .await
         .unwrap();
-    let body: serde_json::Value =
-        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
-    let claims = token::verify(
-        body["token"].as_str().unwrap(),
-        KEY,
-        &aud,
-        token::unix_now(),
-        5,
-    )
-    .unwrap();
+    let body = json_body(response).await;
+    let claims = claims_of(&body, &aud);
     assert!(claims.get("sub").is_none());
 }
 
@@ -230,16 +237,7 @@ async fn negotiation_without_a_connection_is_a_clear_500() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let text = String::from_utf8(
-        response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-    .unwrap();
+    let text = text_body(response).await;
     assert!(
         text.starts_with(
             "connection setting `WebPubSubForSocketIOConnectionString` does not exist"
@@ -262,20 +260,10 @@ async fn output_hubs_resolve_settings() {
         .register::<relay>()
         .build()
         .unwrap();
-    let request = Request::post("/runtime/webhooks/socketio")
-        .header("WebHook-Request-Origin", "127.0.0.1")
-        .header("Content-Type", "text/plain")
-        .header("ce-type", "azure.webpubsub.user.message")
-        .header("ce-connectionId", "conn1")
-        .header("ce-hub", "hub")
-        .header("ce-eventName", "relay")
-        .header("ce-namespace", "/")
-        .header("ce-socketId", "sock1")
-        .header("ce-signature", signature::compute(KEY, "conn1"))
-        .body(Body::from(r#"42["relay","hi"]"#))
-        .unwrap();
-    let response = app.router().oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        emit(&app, r#"42["relay","hi"]"#).await,
+        (StatusCode::OK, String::new())
+    );
     let got = service.requests();
     assert_eq!(got.len(), 1);
     assert!(

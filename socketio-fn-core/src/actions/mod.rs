@@ -55,6 +55,20 @@ tuple_args!(A, B, C, D);
 tuple_args!(A, B, C, D, E);
 tuple_args!(A, B, C, D, E, F);
 
+/// The `namespace` field of any action (shared or mutable, like `self`).
+macro_rules! namespace_of {
+    ($action:expr) => {
+        match $action {
+            Self::AddSocketToRoom { namespace, .. }
+            | Self::RemoveSocketFromRoom { namespace, .. }
+            | Self::SendToNamespace { namespace, .. }
+            | Self::SendToRooms { namespace, .. }
+            | Self::SendToSocket { namespace, .. }
+            | Self::DisconnectSockets { namespace, .. } => namespace,
+        }
+    };
+}
+
 /// One action for the service. Build it with the constructors; `namespace` defaults to `/`.
 ///
 /// ```
@@ -266,26 +280,12 @@ impl SocketIoAction {
     }
 
     fn namespace_mut(&mut self) -> &mut String {
-        match self {
-            Self::AddSocketToRoom { namespace, .. }
-            | Self::RemoveSocketFromRoom { namespace, .. }
-            | Self::SendToNamespace { namespace, .. }
-            | Self::SendToRooms { namespace, .. }
-            | Self::SendToSocket { namespace, .. }
-            | Self::DisconnectSockets { namespace, .. } => namespace,
-        }
+        namespace_of!(self)
     }
 
     /// The namespace of the action.
     pub fn namespace(&self) -> &str {
-        match self {
-            Self::AddSocketToRoom { namespace, .. }
-            | Self::RemoveSocketFromRoom { namespace, .. }
-            | Self::SendToNamespace { namespace, .. }
-            | Self::SendToRooms { namespace, .. }
-            | Self::SendToSocket { namespace, .. }
-            | Self::DisconnectSockets { namespace, .. } => namespace,
-        }
+        namespace_of!(self)
     }
 
     /// The action's name as in its JSON form (`sendToNamespace`, ...).
