@@ -11,61 +11,32 @@ use crate::request::{
     ConnectionContext, MultiMap, SocketIoConnectRequest, SocketIoConnectedRequest,
     SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
 };
+use crate::actions::SocketIoAction;
 use crate::response::InvocationError;
+use crate::service::ServiceHandle;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::future::Future;
 
-/// Marker types naming the event kind a function handles; extractors and return types are checked
-/// against them at compile time.
-pub mod kind {
-    /// The `connect` event.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Connect;
-    /// The `connected` event.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Connected;
-    /// The `disconnected` event.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Disconnected;
-    /// A user event (message).
-    #[derive(Debug, Clone, Copy)]
-    pub struct Message;
-
-    /// Implemented by the four markers.
-    pub trait EventKind: Send + Sync + 'static {
-        /// Name used in messages.
-        const NAME: &'static str;
-    }
-    impl EventKind for Connect {
-        const NAME: &'static str = "connect";
-    }
-    impl EventKind for Connected {
-        const NAME: &'static str = "connected";
-    }
-    impl EventKind for Disconnected {
-        const NAME: &'static str = "disconnected";
-    }
-    impl EventKind for Message {
-        const NAME: &'static str = "message";
-    }
-}
-
-use kind::EventKind;
+use crate::kind::{self, KindMarker};
+use crate::state::{Requirements, State};
 
 /// What the macro knows about one argument.
 #[derive(Debug, Clone, Copy)]
 pub struct ArgSpec {
     /// The argument's name (or its name in `parameter_names`).
     pub name: &'static str,
-    /// Position among the event's arguments (parameters only).
+    /// Position among the event's arguments (parameters), or among the function's output bindings
+    /// (outputs); 0 for other extractors.
     pub position: usize,
 }
 
 /// A value taken from the invocation's context: the request, socket id, namespace, claims, user id...
 ///
 /// Implement it for your own types to extract what you need. `K` is the event kind marker
-/// ([`kind`]); implement for the kinds where your extractor makes sense.
+/// ([`kind`]); implement for the kinds where your extractor makes sense. An extractor that needs
+/// something from the app (a state type) declares it in [`FromInvocation::requires`], which the app
+/// checks at start-up.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be extracted in a `{K}` function",
     label = "not an extractor for this event",
@@ -79,6 +50,9 @@ pub trait FromInvocation<K>: Sized {
         invocation: &Invocation,
         spec: &ArgSpec,
     ) -> impl Future<Output = Result<Self, InvocationError>> + Send;
+
+    /// Declares what the extractor needs from the app, checked at start-up (default: nothing).
+    fn requires(_: &mut Requirements) {}
 }
 
 /// A value bound from the event's arguments by position, deserialized with serde.
@@ -174,7 +148,7 @@ macro_rules! context_extractor {
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name(pub $ty);
 
-        impl<K: EventKind> FromInvocation<K> for $name {
+        impl<K: KindMarker> FromInvocation<K> for $name {
             fn from_invocation(
                 $inv: &Invocation,
                 _: &ArgSpec,
@@ -209,12 +183,31 @@ context_extractor!(
     Hub(String) = |inv| inv.context().hub.clone()
 );
 
-impl<K: EventKind> FromInvocation<K> for ConnectionContext {
+impl<K: KindMarker> FromInvocation<K> for ConnectionContext {
     fn from_invocation(
         invocation: &Invocation,
         _: &ArgSpec,
     ) -> impl Future<Output = Result<Self, InvocationError>> + Send {
         std::future::ready(Ok(invocation.context().clone()))
+    }
+}
+
+impl<K: KindMarker, T: Clone + Send + Sync + 'static> FromInvocation<K> for State<T> {
+    fn from_invocation(
+        invocation: &Invocation,
+        _: &ArgSpec,
+    ) -> impl Future<Output = Result<Self, InvocationError>> + Send {
+        // Checked at start-up (`requires`), so a miss means the function was invoked outside its app.
+        std::future::ready(invocation.state().get::<T>().cloned().map(State).ok_or_else(|| {
+            InvocationError::function(format!(
+                "no state of type `{}`",
+                std::any::type_name::<T>()
+            ))
+        }))
+    }
+
+    fn requires(requirements: &mut Requirements) {
+        requirements.state::<T>();
     }
 }
 
@@ -257,126 +250,99 @@ impl FromInvocation<kind::Message> for Parameters {
     }
 }
 
-/// What the macro knows about an output argument (`#[socketio_output(hub = "...", connection = "...")]`).
-#[derive(Debug, Clone, Copy)]
-pub struct OutputSpec {
-    /// The hub; empty = the hub of the triggering event.
-    pub hub: &'static str,
-    /// Setting name of the connection; `None` = the default connection.
-    pub connection: Option<&'static str>,
-}
-
-/// An output binding: created before the function runs, flushed after it returned successfully.
+/// An output binding: created before the function runs from the function's resolved binding number
+/// `spec.position`, flushed after it returned successfully.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a `#[socketio_output]` argument",
     note = "use `socketio_fn::Actions`, the collector of output actions"
 )]
 pub trait FromOutput: Sized + Clone + Send {
     /// Creates the binding.
-    fn from_output(invocation: &Invocation, spec: &OutputSpec) -> Self;
+    fn from_output(invocation: &Invocation, spec: &ArgSpec) -> Result<Self, InvocationError>;
     /// Runs what the function collected.
-    fn flush(
-        &self,
-        invocation: &Invocation,
-    ) -> impl Future<Output = Result<(), InvocationError>> + Send;
+    fn flush(self) -> impl Future<Output = Result<(), InvocationError>> + Send;
 }
 
-/// The output collector: actions added during the function are executed against the service, in order,
-/// after the function returns successfully (not when it returns an error). The first failing action fails
-/// the invocation (500 with the service's error) and the later ones are not executed; the error names how
+/// The output collector: actions added during the function are sent to the service, in order, after
+/// the function returns successfully (not when it returns an error). The first failing action fails
+/// the invocation (500 with the service's error) and the later ones are not sent; the error says how
 /// many were skipped.
 ///
 /// ```
 /// use socketio_fn_core::actions::SocketIoAction;
 /// use socketio_fn_core::extract::Actions;
-/// let out = Actions::new("hub", None);
+/// use socketio_fn_core::service::{OutputTarget, ServiceClients, ServiceHandle};
+/// let handle = ServiceHandle::new(
+///     OutputTarget { hub: "hub".into(), connection: "WebPubSubForSocketIOConnectionString".into() },
+///     std::sync::Arc::new(ServiceClients::default()),
+/// );
+/// let out = Actions::new(handle);
 /// out.add(SocketIoAction::send_to_namespace("new message", ("alice", "hi")));
 /// assert_eq!(out.pending().len(), 1);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Actions {
-    target: crate::service::OutputTarget,
-    queue: std::sync::Arc<std::sync::Mutex<Vec<crate::actions::SocketIoAction>>>,
+    handle: ServiceHandle,
+    queue: std::sync::Arc<std::sync::Mutex<Vec<SocketIoAction>>>,
 }
 
 impl Actions {
-    /// A collector for `hub` on the connection named `connection` (default connection when `None`).
-    pub fn new(hub: impl Into<String>, connection: Option<String>) -> Self {
+    /// A collector sending through `handle`.
+    pub fn new(handle: ServiceHandle) -> Self {
         Self {
-            target: crate::service::OutputTarget {
-                hub: hub.into(),
-                connection,
-            },
+            handle,
             queue: Default::default(),
         }
     }
 
-    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<crate::actions::SocketIoAction>> {
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<SocketIoAction>> {
         self.queue
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Adds an action.
-    pub fn add(&self, action: crate::actions::SocketIoAction) {
+    pub fn add(&self, action: SocketIoAction) {
         self.queue().push(action);
     }
 
     /// The actions added so far.
-    pub fn pending(&self) -> Vec<crate::actions::SocketIoAction> {
+    pub fn pending(&self) -> Vec<SocketIoAction> {
         self.queue().clone()
     }
 
-    /// Where the actions go.
-    pub fn target(&self) -> &crate::service::OutputTarget {
-        &self.target
+    /// The handle the actions are sent through (to send right away, or from a spawned task).
+    pub fn handle(&self) -> &ServiceHandle {
+        &self.handle
     }
 }
 
 impl FromOutput for Actions {
-    fn from_output(invocation: &Invocation, spec: &OutputSpec) -> Self {
-        let hub = if spec.hub.is_empty() {
-            invocation.context().hub.clone()
-        } else {
-            spec.hub.to_owned()
-        };
-        Self::new(hub, spec.connection.map(str::to_owned))
+    fn from_output(invocation: &Invocation, spec: &ArgSpec) -> Result<Self, InvocationError> {
+        invocation
+            .output(spec.position)
+            .cloned()
+            .map(Self::new)
+            .ok_or_else(|| {
+                InvocationError::function(format!(
+                    "output `{}` (binding {}) was not resolved for this invocation",
+                    spec.name, spec.position
+                ))
+            })
     }
 
-    fn flush(
-        &self,
-        invocation: &Invocation,
-    ) -> impl Future<Output = Result<(), InvocationError>> + Send {
+    fn flush(self) -> impl Future<Output = Result<(), InvocationError>> + Send {
         let actions = std::mem::take(&mut *self.queue());
-        let executor = invocation.executor().cloned();
-        let target = self.target.clone();
-        let function = invocation.function();
         async move {
             if actions.is_empty() {
                 return Ok(());
             }
-            let Some(executor) = executor else {
-                return Err(InvocationError::function(format!(
-                    "{} output action(s) not executed: no service connection is configured",
-                    actions.len()
-                )));
-            };
-            let total = actions.len();
-            for (i, action) in actions.iter().enumerate() {
-                if let Err(e) = executor.execute(&target, action).await {
-                    tracing::error!(function, action = action.name(), hub = %target.hub, error = %e, "output action failed");
-                    let skipped = total - i - 1;
-                    let note = if skipped > 0 {
-                        format!("; {skipped} later action(s) not executed")
-                    } else {
-                        String::new()
-                    };
-                    return Err(InvocationError::function(format!(
-                        "output action failed: {e}{note}"
-                    )));
-                }
-            }
-            Ok(())
+            self.handle.send_all(actions).await.map_err(|e| {
+                let hub = self.handle.target().map(|t| t.hub.as_str()).unwrap_or_default();
+                let reason = crate::protocol::error_chain(&e);
+                tracing::error!(hub, error = %reason, "output action failed");
+                InvocationError::function(format!("output action failed: {reason}"))
+            })
         }
     }
 }

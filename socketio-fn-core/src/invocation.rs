@@ -1,9 +1,11 @@
-//! One run of a function: the event's request and context, handed to the generated wrapper.
+//! One run of a function: the event's request and context, its resolved output bindings and the app's
+//! state, handed to the generated wrapper.
 
 use crate::protocol::cloud_events::EventKind;
 use crate::request::{ConnectionContext, TriggerRequest};
 use crate::response::{InvocationError, Reply};
-use crate::service::ActionExecutor;
+use crate::service::ServiceHandle;
+use crate::state::StateMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -15,27 +17,18 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 pub type InvokeFn = fn(Invocation) -> BoxFuture<Result<Reply, InvocationError>>;
 
 /// Everything known about one event, owned by the invocation.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Invocation {
     function: &'static str,
     context: ConnectionContext,
     request: TriggerRequest,
-    executor: Option<Arc<dyn ActionExecutor>>,
-}
-
-impl std::fmt::Debug for Invocation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Invocation")
-            .field("function", &self.function)
-            .field("context", &self.context)
-            .field("request", &self.request)
-            .field("executor", &self.executor.is_some())
-            .finish()
-    }
+    outputs: Arc<[ServiceHandle]>,
+    state: StateMap,
 }
 
 impl Invocation {
-    /// Creates an invocation (used by the webhook and by tests that call a function directly).
+    /// Creates an invocation with no outputs and no state (used by the webhook and by tests that call a
+    /// function directly).
     pub fn new(
         function: &'static str,
         context: ConnectionContext,
@@ -45,19 +38,31 @@ impl Invocation {
             function,
             context,
             request,
-            executor: None,
+            outputs: Arc::new([]),
+            state: StateMap::default(),
         }
     }
 
-    /// Sets the executor of output actions.
-    pub fn with_executor(mut self, executor: Arc<dyn ActionExecutor>) -> Self {
-        self.executor = Some(executor);
+    /// Sets the function's resolved output bindings, in argument order.
+    pub fn with_outputs(mut self, outputs: Arc<[ServiceHandle]>) -> Self {
+        self.outputs = outputs;
         self
     }
 
-    /// The executor of output actions, when the app has one.
-    pub fn executor(&self) -> Option<&Arc<dyn ActionExecutor>> {
-        self.executor.as_ref()
+    /// Sets the app's state.
+    pub fn with_state(mut self, state: StateMap) -> Self {
+        self.state = state;
+        self
+    }
+
+    /// Output binding number `index` (argument order).
+    pub fn output(&self, index: usize) -> Option<&ServiceHandle> {
+        self.outputs.get(index)
+    }
+
+    /// The app's state.
+    pub fn state(&self) -> &StateMap {
+        &self.state
     }
 
     /// Name of the function being invoked.

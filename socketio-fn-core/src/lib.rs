@@ -2,28 +2,33 @@
 //! PubSub for Socket.IO.
 //!
 //! Users depend on the `socketio-fn` facade; this crate holds the runtime: [`settings`], the wire
-//! [`protocol`], the [`webhook`] the service calls, the [`registry`] of functions, argument binding
-//! ([`extract`]), output [`actions`] and the [`service`] client that runs them, [`negotiation`]
-//! endpoints, and the [`App`] that serves it all.
+//! [`protocol`] (re-exported from `socketio-fn-protocol`), the [`webhook`] the service calls, the
+//! [`registry`] of functions and the [`binding`] of what they name, argument binding ([`extract`],
+//! [`kind`], [`state`]), output [`actions`] and the [`service`] client that sends them, [`negotiation`]
+//! endpoints, and the [`App`] that serves it all. `ARCHITECTURE.md` at the repository root maps it.
 
 pub mod actions;
 pub mod app;
+pub mod binding;
 pub mod error;
 pub mod extract;
 pub mod invocation;
+pub mod kind;
 pub mod negotiation;
-pub mod protocol;
 pub mod registry;
 pub mod request;
 pub mod response;
 pub mod service;
 pub mod settings;
+pub mod state;
 pub mod webhook;
 
-pub use app::{App, AppBuilder, run};
+pub use socketio_fn_protocol as protocol;
+
+pub use app::{App, AppBuilder};
 pub use error::Error;
 pub use invocation::{BoxFuture, Invocation, InvokeFn};
-pub use registry::{FunctionDescriptor, Registry, SocketIoFunction};
+pub use registry::{FunctionDescriptor, OutputBinding, Registry, SocketIoFunction};
 pub use request::{
     ClientCertificate, ConnectionContext, MultiMap, SocketIoConnectRequest,
     SocketIoConnectedRequest, SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
@@ -33,8 +38,3 @@ pub use response::{
     SocketIoMessageResponse,
 };
 pub use settings::Settings;
-
-#[doc(hidden)]
-pub mod __private {
-    pub use inventory;
-}

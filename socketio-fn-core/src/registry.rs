@@ -1,27 +1,64 @@
-//! Registered functions: descriptors collected with `inventory` or given explicitly, and the routing table.
+//! Registered functions: descriptors collected with `inventory` or given explicitly, resolved at start-up
+//! into the routing table.
 
+use crate::binding::{BindingError, Resolver};
 use crate::error::Error;
 use crate::invocation::InvokeFn;
 use crate::protocol::cloud_events::EventKind;
-use crate::settings::{DEFAULT_HUB_SETTING, Settings};
+use crate::service::ServiceHandle;
+use crate::state::Requirements;
 use std::collections::HashMap;
+use std::sync::Arc;
+
+/// An output binding of a function (`#[socketio_output(hub = "...", connection = "...")]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputBinding {
+    /// The hub (`%Setting%` allowed); `None` = the function's hub.
+    pub hub: Option<&'static str>,
+    /// Setting name of the connection; `None` = `WebPubSubForSocketIOConnectionString`.
+    pub connection: Option<&'static str>,
+}
 
 /// Static description of a function, emitted by `#[socketio_trigger]` (or written by hand for tests).
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionDescriptor {
     /// The function's name (unique in the app; used in logs and errors).
     pub name: &'static str,
-    /// Hub name; `%setting%` resolves an app setting; empty uses the `WebPubSubForSocketIOHub` setting.
-    pub hub: &'static str,
-    /// Socket.IO namespace; empty means `/`.
-    pub namespace: &'static str,
-    /// Event name: `connect`, `connected`, `disconnected` or a user event name.
+    /// Hub name (`%Setting%` allowed); `None` = the `WebPubSubForSocketIOHub` setting.
+    pub hub: Option<&'static str>,
+    /// Socket.IO namespace (`%Setting%` allowed); `None` = `/`.
+    pub namespace: Option<&'static str>,
+    /// Event name: `connect`, `connected`, `disconnected` or a user event name (`%Setting%` allowed, for
+    /// user events).
     pub event: &'static str,
-    /// Setting name of the connection; `None` uses `WebPubSubForSocketIOConnectionString`.
+    /// Setting name of the connection whose hosts may call this function; `None` = the default.
     pub connection: Option<&'static str>,
+    /// The output bindings, in argument order.
+    pub outputs: &'static [OutputBinding],
+    /// Declares what the function's arguments need from the app (state types).
+    pub requires: fn(&mut Requirements),
     /// The generated wrapper.
     pub invoke: InvokeFn,
 }
+
+impl FunctionDescriptor {
+    /// A descriptor with no outputs and no requirements (tests, hand-written functions).
+    pub const fn new(name: &'static str, hub: &'static str, event: &'static str, invoke: InvokeFn) -> Self {
+        Self {
+            name,
+            hub: Some(hub),
+            namespace: None,
+            event,
+            connection: None,
+            outputs: &[],
+            requires: no_requirements,
+            invoke,
+        }
+    }
+}
+
+/// The `requires` of a function whose arguments need nothing from the app.
+pub fn no_requirements(_: &mut Requirements) {}
 
 inventory::collect!(FunctionDescriptor);
 
@@ -44,10 +81,14 @@ pub struct ResolvedFunction {
     pub descriptor: FunctionDescriptor,
     /// The resolved hub.
     pub hub: String,
-    /// The namespace (`/` when the descriptor has none).
+    /// The resolved namespace.
     pub namespace: String,
+    /// The resolved event name.
+    pub event: String,
     /// The event kind the function handles.
     pub kind: EventKind,
+    /// The resolved output bindings, in argument order.
+    pub outputs: Arc<[ServiceHandle]>,
 }
 
 /// Case-insensitive name equality, as the reference compares routing names (invariant culture); ASCII
@@ -78,21 +119,24 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Resolves hubs against `settings` and builds the table. Fails on an unresolvable hub, an empty
-    /// event, or two functions with the same (hub, namespace, event).
-    pub fn build(
+    /// Resolves every descriptor (sorted by name) and builds the table. Fails, naming the function, on
+    /// an unresolvable hub, namespace, event, output or state, and on two functions for one
+    /// (hub, namespace, event).
+    pub(crate) fn build(
         descriptors: impl IntoIterator<Item = FunctionDescriptor>,
-        settings: &Settings,
+        resolver: &Resolver<'_>,
     ) -> Result<Self, Error> {
         let mut descriptors: Vec<_> = descriptors.into_iter().collect();
         descriptors.sort_by(|a, b| a.name.cmp(b.name));
         let mut registry = Self::default();
         for descriptor in descriptors {
-            let function = resolve(descriptor, settings)?;
-            let key = (
-                function.kind.is_system(),
-                folded(descriptor.event).into_owned(),
-            );
+            let function = resolve(descriptor, resolver).map_err(|reason| {
+                Error::InvalidFunction {
+                    function: descriptor.name,
+                    reason,
+                }
+            })?;
+            let key = (function.kind.is_system(), folded(&function.event).into_owned());
             let bucket = registry.routes.entry(key).or_default();
             if let Some(&existing) = bucket.iter().find(|&&i| {
                 let other = &registry.functions[i];
@@ -105,7 +149,7 @@ impl Registry {
                     second: descriptor.name,
                     hub: function.hub,
                     namespace: function.namespace,
-                    event: descriptor.event,
+                    event: function.event,
                 });
             }
             bucket.push(registry.functions.len());
@@ -135,38 +179,48 @@ impl Registry {
     }
 }
 
-fn resolve(descriptor: FunctionDescriptor, settings: &Settings) -> Result<ResolvedFunction, Error> {
-    let invalid = |reason: String| Error::InvalidFunction {
-        function: descriptor.name,
-        reason,
+fn resolve(
+    descriptor: FunctionDescriptor,
+    resolver: &Resolver<'_>,
+) -> Result<ResolvedFunction, BindingError> {
+    let hub = resolver.hub(descriptor.hub)?;
+    let namespace = match descriptor.namespace {
+        Some(ns) => resolver.text("namespace", ns)?,
+        None => "/".to_owned(),
     };
-    if descriptor.event.trim().is_empty() {
-        return Err(invalid("`event` is empty".into()));
+    if !namespace.starts_with('/') {
+        return Err(BindingError::InvalidNamespace(namespace));
     }
-    let hub =
-        if descriptor.hub.is_empty() {
-            settings.get(DEFAULT_HUB_SETTING).map(str::to_owned).ok_or_else(|| {
-            invalid(format!(
-                "no hub: set `hub` on the function or the `{DEFAULT_HUB_SETTING}` app setting"
-            ))
-        })?
-        } else {
-            settings
-                .resolve(descriptor.hub)
-                .map_err(|e| invalid(e.to_string()))?
-        };
-    if hub.trim().is_empty() {
-        return Err(invalid("the hub name is empty".into()));
+    let event = resolver.text("event", descriptor.event)?;
+    let kind = EventKind::for_event_name(descriptor.event);
+    if kind != EventKind::for_event_name(&event) {
+        // A `%Setting%` event is a user event at compile time; it must stay one.
+        return Err(BindingError::SystemEventFromSetting {
+            expression: descriptor.event,
+            value: event,
+        });
     }
-    let namespace = if descriptor.namespace.is_empty() {
-        "/".to_owned()
-    } else {
-        descriptor.namespace.to_owned()
-    };
+    resolver.check_requirements(descriptor.requires)?;
+    if let Some(connection) = descriptor.connection {
+        resolver.client(Some(connection))?;
+    }
+    let outputs = descriptor
+        .outputs
+        .iter()
+        .map(|output| {
+            let hub = match output.hub {
+                Some(h) => resolver.hub(Some(h))?,
+                None => hub.clone(),
+            };
+            resolver.handle(hub, output.connection)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(ResolvedFunction {
         descriptor,
         hub,
         namespace,
-        kind: EventKind::for_event_name(descriptor.event),
+        event,
+        kind,
+        outputs: outputs.into(),
     })
 }

@@ -1,23 +1,9 @@
 //! What a function receives: the request of each event kind and the connection context.
 
+pub use crate::protocol::cloud_events::{ClientCertificate, MultiMap};
 use axum::http::HeaderMap;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
-
-/// A map of names to lists of values (claims, query, headers of a connect request).
-pub type MultiMap = BTreeMap<String, Vec<String>>;
-
-/// A client certificate presented when connecting.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct ClientCertificate {
-    /// SHA-1 thumbprint.
-    #[serde(default)]
-    pub thumbprint: Option<String>,
-    /// PEM content.
-    #[serde(default)]
-    pub content: Option<String>,
-}
 
 /// A socket is connecting (`connect`, blocking). Answer with [`crate::SocketIoConnectResponse`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -138,64 +124,10 @@ pub struct ConnectionContext {
     pub namespace: String,
     /// Socket id (`ce-socketId`).
     pub socket_id: String,
-    /// Origin host(s) of the service (`WebHook-Request-Origin`).
-    pub origin: String,
+    /// Origin host(s) of the service (`WebHook-Request-Origin`), when sent.
+    pub origin: Option<String>,
     /// The `ce-signature` value, when present.
     pub signature: Option<String>,
     /// All request headers.
     pub headers: HeaderMap,
-}
-
-// ---- upstream body parsing (lenient about absent keys, strict about shapes) ----
-
-fn multimap<'de, D: Deserializer<'de>>(d: D) -> Result<MultiMap, D::Error> {
-    use serde::de::Error as _;
-    let raw: Option<BTreeMap<String, Value>> = Option::deserialize(d)?;
-    let mut out = MultiMap::new();
-    for (key, value) in raw.unwrap_or_default() {
-        let values = match value {
-            Value::Null => Vec::new(),
-            Value::String(s) => vec![s],
-            Value::Array(items) => items
-                .into_iter()
-                .map(|v| match v {
-                    Value::String(s) => s,
-                    other => other.to_string(),
-                })
-                .collect(),
-            _ => {
-                return Err(D::Error::custom(format!(
-                    "`{key}` must be a string or an array of strings"
-                )));
-            }
-        };
-        out.insert(key, values);
-    }
-    Ok(out)
-}
-
-fn certificates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ClientCertificate>, D::Error> {
-    let raw: Option<Vec<Option<ClientCertificate>>> = Option::deserialize(d)?;
-    Ok(raw.unwrap_or_default().into_iter().flatten().collect())
-}
-
-/// Body of a `connect` event.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ConnectBody {
-    #[serde(default, deserialize_with = "multimap")]
-    pub(crate) claims: MultiMap,
-    #[serde(default, deserialize_with = "multimap")]
-    pub(crate) query: MultiMap,
-    #[serde(default, deserialize_with = "multimap")]
-    pub(crate) headers: MultiMap,
-    #[serde(default, deserialize_with = "certificates")]
-    pub(crate) client_certificates: Vec<ClientCertificate>,
-}
-
-/// Body of a `disconnected` event.
-#[derive(Deserialize)]
-pub(crate) struct DisconnectedBody {
-    #[serde(default)]
-    pub(crate) reason: Option<String>,
 }

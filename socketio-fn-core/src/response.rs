@@ -1,6 +1,8 @@
 //! What a function answers: connect decisions, acks, and the conversion of return values.
 
-use axum::http::StatusCode;
+use crate::protocol::cloud_events::TEXT_PLAIN_UTF8;
+use axum::http::{HeaderValue, StatusCode, header::CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Display;
@@ -240,7 +242,7 @@ impl<T: Serialize> IntoInvocationResult for Ack<T> {
     }
 }
 
-/// Compile-time check that a return type can answer event kind `K` (see [`crate::extract::kind`]).
+/// Compile-time check that a return type can answer event kind `K` (see [`crate::kind`]).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot answer a `{K}` event",
     label = "this return type cannot answer the event",
@@ -252,7 +254,17 @@ pub trait ReplyFor<K>: IntoInvocationResult {}
 
 impl<K> ReplyFor<K> for () {}
 impl<K> ReplyFor<K> for Reply {}
-impl ReplyFor<crate::extract::kind::Connect> for SocketIoConnectResponse {}
-impl ReplyFor<crate::extract::kind::Message> for SocketIoMessageResponse {}
-impl<T: Serialize> ReplyFor<crate::extract::kind::Message> for Ack<T> {}
+impl ReplyFor<crate::kind::Connect> for SocketIoConnectResponse {}
+impl ReplyFor<crate::kind::Message> for SocketIoMessageResponse {}
+impl<T: Serialize> ReplyFor<crate::kind::Message> for Ack<T> {}
 impl<K, T: ReplyFor<K>, E: Display> ReplyFor<K> for Result<T, E> {}
+
+/// A reply with a plain-text reason (`text/plain; charset=utf-8`), as every error reply of the webhook
+/// and the negotiation endpoints.
+pub fn text_reply(status: StatusCode, body: impl Into<String>) -> Response {
+    let mut response = (status, body.into()).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(TEXT_PLAIN_UTF8));
+    response
+}

@@ -1,12 +1,14 @@
-//! Attribute macros of [socketio-fn](https://docs.rs/socketio-fn). Use them through the `socketio-fn` crate,
-//! whose docs describe each attribute with examples.
+//! Attribute macros of [socketio-fn](https://docs.rs/socketio-fn). Use them through the `socketio-fn`
+//! crate, whose docs describe each attribute with examples.
 //!
-//! Argument parsing uses `syn::meta::parser` rather than darling (STYLE.md suggests darling): it lets every
-//! message list the valid keys and say "specified more than once" on the repeated key, keeps going after an
-//! error so all problems show in one build, and costs no extra dependency.
+//! Pipeline (STYLE.md §2): `darling` parses each attribute's arguments into a struct (`TriggerArgs`,
+//! `NegotiationArgs`, `OutputArgs`); `common::driver` parses the fn, checks its shape once and runs the
+//! attribute's validate (one function per rule, every problem collected) and expand; on errors the fn
+//! is emitted unchanged beside the `compile_error!`s with a stand-in registration item.
 
 mod common;
 mod negotiation;
+mod output;
 mod trigger;
 
 use proc_macro::TokenStream;
@@ -23,7 +25,8 @@ fn debug(name: &str, output: &proc_macro2::TokenStream) {
 /// Runs an async fn for a Socket.IO event. See `socketio_fn::socketio_trigger` for the documentation.
 #[proc_macro_attribute]
 pub fn socketio_trigger(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let output = trigger::trigger(attr.into(), item.into());
+    let output =
+        common::driver::expand_fn::<trigger::Trigger>(attr.into(), item.into());
     debug("socketio_trigger", &output);
     output.into()
 }
@@ -38,7 +41,8 @@ pub fn socketio_parameter(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// An HTTP endpoint handing clients their service URL and token. See `socketio_fn::socketio_negotiation`.
 #[proc_macro_attribute]
 pub fn socketio_negotiation(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let output = negotiation::negotiation(attr.into(), item.into());
+    let output =
+        common::driver::expand_fn::<negotiation::Negotiation>(attr.into(), item.into());
     debug("socketio_negotiation", &output);
     output.into()
 }
@@ -53,7 +57,7 @@ pub fn socketio_output(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// A helper attribute expands to nothing when the function attribute consumed it (marker argument), and
 /// is an error anywhere else.
 fn helper_attribute(name: &str, attr: TokenStream, item: TokenStream) -> TokenStream {
-    if is_consumed_marker(&attr) {
+    if attr.to_string() == common::args::CONSUMED {
         return TokenStream::new();
     }
     let item = proc_macro2::TokenStream::from(item);
@@ -63,10 +67,4 @@ fn helper_attribute(name: &str, attr: TokenStream, item: TokenStream) -> TokenSt
     )
     .to_compile_error();
     quote::quote!(#error #item).into()
-}
-
-/// `#[socketio_parameter(__socketio_fn_consumed)]`, emitted by the function attributes so an imported
-/// helper counts as used: it expands to nothing.
-fn is_consumed_marker(attr: &TokenStream) -> bool {
-    attr.to_string() == common::args::CONSUMED
 }

@@ -1,8 +1,9 @@
 //! The JSON forms of actions: `{"actionName": "sendToNamespace", ...}` as the reference extension reads
-//! it, and `{"type": "SendToNamespace", ...}` as the service's docs write it (the reference rejects the
-//! latter; we accept both). Member names are matched case-insensitively.
+//! it, and `{"type": "SendToNamespace", ...}` as the service's docs write it, including their
+//! `"type": "SendToRoom"` for sending to rooms (the reference rejects every `type` form; we accept
+//! them). Member names are matched case-insensitively.
 
-use super::{ActionError, SocketIoAction};
+use super::{ActionKind, InvalidAction, SocketIoAction};
 use crate::protocol::packet::DEFAULT_NAMESPACE;
 use serde_json::{Map, Value};
 
@@ -16,67 +17,66 @@ impl SocketIoAction {
     /// )).unwrap();
     /// assert_eq!(actions, vec![SocketIoAction::send_to_namespace("new message", ("hi",))]);
     /// ```
-    pub fn from_json(value: &Value) -> Result<Vec<Self>, ActionError> {
+    pub fn from_json(value: &Value) -> Result<Vec<Self>, InvalidAction> {
         match value {
             Value::Array(items) => items.iter().map(Self::from_json_object).collect(),
             other => Ok(vec![Self::from_json_object(other)?]),
         }
     }
 
-    fn from_json_object(value: &Value) -> Result<Self, ActionError> {
+    fn from_json_object(value: &Value) -> Result<Self, InvalidAction> {
         let Value::Object(object) = value else {
-            return Err(ActionError::NotAnObject);
+            return Err(InvalidAction::NotAnObject);
         };
         let fields = Fields(object);
-        let kind = fields
-            .get("actionName")
-            .or_else(|| fields.get("type"))
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let action: &'static str = match kind.to_ascii_lowercase().as_str() {
-            "addsockettoroom" => "addSocketToRoom",
-            "removesocketfromroom" => "removeSocketFromRoom",
-            "sendtonamespace" => "sendToNamespace",
-            "sendtorooms" => "sendToRooms",
-            "sendtosocket" => "sendToSocket",
-            "disconnectsockets" => "disconnectSockets",
-            _ => return Err(ActionError::UnknownAction(kind.to_owned())),
+        // `actionName` as the reference reads it; else `type` as the service's docs write it.
+        let (named, action) = match (fields.get("actionName"), fields.get("type")) {
+            (Some(name), _) => {
+                let name = name.as_str().unwrap_or_default();
+                (name, ActionKind::from_action_name(name))
+            }
+            (None, Some(name)) => {
+                let name = name.as_str().unwrap_or_default();
+                (name, ActionKind::from_type_name(name))
+            }
+            (None, None) => ("", None),
         };
+        let action = action.ok_or_else(|| InvalidAction::UnknownAction(named.to_owned()))?;
         let f = Reader { fields, action };
         let namespace = f
             .string("namespace")?
             .unwrap_or_else(|| DEFAULT_NAMESPACE.into());
         let parsed = match action {
-            "addSocketToRoom" => Self::AddSocketToRoom {
+            ActionKind::AddSocketToRoom => Self::AddSocketToRoom {
                 namespace,
                 socket_id: f.string("socketId")?.unwrap_or_default(),
                 room: f.string("room")?.unwrap_or_default(),
             },
-            "removeSocketFromRoom" => Self::RemoveSocketFromRoom {
+            ActionKind::RemoveSocketFromRoom => Self::RemoveSocketFromRoom {
                 namespace,
                 socket_id: f.string("socketId")?.unwrap_or_default(),
                 room: f.string("room")?.unwrap_or_default(),
             },
-            "sendToNamespace" => Self::SendToNamespace {
+            ActionKind::SendToNamespace => Self::SendToNamespace {
                 namespace,
                 event_name: f.string("eventName")?.unwrap_or_default(),
                 parameters: f.parameters()?,
                 except_rooms: f.strings("exceptRooms")?,
             },
-            "sendToRooms" => Self::SendToRooms {
+            ActionKind::SendToRooms => Self::SendToRooms {
                 namespace,
                 rooms: f.strings("rooms")?,
                 event_name: f.string("eventName")?.unwrap_or_default(),
                 parameters: f.parameters()?,
                 except_rooms: f.strings("exceptRooms")?,
             },
-            "sendToSocket" => Self::SendToSocket {
+            ActionKind::SendToSocket => Self::SendToSocket {
                 namespace,
                 socket_id: f.string("socketId")?.unwrap_or_default(),
                 event_name: f.string("eventName")?.unwrap_or_default(),
                 parameters: f.parameters()?,
             },
-            _ => Self::DisconnectSockets {
+            ActionKind::DisconnectSockets => Self::DisconnectSockets {
                 namespace,
                 rooms: f.strings("rooms")?,
                 close_underlying_connection: f.bool("closeUnderlyingConnection")?,
@@ -101,19 +101,19 @@ impl Fields<'_> {
 
 struct Reader<'a> {
     fields: Fields<'a>,
-    action: &'static str,
+    action: ActionKind,
 }
 
 impl Reader<'_> {
-    fn invalid(&self, field: &'static str, expected: &'static str) -> ActionError {
-        ActionError::InvalidField {
+    fn invalid(&self, field: &'static str, expected: &'static str) -> InvalidAction {
+        InvalidAction::InvalidField {
             action: self.action,
             field,
             expected,
         }
     }
 
-    fn string(&self, field: &'static str) -> Result<Option<String>, ActionError> {
+    fn string(&self, field: &'static str) -> Result<Option<String>, InvalidAction> {
         match self.fields.get(field) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -121,7 +121,7 @@ impl Reader<'_> {
         }
     }
 
-    fn strings(&self, field: &'static str) -> Result<Vec<String>, ActionError> {
+    fn strings(&self, field: &'static str) -> Result<Vec<String>, InvalidAction> {
         match self.fields.get(field) {
             None => Ok(Vec::new()),
             Some(Value::Array(items)) => items
@@ -133,7 +133,7 @@ impl Reader<'_> {
         }
     }
 
-    fn parameters(&self) -> Result<Vec<Value>, ActionError> {
+    fn parameters(&self) -> Result<Vec<Value>, InvalidAction> {
         match self.fields.get("parameters") {
             None => Ok(Vec::new()),
             Some(Value::Array(items)) => Ok(items.clone()),
@@ -141,7 +141,7 @@ impl Reader<'_> {
         }
     }
 
-    fn bool(&self, field: &'static str) -> Result<bool, ActionError> {
+    fn bool(&self, field: &'static str) -> Result<bool, InvalidAction> {
         match self.fields.get(field) {
             None => Ok(false),
             Some(Value::Bool(b)) => Ok(*b),

@@ -4,7 +4,7 @@
 mod json;
 mod rest;
 
-pub use rest::{DEFAULT_API_VERSION, RestRequest, escape_component};
+pub use rest::RestRequest;
 
 use crate::protocol::packet::DEFAULT_NAMESPACE;
 use serde_json::Value;
@@ -288,24 +288,29 @@ impl SocketIoAction {
         namespace_of!(self)
     }
 
+    /// The kind of action.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Self::AddSocketToRoom { .. } => ActionKind::AddSocketToRoom,
+            Self::RemoveSocketFromRoom { .. } => ActionKind::RemoveSocketFromRoom,
+            Self::SendToNamespace { .. } => ActionKind::SendToNamespace,
+            Self::SendToRooms { .. } => ActionKind::SendToRooms,
+            Self::SendToSocket { .. } => ActionKind::SendToSocket,
+            Self::DisconnectSockets { .. } => ActionKind::DisconnectSockets,
+        }
+    }
+
     /// The action's name as in its JSON form (`sendToNamespace`, ...).
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::AddSocketToRoom { .. } => "addSocketToRoom",
-            Self::RemoveSocketFromRoom { .. } => "removeSocketFromRoom",
-            Self::SendToNamespace { .. } => "sendToNamespace",
-            Self::SendToRooms { .. } => "sendToRooms",
-            Self::SendToSocket { .. } => "sendToSocket",
-            Self::DisconnectSockets { .. } => "disconnectSockets",
-        }
+        self.kind().name()
     }
 
     /// Checks the required members: non-empty namespace, event name, socket id, room, and at least one
     /// room for `sendToRooms`.
-    pub fn validate(&self) -> Result<(), ActionError> {
+    pub fn validate(&self) -> Result<(), InvalidAction> {
         let missing = |field: &'static str| {
-            Err(ActionError::MissingField {
-                action: self.name(),
+            Err(InvalidAction::MissingField {
+                action: self.kind(),
                 field,
             })
         };
@@ -357,9 +362,84 @@ impl SocketIoAction {
     }
 }
 
-/// Why an action could not be parsed, validated or executed.
+/// The six kinds of action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActionKind {
+    /// [`SocketIoAction::AddSocketToRoom`]
+    AddSocketToRoom,
+    /// [`SocketIoAction::RemoveSocketFromRoom`]
+    RemoveSocketFromRoom,
+    /// [`SocketIoAction::SendToNamespace`]
+    SendToNamespace,
+    /// [`SocketIoAction::SendToRooms`]
+    SendToRooms,
+    /// [`SocketIoAction::SendToSocket`]
+    SendToSocket,
+    /// [`SocketIoAction::DisconnectSockets`]
+    DisconnectSockets,
+}
+
+impl ActionKind {
+    /// Every kind.
+    pub const ALL: [Self; 6] = [
+        Self::AddSocketToRoom,
+        Self::RemoveSocketFromRoom,
+        Self::SendToNamespace,
+        Self::SendToRooms,
+        Self::SendToSocket,
+        Self::DisconnectSockets,
+    ];
+
+    /// The name in the JSON form's `actionName` (camelCase).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::AddSocketToRoom => "addSocketToRoom",
+            Self::RemoveSocketFromRoom => "removeSocketFromRoom",
+            Self::SendToNamespace => "sendToNamespace",
+            Self::SendToRooms => "sendToRooms",
+            Self::SendToSocket => "sendToSocket",
+            Self::DisconnectSockets => "disconnectSockets",
+        }
+    }
+
+    /// The kind named by an `actionName` value, compared case-insensitively (as the reference does).
+    ///
+    /// ```
+    /// use socketio_fn_core::actions::ActionKind;
+    /// assert_eq!(ActionKind::from_action_name("SENDTOROOMS"), Some(ActionKind::SendToRooms));
+    /// assert_eq!(ActionKind::from_action_name("sendToRoom"), None);
+    /// ```
+    pub fn from_action_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name().eq_ignore_ascii_case(name))
+    }
+
+    /// The kind named by a `type` value as the service's docs write it (`SendToNamespace`, and
+    /// `SendToRoom` for sending to rooms), compared case-insensitively.
+    ///
+    /// ```
+    /// use socketio_fn_core::actions::ActionKind;
+    /// assert_eq!(ActionKind::from_type_name("SendToRoom"), Some(ActionKind::SendToRooms));
+    /// assert_eq!(ActionKind::from_type_name("DisconnectSockets"), Some(ActionKind::DisconnectSockets));
+    /// ```
+    pub fn from_type_name(name: &str) -> Option<Self> {
+        if name.eq_ignore_ascii_case("sendToRoom") {
+            return Some(Self::SendToRooms);
+        }
+        Self::from_action_name(name)
+    }
+}
+
+impl std::fmt::Display for ActionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why an action could not be parsed from JSON or is incomplete.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ActionError {
+pub enum InvalidAction {
     /// The JSON names no known action.
     #[error(
         "unsupported action `{0}`: expected `actionName` (or `type`) to be one of addSocketToRoom, \
@@ -373,7 +453,7 @@ pub enum ActionError {
     #[error("`{field}` of `{action}` must not be missing or empty")]
     MissingField {
         /// The action.
-        action: &'static str,
+        action: ActionKind,
         /// The member (camelCase).
         field: &'static str,
     },
@@ -381,46 +461,10 @@ pub enum ActionError {
     #[error("`{field}` of `{action}` must be {expected}")]
     InvalidField {
         /// The action.
-        action: &'static str,
+        action: ActionKind,
         /// The member.
         field: &'static str,
         /// What was expected.
         expected: &'static str,
     },
-    /// The service answered with an error.
-    #[error("the service refused `{action}` with {status}{}: {message}", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
-    Service {
-        /// The action.
-        action: &'static str,
-        /// HTTP status.
-        status: u16,
-        /// `x-ms-error-code` or the body's `code`.
-        code: Option<String>,
-        /// The body's `message`, or the body.
-        message: String,
-    },
-    /// The request could not be delivered (connection, timeout) after the retries.
-    #[error("`{action}` could not reach the service after {attempts} attempt(s): {reason}")]
-    Transport {
-        /// The action.
-        action: &'static str,
-        /// Attempts made.
-        attempts: u32,
-        /// The last failure.
-        reason: String,
-    },
-    /// No token could be acquired (identity-based connections).
-    #[error("cannot authenticate `{action}`: {reason}")]
-    Auth {
-        /// The action.
-        action: &'static str,
-        /// Why.
-        reason: String,
-    },
-    /// The output's hub is a `%setting%` that names no setting.
-    #[error("cannot resolve the output hub: {0}")]
-    InvalidHub(String),
-    /// No connection is configured for the output binding.
-    #[error("no service connection for output actions: {0}")]
-    NoConnection(String),
 }

@@ -1,27 +1,9 @@
 //! The REST request each action becomes (spec 5.4), byte for byte.
 
 use super::SocketIoAction;
-use crate::protocol::dotnet_json;
-use crate::protocol::groups::{filter, in_group, namespace_group, room_group};
+use crate::protocol::groups::{in_group, namespace_group, room_group, rooms_filter as filter};
 use crate::protocol::packet::{encode_disconnect, encode_event};
-use crate::protocol::paths::REST_HUB_PREFIX;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-/// The REST API version sent by default (the one the reference extension's SDK sends, and the service's
-/// docs use). Configurable with the `WebPubSubForSocketIOApiVersion` setting.
-pub const DEFAULT_API_VERSION: &str = "2024-01-01";
-
-/// RFC 3986 unreserved characters stay, everything else is percent-encoded (.NET `Uri.EscapeDataString`).
-const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Escapes a path segment or query value.
-pub fn escape_component(text: &str) -> String {
-    utf8_percent_encode(text, ESCAPE).to_string()
-}
+use crate::protocol::paths::{REST_HUB_PREFIX, escape_component};
 
 /// A POST to the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,11 +40,13 @@ impl SocketIoAction {
             body,
         };
         let groups = |operation: &str, namespace: &str, socket_id: &str, room: &str| {
-            let mut body = String::from("{\"filter\":");
-            dotnet_json::write_string(&mut body, &in_group(&room_group(namespace, socket_id)));
-            body.push_str(",\"groups\":[");
-            dotnet_json::write_string(&mut body, &room_group(namespace, room));
-            body.push_str("]}");
+            // The reference writes `'` as `\u0027` (.NET's JSON escaping); the service parses the JSON,
+            // so serde_json's plain form is the same body to it.
+            let body = serde_json::json!({
+                "filter": in_group(&room_group(namespace, socket_id)),
+                "groups": [room_group(namespace, room)],
+            })
+            .to_string();
             RestRequest {
                 path_and_query: format!("{hub_path}/:{operation}?api-version={version}"),
                 content_type: "application/json",

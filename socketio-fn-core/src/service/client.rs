@@ -1,19 +1,25 @@
-//! The REST client of the service: one pooled HTTP client per endpoint, a fresh credential per attempt,
-//! bounded retries.
+//! The REST client of the service: one pooled HTTP client per connection, a fresh credential per
+//! attempt, bounded retries.
 //!
-//! Delivery: an action is sent once; it is retried (up to `max_retries` times, exponential backoff with
+//! Delivery: a request is sent once; it is retried (up to `max_retries` times, exponential backoff with
 //! jitter, honouring `Retry-After`) when the connection could not be made or was dropped before a reply,
 //! and on 408, 429 and 5xx replies. A timeout is not retried (the service may have acted). Any final
-//! failure is a typed [`ActionError`] carrying the service's error code and message: nothing is dropped
+//! failure is a typed [`ServiceError`] carrying the service's error code and message: nothing is dropped
 //! silently. So delivery is at-least-once within the retry budget for dropped connections and 5xx, and
 //! at-most-once otherwise.
 
-use super::identity::ManagedIdentity;
-use crate::actions::{ActionError, DEFAULT_API_VERSION, RestRequest, SocketIoAction};
-use crate::protocol::token::{Claims, REST_TOKEN_LIFETIME_SECS, sign, unix_now};
-use crate::settings::{AccessKey, ServiceConnection};
+use super::error::{SendError, ServiceError};
+use crate::actions::{RestRequest, SocketIoAction};
+use crate::protocol::AccessKey;
+use crate::protocol::setting_names::DEFAULT_API_VERSION;
+use crate::protocol::token::{REST_TOKEN_LIFETIME_SECS, TokenClaims, sign, unix_now};
+use crate::settings::Endpoint;
+use azure_core::credentials::TokenCredential;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The scope of Microsoft Entra tokens for the service.
+pub const ENTRA_SCOPE: &str = "https://webpubsub.azure.com/.default";
 
 /// Retry and timeout settings of the REST client.
 #[derive(Debug, Clone)]
@@ -39,10 +45,14 @@ impl Default for RetryPolicy {
     }
 }
 
+/// How REST requests are authenticated.
 #[derive(Debug, Clone)]
-enum Credential {
+pub enum Credential {
+    /// A self-signed HS256 token per request (key-based connections).
     Key(AccessKey),
-    Identity(Arc<ManagedIdentity>),
+    /// A Microsoft Entra token for [`ENTRA_SCOPE`] (identity-based connections); the credential caches
+    /// and refreshes it.
+    Entra(Arc<dyn TokenCredential>),
 }
 
 /// A client of one service endpoint.
@@ -55,33 +65,12 @@ pub struct ServiceClient {
     retry: RetryPolicy,
 }
 
-/// A successful reply.
-#[derive(Debug)]
-pub(crate) struct ServiceReply {
-    pub(crate) body: String,
-}
-
 impl ServiceClient {
-    /// A client for `connection` (identity-based connections read `IDENTITY_ENDPOINT`/`IDENTITY_HEADER`).
-    pub fn new(connection: &ServiceConnection) -> Self {
-        let credential = match connection {
-            ServiceConnection::Key(k) => Credential::Key(k.access_key.clone()),
-            ServiceConnection::Identity(i) => {
-                Credential::Identity(Arc::new(ManagedIdentity::from_env(i.client_id.clone())))
-            }
-        };
-        Self::with_credential(connection, credential)
-    }
-
-    /// A client for an identity-based `connection` using `identity` for tokens.
-    pub fn with_identity(connection: &ServiceConnection, identity: ManagedIdentity) -> Self {
-        Self::with_credential(connection, Credential::Identity(Arc::new(identity)))
-    }
-
-    fn with_credential(connection: &ServiceConnection, credential: Credential) -> Self {
+    /// A client for `endpoint` authenticating with `credential`.
+    pub fn new(endpoint: &Endpoint, credential: Credential) -> Self {
         Self {
-            http: reqwest::Client::builder().build().unwrap_or_default(),
-            base: connection.endpoint().base(),
+            http: reqwest::Client::new(),
+            base: endpoint.base(),
             credential,
             api_version: DEFAULT_API_VERSION.into(),
             retry: RetryPolicy::default(),
@@ -105,9 +94,9 @@ impl ServiceClient {
         &self.base
     }
 
-    /// Whether the connection is identity-based.
-    pub fn is_identity(&self) -> bool {
-        matches!(self.credential, Credential::Identity(_))
+    /// How requests are authenticated.
+    pub fn credential(&self) -> &Credential {
+        &self.credential
     }
 
     /// The REST API version in use.
@@ -116,28 +105,31 @@ impl ServiceClient {
     }
 
     /// Executes one action against `hub`.
-    pub async fn execute(&self, hub: &str, action: &SocketIoAction) -> Result<(), ActionError> {
+    pub async fn execute(&self, hub: &str, action: &SocketIoAction) -> Result<(), SendError> {
         action.validate()?;
         let request = action.rest_request(hub, &self.api_version);
-        self.post(action.name(), &request).await.map(drop)
+        self.post(action.name(), &request).await?;
+        Ok(())
     }
 
-    async fn authorization(&self, action: &'static str, url: &str) -> Result<String, ActionError> {
+    async fn authorization(&self, operation: &'static str, url: &str) -> Result<String, ServiceError> {
         match &self.credential {
-            Credential::Key(key) => Ok(format!(
-                "Bearer {}",
-                sign(
-                    &Claims::new(url, unix_now(), REST_TOKEN_LIFETIME_SECS, None),
-                    key.expose()
-                )
-            )),
-            Credential::Identity(identity) => identity
-                .token()
+            Credential::Key(key) => {
+                let claims = TokenClaims::new(url, unix_now(), REST_TOKEN_LIFETIME_SECS, None);
+                sign(&claims, key)
+                    .map(|t| format!("Bearer {t}"))
+                    .map_err(|e| ServiceError::Auth {
+                        operation,
+                        source: Box::new(e),
+                    })
+            }
+            Credential::Entra(credential) => credential
+                .get_token(&[ENTRA_SCOPE], None)
                 .await
-                .map(|t| format!("Bearer {t}"))
-                .map_err(|e| ActionError::Auth {
-                    action,
-                    reason: e.to_string(),
+                .map(|t| format!("Bearer {}", t.token.secret()))
+                .map_err(|e| ServiceError::Auth {
+                    operation,
+                    source: Box::new(e),
                 }),
         }
     }
@@ -145,14 +137,14 @@ impl ServiceClient {
     /// POSTs with retries; returns the body of a 2xx reply.
     pub(crate) async fn post(
         &self,
-        action: &'static str,
+        operation: &'static str,
         request: &RestRequest,
-    ) -> Result<ServiceReply, ActionError> {
+    ) -> Result<String, ServiceError> {
         let url = format!("{}{}", self.base, request.path_and_query);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let authorization = self.authorization(action, &url).await?;
+            let authorization = self.authorization(operation, &url).await?;
             let sent = self
                 .http
                 .post(&url)
@@ -165,8 +157,13 @@ impl ServiceClient {
                 .await;
             let retry_after = match sent {
                 Ok(response) if response.status().is_success() => {
-                    let body = response.text().await.unwrap_or_default();
-                    return Ok(ServiceReply { body });
+                    return response
+                        .text()
+                        .await
+                        .map_err(|e| ServiceError::InvalidReply {
+                            operation,
+                            source: Box::new(e),
+                        });
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
@@ -183,38 +180,29 @@ impl ServiceClient {
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
                     let body = response.text().await.unwrap_or_default();
-                    let error = service_error(action, status, code, &body);
+                    let error = refused(operation, status, code, &body);
                     if !retryable || attempt > self.retry.max_retries {
-                        tracing::error!(action, status, error = %error, "service call failed");
                         return Err(error);
                     }
-                    tracing::warn!(action, status, attempt, "service call failed; retrying");
+                    tracing::warn!(operation, status, attempt, "service call failed; retrying");
                     retry_after
                 }
                 Err(e) if e.is_timeout() => {
-                    let error = ActionError::Transport {
-                        action,
-                        attempts: attempt,
-                        reason: format!(
-                            "timed out after {:?} (not retried: the service may have acted)",
-                            self.retry.timeout
-                        ),
-                    };
-                    tracing::error!(action, error = %error, "service call failed");
-                    return Err(error);
+                    return Err(ServiceError::Timeout {
+                        operation,
+                        after: self.retry.timeout,
+                    });
                 }
-                Err(e) => {
-                    let reason = crate::error::error_chain(&e);
+                Err(source) => {
                     if attempt > self.retry.max_retries {
-                        let error = ActionError::Transport {
-                            action,
+                        return Err(ServiceError::Unreachable {
+                            operation,
                             attempts: attempt,
-                            reason,
-                        };
-                        tracing::error!(action, error = %error, "service call failed");
-                        return Err(error);
+                            source,
+                        });
                     }
-                    tracing::warn!(action, attempt, %reason, "service unreachable; retrying");
+                    let reason = crate::protocol::error_chain(&source);
+                    tracing::warn!(operation, attempt, %reason, "service unreachable; retrying");
                     None
                 }
             };
@@ -236,12 +224,7 @@ impl ServiceClient {
     }
 }
 
-fn service_error(
-    action: &'static str,
-    status: u16,
-    code: Option<String>,
-    body: &str,
-) -> ActionError {
+fn refused(operation: &'static str, status: u16, code: Option<String>, body: &str) -> ServiceError {
     let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
     let field = |name: &str| {
         json.as_ref()
@@ -249,8 +232,8 @@ fn service_error(
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };
-    ActionError::Service {
-        action,
+    ServiceError::Refused {
+        operation,
         status,
         code: code.or_else(|| field("code")),
         message: field("message").unwrap_or_else(|| body.to_owned()),

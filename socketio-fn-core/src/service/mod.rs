@@ -1,12 +1,17 @@
-//! Talking to the service: the REST client, managed identity tokens, negotiation, and the executor that
-//! runs output actions.
+//! Talking to the service: the REST client and its credentials, typed errors, and the handle and executor
+//! that send actions.
 
 mod client;
-mod executor;
-mod identity;
-mod negotiation;
+mod credential;
+mod error;
+mod handle;
 
-pub use client::{RetryPolicy, ServiceClient};
-pub use executor::{ActionExecutor, OutputTarget, ServiceExecutor};
-pub use identity::{IdentityError, ManagedIdentity, RESOURCE};
-pub use negotiation::{SocketIoNegotiationResult, generate_token_request, negotiate};
+pub use client::{Credential, ENTRA_SCOPE, RetryPolicy, ServiceClient};
+pub use credential::{
+    CredentialError, CredentialKind, UserAssigned, WORKLOAD_IDENTITY_ENV, credential_kind,
+    entra_credential,
+};
+pub use error::{SendError, ServiceError};
+pub use handle::{
+    ActionExecutor, BatchError, OutputTarget, SendFuture, ServiceClients, ServiceHandle,
+};

@@ -1,31 +1,27 @@
 //! Service connections: the key-based connection string and identity-based settings.
 
+pub use crate::protocol::AccessKey;
 use std::fmt;
 
-/// Name of the setting that holds the default connection.
-pub const DEFAULT_CONNECTION_SETTING: &str = "WebPubSubForSocketIOConnectionString";
-/// Name of the optional setting holding the hub used by bindings that name none.
-pub const DEFAULT_HUB_SETTING: &str = "WebPubSubForSocketIOHub";
-
-/// An access key. Its `Debug` and `Display` never show the key.
+/// A secret setting value (client secret, certificate password). Its `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct AccessKey(String);
+pub struct SecretValue(String);
 
-impl AccessKey {
-    /// Wraps a key.
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
+impl SecretValue {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
     }
 
-    /// The key itself, for signing. Never log it.
+    /// The value itself. Never log it.
     pub fn expose(&self) -> &str {
         &self.0
     }
 }
 
-impl fmt::Debug for AccessKey {
+impl fmt::Debug for SecretValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AccessKey(<redacted>)")
+        f.write_str("<redacted>")
     }
 }
 
@@ -189,15 +185,35 @@ impl KeyConnection {
     }
 }
 
-/// An identity-based connection (`<name>__endpoint`, `<name>__credential`, `<name>__clientId`).
+/// An identity-based connection: `<name>__endpoint` plus the identity settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdentityConnection {
     /// The service endpoint.
     pub endpoint: Endpoint,
-    /// The credential kind (`managedidentity`), when set.
+    /// Which credential to use.
+    pub identity: IdentitySettings,
+}
+
+/// The Functions host's common properties of identity-based connections (`credential`, `clientId`,
+/// `tenantId`, `clientSecret`, `certificate`, ...), read case-insensitively under the connection's name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IdentitySettings {
+    /// `credential`: `managedidentity` or `workloadidentity`, when set.
     pub credential: Option<String>,
-    /// Client id of a user-assigned managed identity, when set.
+    /// `clientId`: a user-assigned managed identity, or the app registration of a service principal.
     pub client_id: Option<String>,
+    /// `managedIdentityResourceId`: a user-assigned managed identity by resource id.
+    pub managed_identity_resource_id: Option<String>,
+    /// `managedIdentityObjectId`: a user-assigned managed identity by object (principal) id.
+    pub managed_identity_object_id: Option<String>,
+    /// `tenantId` (or the seed's `tenant`).
+    pub tenant_id: Option<String>,
+    /// `clientSecret` of a service principal.
+    pub client_secret: Option<SecretValue>,
+    /// `certificate`: path of a PKCS#12 (PFX) file with the service principal's certificate and key.
+    pub certificate: Option<String>,
+    /// `certificatePassword` of that file.
+    pub certificate_password: Option<SecretValue>,
 }
 
 /// A resolved service connection.

@@ -5,9 +5,12 @@
 
 mod connection;
 
+pub use crate::protocol::setting_names::{
+    CONNECTION as DEFAULT_CONNECTION_SETTING, HUB as DEFAULT_HUB_SETTING,
+};
 pub use connection::{
-    AccessKey, ConnectionError, DEFAULT_CONNECTION_SETTING, DEFAULT_HUB_SETTING, Endpoint,
-    IdentityConnection, KeyConnection, ServiceConnection,
+    AccessKey, ConnectionError, Endpoint, IdentityConnection, IdentitySettings, KeyConnection,
+    SecretValue, ServiceConnection,
 };
 
 use std::collections::BTreeMap;
@@ -171,8 +174,16 @@ impl Settings {
             child("endpoint").ok_or_else(|| SettingsError::MissingEndpoint(name.to_owned()))?;
         Ok(ServiceConnection::Identity(IdentityConnection {
             endpoint: Endpoint::parse(&endpoint).map_err(in_error)?,
-            credential: child("credential"),
-            client_id: child("clientId"),
+            identity: IdentitySettings {
+                credential: child("credential"),
+                client_id: child("clientId"),
+                managed_identity_resource_id: child("managedIdentityResourceId"),
+                managed_identity_object_id: child("managedIdentityObjectId"),
+                tenant_id: child("tenantId").or_else(|| child("tenant")),
+                client_secret: child("clientSecret").map(SecretValue::new),
+                certificate: child("certificate"),
+                certificate_password: child("certificatePassword").map(SecretValue::new),
+            },
         }))
     }
 
@@ -263,8 +274,11 @@ mod tests {
             s.connection("C").unwrap(),
             ServiceConnection::Identity(IdentityConnection {
                 endpoint: Endpoint::parse("https://id.example").unwrap(),
-                credential: Some("managedidentity".into()),
-                client_id: Some("cid".into()),
+                identity: IdentitySettings {
+                    credential: Some("managedidentity".into()),
+                    client_id: Some("cid".into()),
+                    ..IdentitySettings::default()
+                },
             })
         );
         let s = Settings::from_pairs([("C__credential", "managedidentity")]);

@@ -1,73 +1,69 @@
 //! The axum endpoint the service calls: `OPTIONS|GET|POST /runtime/webhooks/socketio`.
 //!
-//! Processing order (spec 3.5): abuse-protection handshake for OPTIONS/GET; header parsing (400); route
-//! lookup (404); signature (401); method must be POST (400); body per event kind (400/413); invoke;
-//! reply. Every error reply carries a plain-text reason.
+//! Steps: abuse-protection handshake for OPTIONS/GET; then for events: headers (400), authenticate
+//! (401), route (404), method must be POST (400), body per event kind (400/413), invoke, reply. Every
+//! refusal is a [`Rejection`] with a plain-text reason.
+//!
+//! The reference routes before it checks the signature, so an unsigned request learns from 404 vs 401
+//! which hubs and events exist; here authentication comes first.
 
-mod headers;
-mod validation;
+mod auth;
+mod entra;
+mod rejection;
 
-pub use validation::OriginValidator;
+pub use auth::{AuthSummary, CODE_HEADER, CODE_QUERY, WebhookAuth};
+pub use entra::{DEFAULT_AUTHORITY, EntraConfig, EntraError, EntraValidator, REFRESH_INTERVAL};
+pub use rejection::Rejection;
 
 use crate::invocation::Invocation;
 use crate::protocol::cloud_events::{
-    EventKind, TEXT_PLAIN, TEXT_PLAIN_UTF8, WEBHOOK_PATH, header, is_system_type,
+    CloudEvent, ConnectBody, DisconnectedBody, EventKind, TEXT_PLAIN, WEBHOOK_PATH, header,
 };
-use crate::protocol::packet::{EventData, Packet, PacketType, encode_ack};
-use crate::registry::Registry;
+use crate::protocol::packet::{EventData, Packet, PacketError, PacketType, encode_ack};
+use crate::registry::{Registry, ResolvedFunction};
 use crate::request::{
-    ConnectBody, ConnectionContext, DisconnectedBody, SocketIoConnectRequest,
-    SocketIoConnectedRequest, SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
+    ConnectionContext, SocketIoConnectRequest, SocketIoConnectedRequest,
+    SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
 };
-use crate::response::{InvocationError, Reply};
-use crate::service::ActionExecutor;
+use crate::response::{InvocationError, Reply, text_reply};
+use crate::state::StateMap;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use futures_util::FutureExt;
-use headers::UpstreamHeaders;
 use std::sync::Arc;
+use std::time::Instant;
 use tracing::Instrument;
-use validation::Handshake;
 
 /// Default limit of an upstream request body (1 MiB, the service's message size limit).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Configuration of the webhook endpoint.
+#[derive(Debug)]
 pub struct Webhook {
     registry: Arc<Registry>,
-    validator: OriginValidator,
+    auth: WebhookAuth,
+    state: StateMap,
     max_body_bytes: usize,
-    executor: Option<Arc<dyn ActionExecutor>>,
-}
-
-impl std::fmt::Debug for Webhook {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Webhook")
-            .field("registry", &self.registry)
-            .field("validator", &self.validator)
-            .field("max_body_bytes", &self.max_body_bytes)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Webhook {
-    /// A webhook dispatching to `registry`, accepting origins of `validator`.
-    pub fn new(registry: Arc<Registry>, validator: OriginValidator) -> Self {
+    /// A webhook dispatching to `registry`, authenticating with `auth`.
+    pub fn new(registry: Arc<Registry>, auth: WebhookAuth) -> Self {
         Self {
             registry,
-            validator,
+            auth,
+            state: StateMap::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            executor: None,
         }
     }
 
-    /// Sets the executor of the functions' output actions.
-    pub fn executor(mut self, executor: Arc<dyn ActionExecutor>) -> Self {
-        self.executor = Some(executor);
+    /// Sets the app's state, handed to every invocation.
+    pub fn state(mut self, state: StateMap) -> Self {
+        self.state = state;
         self
     }
 
@@ -85,119 +81,186 @@ impl Webhook {
     }
 }
 
-fn empty(status: StatusCode) -> Response {
-    status.into_response()
-}
-
-fn text(status: StatusCode, body: impl Into<String>) -> Response {
-    let mut response = (status, body.into()).into_response();
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(TEXT_PLAIN_UTF8));
-    response
-}
-
 async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Response {
+    match serve(&webhook, request).await {
+        Ok(response) => response,
+        Err(rejection) => {
+            tracing::debug!(status = rejection.status().as_u16(), reason = %rejection, "webhook request refused");
+            rejection.into_response()
+        }
+    }
+}
+
+async fn serve(webhook: &Webhook, request: Request) -> Result<Response, Rejection> {
     let (parts, body) = request.into_parts();
     if parts.method == Method::OPTIONS || parts.method == Method::GET {
-        return handshake(&webhook, &parts.headers);
+        let allowed = webhook.auth.handshake(&parts)?;
+        let value = HeaderValue::from_str(&allowed)
+            .map_err(|_| Rejection::OriginDenied(allowed.clone()))?;
+        return Ok(([(header::WEBHOOK_ALLOWED_ORIGIN, value)], StatusCode::OK).into_response());
     }
-    let upstream = match UpstreamHeaders::parse(&parts.headers) {
-        Ok(h) => h,
-        Err(e) => return text(StatusCode::BAD_REQUEST, e.to_string()),
-    };
-    let system = is_system_type(&upstream.ce_type);
-    let Some(function) = webhook.registry.route(
-        &upstream.hub,
-        &upstream.namespace,
-        system,
-        &upstream.event_name,
-    ) else {
-        let kind = if system { "system" } else { "user" };
-        return text(
-            StatusCode::NOT_FOUND,
-            format!(
-                "no function for hub `{}`, namespace `{}`, {kind} event `{}`",
-                upstream.hub, upstream.namespace, upstream.event_name
-            ),
-        );
-    };
-    if !webhook.validator.is_valid(
-        &upstream.origin,
-        &upstream.connection_id,
-        upstream.signature.as_deref(),
-    ) {
-        return text(
-            StatusCode::UNAUTHORIZED,
-            format!(
-                "invalid `{}` or unknown `{}`",
-                header::SIGNATURE,
-                header::WEBHOOK_REQUEST_ORIGIN
-            ),
-        );
-    }
+    let event = CloudEvent::parse(&parts.headers)?;
+    webhook.auth.authorize(&parts.headers, &parts, &event).await?;
+    let function = route(&webhook.registry, &event)?;
     if parts.method != Method::POST {
-        return text(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "method `{}` is not supported: events are POSTed",
-                parts.method
-            ),
-        );
+        return Err(Rejection::Method(parts.method.clone()));
     }
-    let declared = parts
-        .headers
+    let bytes = read_body(body, &parts.headers, webhook.max_body_bytes).await?;
+    let (request, ack) = build_request(function.kind, &event, &parts.headers, bytes)?;
+    let context = ConnectionContext {
+        hub: event.hub.to_owned(),
+        connection_id: event.connection_id.to_owned(),
+        user_id: event.user_id.map(str::to_owned),
+        event_type: event.ce_type.to_owned(),
+        event_name: event.event_name.to_owned(),
+        namespace: event.namespace.to_owned(),
+        socket_id: event.socket_id.to_owned(),
+        origin: event.origin.as_deref().map(str::to_owned),
+        signature: event.signature.as_deref().map(str::to_owned),
+        headers: parts.headers,
+    };
+    let invocation = Invocation::new(function.descriptor.name, context, request)
+        .with_outputs(function.outputs.clone())
+        .with_state(webhook.state.clone());
+    Ok(invoke(function, invocation, ack).await)
+}
+
+fn route<'r>(registry: &'r Registry, event: &CloudEvent<'_>) -> Result<&'r ResolvedFunction, Rejection> {
+    let system = event.is_system();
+    registry
+        .route(event.hub, event.namespace, system, event.event_name)
+        .ok_or_else(|| Rejection::NoFunction {
+            hub: event.hub.to_owned(),
+            namespace: event.namespace.to_owned(),
+            kind: if system { "system" } else { "user" },
+            event: event.event_name.to_owned(),
+        })
+}
+
+async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Result<Bytes, Rejection> {
+    let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > webhook.max_body_bytes as u64) {
-        return too_large(webhook.max_body_bytes);
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(Rejection::TooLarge(limit));
     }
-    let bytes = match axum::body::to_bytes(body, webhook.max_body_bytes).await {
-        Ok(b) => b,
-        Err(e) => {
-            let limited = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-            return if limited {
-                too_large(webhook.max_body_bytes)
-            } else {
-                text(
-                    StatusCode::BAD_REQUEST,
-                    format!("cannot read the body: {e}"),
-                )
-            };
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let limited = std::error::Error::source(&e)
+            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if limited {
+            Rejection::TooLarge(limit)
+        } else {
+            Rejection::UnreadableBody(e.to_string())
+        }
+    })
+}
+
+/// Where an ack goes: the socket's namespace and the packet's ack id.
+struct AckTarget {
+    namespace: String,
+    id: u64,
+}
+
+fn build_request(
+    kind: EventKind,
+    event: &CloudEvent<'_>,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> Result<(TriggerRequest, Option<AckTarget>), Rejection> {
+    let namespace = event.namespace.to_owned();
+    let socket_id = event.socket_id.to_owned();
+    let system_body = |event: &'static str| {
+        move |e: crate::protocol::cloud_events::BodyError| Rejection::SystemBody {
+            event,
+            reason: e.to_string(),
         }
     };
-    let kind = function.kind;
-    let (request, ack) = match build_request(kind, &upstream, &parts.headers, bytes) {
-        Ok(r) => r,
-        Err(reason) => return text(StatusCode::BAD_REQUEST, reason),
-    };
+    Ok(match kind {
+        EventKind::Connect => {
+            let b = ConnectBody::from_json(&body).map_err(system_body("connect"))?;
+            let request = SocketIoConnectRequest {
+                namespace,
+                socket_id,
+                claims: b.claims,
+                query: b.query,
+                headers: b.headers,
+                client_certificates: b.client_certificates,
+            };
+            (TriggerRequest::Connect(request), None)
+        }
+        EventKind::Connected => (
+            TriggerRequest::Connected(SocketIoConnectedRequest {
+                namespace,
+                socket_id,
+            }),
+            None,
+        ),
+        EventKind::Disconnected => {
+            let b = DisconnectedBody::from_json(&body).map_err(system_body("disconnected"))?;
+            let request = SocketIoDisconnectedRequest {
+                namespace,
+                socket_id,
+                reason: b.reason,
+            };
+            (TriggerRequest::Disconnected(request), None)
+        }
+        EventKind::Message => {
+            let media_type = headers
+                .get(CONTENT_TYPE)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()))
+                .unwrap_or_default();
+            let media_type = media_type.split(';').next().unwrap_or_default().trim();
+            if !media_type.eq_ignore_ascii_case(TEXT_PLAIN) {
+                return Err(Rejection::NotText(media_type.to_owned()));
+            }
+            let payload = String::from_utf8(body.into()).map_err(|_| Rejection::NotUtf8)?;
+            let packet = Packet::decode(&payload)?;
+            if packet.kind != PacketType::Event {
+                return Err(PacketError::UnexpectedType {
+                    expected: PacketType::Event,
+                    found: packet.kind,
+                }
+                .into());
+            }
+            let id = packet.id;
+            let data = EventData::parse(packet.data)?;
+            if data.event_name != event.event_name {
+                return Err(Rejection::EventNameMismatch {
+                    packet: data.event_name,
+                    header: event.event_name.to_owned(),
+                });
+            }
+            let ack = id.map(|id| AckTarget {
+                namespace: namespace.clone(),
+                id,
+            });
+            let request = SocketIoMessageRequest {
+                namespace,
+                socket_id,
+                event_name: data.event_name,
+                parameters: data.parameters,
+                ack_id: id,
+                payload,
+            };
+            (TriggerRequest::Message(request), ack)
+        }
+    })
+}
+
+/// Runs the function (a panic fails the invocation, not the connection), logs one line with its outcome
+/// and duration, and turns the result into the reply.
+async fn invoke(function: &ResolvedFunction, invocation: Invocation, ack: Option<AckTarget>) -> Response {
+    let name = function.descriptor.name;
     let span = tracing::info_span!(
         "invocation",
-        function = function.descriptor.name,
-        hub = %upstream.hub,
-        namespace = %upstream.namespace,
-        event = %upstream.event_name,
-        socket_id = %upstream.socket_id,
+        function = name,
+        hub = %invocation.context().hub,
+        namespace = %invocation.context().namespace,
+        event = %invocation.context().event_name,
+        socket_id = %invocation.context().socket_id,
     );
-    let context = ConnectionContext {
-        hub: upstream.hub,
-        connection_id: upstream.connection_id,
-        user_id: upstream.user_id,
-        event_type: upstream.ce_type,
-        event_name: upstream.event_name,
-        namespace: upstream.namespace,
-        socket_id: upstream.socket_id,
-        origin: upstream.origin,
-        signature: upstream.signature,
-        headers: parts.headers,
-    };
-    let mut invocation = Invocation::new(function.descriptor.name, context, request);
-    if let Some(executor) = &webhook.executor {
-        invocation = invocation.with_executor(executor.clone());
-    }
-    // A panicking function fails its invocation (500), not the connection.
+    let started = Instant::now();
     let result = std::panic::AssertUnwindSafe((function.descriptor.invoke)(invocation))
         .catch_unwind()
         .instrument(span.clone())
@@ -212,198 +275,52 @@ async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Respon
                 "the function panicked: {message}"
             )))
         });
+    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     let _entered = span.enter();
-    reply(kind, ack, result)
-}
-
-fn too_large(limit: usize) -> Response {
-    text(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!("the body is larger than the limit of {limit} bytes"),
-    )
-}
-
-fn handshake(webhook: &Webhook, headers: &axum::http::HeaderMap) -> Response {
-    let origins = match headers::joined(headers, header::WEBHOOK_REQUEST_ORIGIN) {
-        Ok(Some(o)) => o,
-        Ok(None) => {
-            return text(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "missing required header `{}`",
-                    header::WEBHOOK_REQUEST_ORIGIN
-                ),
-            );
+    let response = reply(function.kind, ack, result.as_ref());
+    match &result {
+        Ok(_) if response.status().is_success() => {
+            tracing::info!(outcome = "Succeeded", duration_ms, "Executed '{name}' (Succeeded, Duration={duration_ms:.1}ms)");
         }
-        Err(e) => return text(StatusCode::BAD_REQUEST, e.to_string()),
-    };
-    let allowed = match webhook.validator.handshake(&origins) {
-        Handshake::Any => "*".to_owned(),
-        Handshake::Allowed(origin) => origin,
-        Handshake::Denied => {
-            return text(
-                StatusCode::BAD_REQUEST,
-                format!("origin `{origins}` is not the endpoint of a configured connection"),
-            );
+        Ok(_) => {
+            tracing::info!(outcome = "Answered", status = response.status().as_u16(), duration_ms, "Executed '{name}' (Succeeded with status {}, Duration={duration_ms:.1}ms)", response.status().as_u16());
         }
-    };
-    match HeaderValue::from_str(&allowed) {
-        Ok(value) => ([(header::WEBHOOK_ALLOWED_ORIGIN, value)], StatusCode::OK).into_response(),
-        Err(_) => text(StatusCode::BAD_REQUEST, "invalid origin"),
-    }
-}
-
-/// Where an ack goes: the socket's namespace and the packet's ack id.
-struct AckTarget {
-    namespace: String,
-    id: u64,
-}
-
-/// A 400 reason (bodies are checked after routing and signature, so every failure here is the caller's).
-fn bad_request(reason: impl Into<String>) -> String {
-    reason.into()
-}
-
-fn build_request(
-    kind: EventKind,
-    upstream: &UpstreamHeaders,
-    headers: &axum::http::HeaderMap,
-    body: Bytes,
-) -> Result<(TriggerRequest, Option<AckTarget>), String> {
-    let namespace = upstream.namespace.clone();
-    let socket_id = upstream.socket_id.clone();
-    match kind {
-        EventKind::Connect => {
-            let b: ConnectBody = serde_json::from_slice(&body)
-                .map_err(|e| bad_request(format!("invalid connect body: {e}")))?;
-            Ok((
-                TriggerRequest::Connect(SocketIoConnectRequest {
-                    namespace,
-                    socket_id,
-                    claims: b.claims,
-                    query: b.query,
-                    headers: b.headers,
-                    client_certificates: b.client_certificates,
-                }),
-                None,
-            ))
+        Err(error) if error.status().is_server_error() => {
+            tracing::error!(outcome = "Failed", status = error.status().as_u16(), error = %error, duration_ms, "Executed '{name}' (Failed, Duration={duration_ms:.1}ms)");
         }
-        EventKind::Connected => Ok((
-            TriggerRequest::Connected(SocketIoConnectedRequest {
-                namespace,
-                socket_id,
-            }),
-            None,
-        )),
-        EventKind::Disconnected => {
-            let reason = if body.iter().all(u8::is_ascii_whitespace) {
-                None
-            } else {
-                serde_json::from_slice::<DisconnectedBody>(&body)
-                    .map_err(|e| bad_request(format!("invalid disconnected body: {e}")))?
-                    .reason
-            };
-            Ok((
-                TriggerRequest::Disconnected(SocketIoDisconnectedRequest {
-                    namespace,
-                    socket_id,
-                    reason,
-                }),
-                None,
-            ))
-        }
-        EventKind::Message => {
-            let content_type = headers
-                .get(CONTENT_TYPE)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .unwrap_or_default();
-            let media_type = content_type.split(';').next().unwrap_or_default().trim();
-            if !media_type.eq_ignore_ascii_case(TEXT_PLAIN) {
-                return Err(bad_request(format!(
-                    "Message data only supports text. Current value is: {media_type}"
-                )));
-            }
-            let payload = String::from_utf8(body.into())
-                .map_err(|_| bad_request("the message body is not valid UTF-8"))?;
-            let packet = Packet::decode(&payload)
-                .map_err(|e| bad_request(format!("invalid message packet: {e}")))?;
-            if packet.kind != PacketType::Event {
-                return Err(bad_request(format!(
-                    "invalid message packet: expected a Socket.IO EVENT (type 2), got {:?}",
-                    packet.kind
-                )));
-            }
-            let id = packet.id;
-            let data = EventData::parse(packet.data)
-                .map_err(|e| bad_request(format!("invalid message packet: {e}")))?;
-            if data.event_name != upstream.event_name {
-                return Err(bad_request(format!(
-                    "the event name `{}` in the packet differs from `{}` `{}`",
-                    data.event_name,
-                    header::EVENT_NAME,
-                    upstream.event_name
-                )));
-            }
-            let ack = id.map(|id| AckTarget {
-                namespace: namespace.clone(),
-                id,
-            });
-            Ok((
-                TriggerRequest::Message(SocketIoMessageRequest {
-                    namespace,
-                    socket_id,
-                    event_name: data.event_name,
-                    parameters: data.parameters,
-                    ack_id: id,
-                    payload,
-                }),
-                ack,
-            ))
+        Err(error) => {
+            tracing::warn!(outcome = "Rejected", status = error.status().as_u16(), error = %error, duration_ms, "Executed '{name}' (Rejected, Duration={duration_ms:.1}ms)");
         }
     }
+    response
 }
 
-fn reply(
-    kind: EventKind,
-    ack: Option<AckTarget>,
-    result: Result<Reply, InvocationError>,
-) -> Response {
+fn reply(kind: EventKind, ack: Option<AckTarget>, result: Result<&Reply, &InvocationError>) -> Response {
     let reply = match result {
         Ok(reply) => reply,
-        Err(error) => {
-            if error.status().is_server_error() {
-                tracing::error!(status = error.status().as_u16(), error = %error, "function failed");
-            } else {
-                tracing::warn!(status = error.status().as_u16(), error = %error, "invocation rejected");
-            }
-            return text(error.status(), error.message());
-        }
+        Err(error) => return text_reply(error.status(), error.message()),
     };
     let mismatch = |what: &str| {
-        tracing::error!("a {what} cannot answer a {kind:?} event");
-        text(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("a {what} cannot answer a {kind:?} event"),
-        )
+        let reason = format!("a {what} cannot answer a {kind:?} event");
+        tracing::error!("{reason}");
+        text_reply(StatusCode::INTERNAL_SERVER_ERROR, reason)
     };
     match (kind, reply) {
-        (EventKind::Connect, Reply::Empty) => empty(StatusCode::OK),
+        (_, Reply::Empty) => StatusCode::OK.into_response(),
         (EventKind::Connect, Reply::Connect(r)) => match r.message() {
-            Some(message) if !r.status().is_success() => text(r.status(), message),
-            _ => empty(r.status()),
+            Some(message) if !r.status().is_success() => text_reply(r.status(), message),
+            _ => r.status().into_response(),
         },
-        (EventKind::Connect, Reply::Message(_)) => mismatch("SocketIoMessageResponse"),
-        (EventKind::Message, Reply::Connect(_)) if ack.is_some() => {
-            mismatch("SocketIoConnectResponse")
-        }
         (EventKind::Message, Reply::Message(r)) => match ack {
-            Some(target) if !r.values().is_empty() => text(
+            Some(target) if !r.values().is_empty() => text_reply(
                 r.status(),
                 encode_ack(&target.namespace, target.id, r.values()),
             ),
-            Some(_) => empty(r.status()),
-            None => empty(StatusCode::OK),
+            Some(_) => r.status().into_response(),
+            // The client asked for no ack: nothing to send, whatever the function answered.
+            None => StatusCode::OK.into_response(),
         },
-        _ => Response::new(Body::empty()),
+        (_, Reply::Connect(_)) => mismatch("SocketIoConnectResponse"),
+        (_, Reply::Message(_)) => mismatch("SocketIoMessageResponse"),
     }
 }

@@ -1,17 +1,17 @@
 //! The model of the annotated function: its arguments and our helper attributes on them.
 
 use super::diag::Diag;
+use crate::output::parse::OutputArgs;
 use syn::{Attribute, FnArg, Ident, ItemFn, Pat, Type};
 
-/// Helper attribute names consumed by `#[socketio_trigger]`.
+/// Helper attribute names consumed by the function attributes.
 pub(crate) const PARAMETER_ATTR: &str = "socketio_parameter";
 pub(crate) const OUTPUT_ATTR: &str = "socketio_output";
 
-/// `#[socketio_output(hub = "...", connection = "...")]` on an argument.
+/// `#[socketio_output(...)]` on an argument.
 pub(crate) struct OutputAttr {
     pub(crate) attr: Attribute,
-    pub(crate) hub: Option<syn::LitStr>,
-    pub(crate) connection: Option<syn::LitStr>,
+    pub(crate) args: OutputArgs,
 }
 
 /// One argument of the function.
@@ -57,74 +57,58 @@ impl FnModel {
         }
         out
     }
-}
 
-impl FnModel {
-    /// Builds the model; problems with argument shapes go into `diag`.
-    pub(crate) fn parse(mut item: ItemFn, diag: &mut Diag) -> Self {
+    /// Builds the model; problems with argument shapes go into `diag`, naming `attribute`.
+    pub(crate) fn parse(mut item: ItemFn, attribute: &str, diag: &mut Diag) -> Self {
         let mut args = Vec::new();
         let mut helper_paths = Vec::new();
         for input in item.sig.inputs.iter_mut() {
-            match input {
-                FnArg::Receiver(r) => diag.error(
-                    &*r,
-                    "`#[socketio_trigger]` functions are free functions; remove `self`",
-                ),
-                FnArg::Typed(pat_type) => {
-                    let mut parameter = None;
-                    let mut output: Option<OutputAttr> = None;
-                    let mut kept = Vec::new();
-                    for attr in pat_type.attrs.drain(..) {
-                        if is(&attr, PARAMETER_ATTR) || is(&attr, OUTPUT_ATTR) {
-                            helper_paths.push(attr.path().clone());
-                        }
-                        if is(&attr, PARAMETER_ATTR) {
-                            if !matches!(attr.meta, syn::Meta::Path(_)) {
-                                diag.error(&attr, "`#[socketio_parameter]` takes no arguments");
-                            }
-                            if parameter.is_some() {
-                                diag.error(
-                                    &attr,
-                                    "`#[socketio_parameter]` is specified more than once",
-                                );
-                            }
-                            parameter = Some(attr);
-                        } else if is(&attr, OUTPUT_ATTR) {
-                            let tokens = match &attr.meta {
-                                syn::Meta::List(list) => list.tokens.clone(),
-                                _ => proc_macro2::TokenStream::new(),
-                            };
-                            let keys =
-                                super::keys::parse(tokens, &["hub", "connection"], false, diag);
-                            if output.is_some() {
-                                diag.error(
-                                    &attr,
-                                    "`#[socketio_output]` is specified more than once",
-                                );
-                            }
-                            output = Some(OutputAttr {
-                                hub: keys.get("hub").cloned(),
-                                connection: keys.get("connection").cloned(),
-                                attr,
-                            });
-                        } else {
-                            kept.push(attr);
-                        }
-                    }
-                    pat_type.attrs = kept;
-                    match &*pat_type.pat {
-                        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => args.push(Arg {
-                            ident: p.ident.clone(),
-                            ty: (*pat_type.ty).clone(),
-                            parameter,
-                            output,
-                        }),
-                        other => diag.error(
-                            other,
-                            "use a plain identifier for arguments of `#[socketio_trigger]` functions",
-                        ),
-                    }
+            let pat_type = match input {
+                FnArg::Receiver(r) => {
+                    diag.error(
+                        &*r,
+                        format!("`#[{attribute}]` functions are free functions; remove `self`"),
+                    );
+                    continue;
                 }
+                FnArg::Typed(pat_type) => pat_type,
+            };
+            let mut parameter = None;
+            let mut output: Option<OutputAttr> = None;
+            let mut kept = Vec::new();
+            for attr in pat_type.attrs.drain(..) {
+                if is(&attr, PARAMETER_ATTR) {
+                    helper_paths.push(attr.path().clone());
+                    if !matches!(attr.meta, syn::Meta::Path(_)) {
+                        diag.error(&attr, "`#[socketio_parameter]` takes no arguments");
+                    }
+                    if parameter.is_some() {
+                        diag.error(&attr, "`#[socketio_parameter]` is specified more than once");
+                    }
+                    parameter = Some(attr);
+                } else if is(&attr, OUTPUT_ATTR) {
+                    helper_paths.push(attr.path().clone());
+                    if output.is_some() {
+                        diag.error(&attr, "`#[socketio_output]` is specified more than once");
+                    }
+                    let args = OutputArgs::parse(&attr, diag);
+                    output = Some(OutputAttr { attr, args });
+                } else {
+                    kept.push(attr);
+                }
+            }
+            pat_type.attrs = kept;
+            match &*pat_type.pat {
+                Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => args.push(Arg {
+                    ident: p.ident.clone(),
+                    ty: (*pat_type.ty).clone(),
+                    parameter,
+                    output,
+                }),
+                other => diag.error(
+                    other,
+                    format!("use a plain identifier for arguments of `#[{attribute}]` functions"),
+                ),
             }
         }
         Self {

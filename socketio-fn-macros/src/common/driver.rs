@@ -1,37 +1,61 @@
-//! The shared skeleton of the function attributes: parse the fn, run the attribute's
+//! The shared skeleton of the function attributes: parse the fn, check its shape once (async, not
+//! generic, no `self`, plain argument names) naming the attribute used, run the attribute's
 //! parse -> validate -> expand, and on any error emit the fn unchanged (minus our helper attributes)
-//! beside the `compile_error!`s so the rest of the crate keeps compiling.
+//! beside the `compile_error!`s and a stand-in registration item, so the rest of the crate keeps
+//! compiling and one mistake gives one error.
 
 use super::args::FnModel;
 use super::diag::Diag;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Runs `attribute` (named `name` in messages) over `item`. `pipeline` parses the attribute's arguments,
-/// validates them against the model and expands; it returns `None` when it pushed errors.
-pub(crate) fn expand_fn(
-    name: &str,
-    item: TokenStream,
-    pipeline: impl FnOnce(&FnModel, &mut Diag) -> Option<TokenStream>,
-) -> TokenStream {
+/// What a function attribute plugs into the driver.
+pub(crate) trait Attribute {
+    /// The attribute's name in messages (`socketio_trigger`).
+    const NAME: &'static str;
+    /// Parses the arguments, validates them against the model and expands; `None` when it pushed errors.
+    fn expand(attr: TokenStream, model: &FnModel, diag: &mut Diag) -> Option<TokenStream>;
+    /// The registration item emitted when the function has errors (so `register::<f>()` elsewhere does
+    /// not add an error of its own).
+    fn stand_in(model: &FnModel) -> TokenStream;
+}
+
+/// Runs attribute `A` over `item`.
+pub(crate) fn expand_fn<A: Attribute>(attr: TokenStream, item: TokenStream) -> TokenStream {
     let parsed: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(e) => {
-            let error = syn::Error::new(e.span(), format!("`#[{name}]` goes on an `async fn`"))
+            let error = syn::Error::new(e.span(), format!("`#[{}]` goes on an `async fn`", A::NAME))
                 .to_compile_error();
             return quote!(#error #item);
         }
     };
     let mut diag = Diag::default();
-    let model = FnModel::parse(parsed, &mut diag);
-    let expanded = pipeline(&model, &mut diag);
+    let model = FnModel::parse(parsed, A::NAME, &mut diag);
+    check_shape(A::NAME, &model, &mut diag);
+    let expanded = A::expand(attr, &model, &mut diag);
     let uses = model.helper_uses();
     match expanded {
         Some(expanded) if diag.is_empty() => quote!(#expanded #uses),
         _ => {
             let errors = diag.to_compile_errors();
             let item = &model.item;
-            quote!(#errors #item #uses)
+            let stand_in = A::stand_in(&model);
+            quote!(#errors #item #stand_in #uses)
         }
+    }
+}
+
+/// The fn-shape rules every function attribute shares.
+fn check_shape(name: &str, model: &FnModel, diag: &mut Diag) {
+    let sig = &model.item.sig;
+    if sig.asyncness.is_none() {
+        diag.error(
+            sig.fn_token,
+            format!("`#[{name}]` functions must be async; write `async fn {}`", sig.ident),
+        );
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        diag.error(&sig.generics, format!("`#[{name}]` functions cannot be generic"));
     }
 }

@@ -3,5 +3,5 @@
 pub(crate) mod args;
 pub(crate) mod diag;
 pub(crate) mod driver;
-pub(crate) mod keys;
 pub(crate) mod paths;
+pub(crate) mod template;

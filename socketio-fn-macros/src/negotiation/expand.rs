@@ -1,23 +1,45 @@
 //! Code generation for a valid `#[socketio_negotiation]` function.
 
+use super::parse::NegotiationArgs;
 use super::validate::Valid;
 use crate::common::args::FnModel;
-use crate::common::keys::Keys;
-use crate::common::paths::private;
+use crate::common::paths::{option, private};
+use crate::common::template::Part;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-pub(crate) fn expand(keys: &Keys, model: &FnModel, valid: &Valid) -> TokenStream {
+fn template(sfn: &TokenStream, parts: &[Part]) -> TokenStream {
+    let parts = parts.iter().map(|p| match p {
+        Part::Literal(t) => quote!(#sfn::TemplatePart::Literal(#t)),
+        Part::Query(n) => quote!(#sfn::TemplatePart::Query(#n)),
+        Part::Header(n) => quote!(#sfn::TemplatePart::Header(#n)),
+        Part::Setting(n) => quote!(#sfn::TemplatePart::Setting(#n)),
+    });
+    quote!(::core::option::Option::Some(&[#(#parts),*]))
+}
+
+pub(crate) fn expand(args: &NegotiationArgs, model: &FnModel, valid: &Valid) -> TokenStream {
     let item = &model.item;
     let name = &item.sig.ident;
     let vis = &item.vis;
-    let sfn = private(keys.krate.as_ref());
+    let sfn = private(args.krate.as_ref());
     let idents: Vec<_> = model.args.iter().map(|a| &a.ident).collect();
     let bindings = model.args.iter().map(|arg| {
         let (ident, ty) = (&arg.ident, &arg.ty);
         quote_spanned! {ty.span()=>
-            let #ident = <#ty as #sfn::FromNegotiation>::from_negotiation(&__socketio_fn_invocation);
+            let #ident = match <#ty as #sfn::FromNegotiation>::from_negotiation(&__socketio_fn_invocation) {
+                ::core::result::Result::Ok(value) => value,
+                ::core::result::Result::Err(response) => {
+                    return ::std::boxed::Box::pin(::core::future::ready(response));
+                }
+            };
+        }
+    });
+    let requires = model.args.iter().map(|arg| {
+        let ty = &arg.ty;
+        quote_spanned! {ty.span()=>
+            <#ty as #sfn::FromNegotiation>::requires(__socketio_fn_requirements);
         }
     });
     let reply_span = match &item.sig.output {
@@ -34,13 +56,12 @@ pub(crate) fn expand(keys: &Keys, model: &FnModel, valid: &Valid) -> TokenStream
         #check
         #sfn::negotiation_invoke(#name(#(#idents),*))
     };
-    let option = |key: &str| match keys.get(key) {
-        Some(v) => quote!(::core::option::Option::Some(#v)),
+    let user_id = match &valid.user_id {
+        Some(parts) => template(&sfn, parts),
         None => quote!(::core::option::Option::None),
     };
-    let user_id = option("user_id");
-    let connection = option("connection");
-    let hub = keys.get("hub").map(syn::LitStr::value).unwrap_or_default();
+    let hub = option(args.hub.as_ref());
+    let connection = option(args.connection.as_ref());
     let fn_name = name.to_string();
     let route = &valid.route;
     quote! {
@@ -58,6 +79,11 @@ pub(crate) fn expand(keys: &Keys, model: &FnModel, valid: &Valid) -> TokenStream
                 #invoke
             }
 
+            fn __socketio_fn_requires(__socketio_fn_requirements: &mut #sfn::Requirements) {
+                #(#requires)*
+                let _ = __socketio_fn_requirements;
+            }
+
             impl #sfn::SocketIoNegotiation for #name {
                 const DESCRIPTOR: #sfn::NegotiationDescriptor = #sfn::NegotiationDescriptor {
                     name: #fn_name,
@@ -65,11 +91,30 @@ pub(crate) fn expand(keys: &Keys, model: &FnModel, valid: &Valid) -> TokenStream
                     hub: #hub,
                     user_id: #user_id,
                     connection: #connection,
+                    requires: __socketio_fn_requires,
                     invoke: __socketio_fn_negotiate,
                 };
             }
 
             #sfn::inventory::submit! { <#name as #sfn::SocketIoNegotiation>::DESCRIPTOR }
         };
+    }
+}
+
+/// The registration item of a negotiation function with errors: nameable, never submitted.
+pub(crate) fn stand_in(model: &FnModel) -> TokenStream {
+    let name = &model.item.sig.ident;
+    let vis = &model.item.vis;
+    let sfn = private(None);
+    let fn_name = name.to_string();
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #name {}
+
+        impl #sfn::SocketIoNegotiation for #name {
+            const DESCRIPTOR: #sfn::NegotiationDescriptor =
+                #sfn::failed_negotiation(#fn_name);
+        }
     }
 }

@@ -1,12 +1,32 @@
-//! Parsing of `#[socketio_negotiation(...)]` arguments.
+//! Parsing of `#[socketio_negotiation(...)]` arguments with darling.
 
 use crate::common::diag::Diag;
-use crate::common::keys::{self, Keys};
+use darling::FromMeta;
+use darling::ast::NestedMeta;
 use proc_macro2::TokenStream;
+use syn::LitStr;
 
-/// The keys `#[socketio_negotiation]` accepts.
-pub(crate) const KEYS: &[&str] = &["hub", "user_id", "connection", "route"];
+/// The arguments of `#[socketio_negotiation]`.
+#[derive(Default, FromMeta)]
+pub(crate) struct NegotiationArgs {
+    pub(crate) hub: Option<LitStr>,
+    pub(crate) user_id: Option<LitStr>,
+    pub(crate) connection: Option<LitStr>,
+    pub(crate) route: Option<LitStr>,
+    #[darling(rename = "crate")]
+    pub(crate) krate: Option<syn::Path>,
+}
 
-pub(crate) fn parse(tokens: TokenStream, diag: &mut Diag) -> Keys {
-    keys::parse(tokens, KEYS, true, diag)
+/// Parses the arguments; `None` (errors in `diag`) when they do not parse.
+pub(crate) fn parse(tokens: TokenStream, diag: &mut Diag) -> Option<NegotiationArgs> {
+    let parsed = NestedMeta::parse_meta_list(tokens)
+        .map_err(darling::Error::from)
+        .and_then(|items| NegotiationArgs::from_list(&items));
+    match parsed {
+        Ok(args) => Some(args),
+        Err(e) => {
+            diag.darling(e);
+            None
+        }
+    }
 }

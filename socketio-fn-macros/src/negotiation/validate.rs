@@ -1,62 +1,65 @@
-//! Rules of `#[socketio_negotiation]`.
+//! Rules of `#[socketio_negotiation]`, one function per rule.
 
+use super::parse::NegotiationArgs;
 use crate::common::args::FnModel;
 use crate::common::diag::Diag;
-use crate::common::keys::Keys;
+use crate::common::template::{self, Part};
 
 /// The validated negotiation function.
 pub(crate) struct Valid {
     /// The HTTP path, `/api/<route or fn name>`.
     pub(crate) route: String,
+    /// The parsed `user_id` template.
+    pub(crate) user_id: Option<Vec<Part>>,
 }
 
-pub(crate) fn validate(keys: &Keys, model: &FnModel, diag: &mut Diag) -> Option<Valid> {
-    let sig = &model.item.sig;
-    if sig.asyncness.is_none() {
-        diag.error(
-            sig.fn_token,
-            format!(
-                "`#[socketio_negotiation]` functions must be async; write `async fn {}`",
-                sig.ident
-            ),
-        );
-    }
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        diag.error(
-            &sig.generics,
-            "`#[socketio_negotiation]` functions cannot be generic",
-        );
-    }
-    for key in ["hub", "user_id", "connection", "route"] {
-        if let Some(lit) = keys.get(key)
-            && lit.value().trim().is_empty()
-        {
+pub(crate) fn validate(args: &NegotiationArgs, model: &FnModel, diag: &mut Diag) -> Option<Valid> {
+    names_are_not_empty(args, diag);
+    no_trigger_helpers(model, diag);
+    let user_id = user_id_is_a_template(args, diag);
+    let route = route_is_relative(args, model, diag);
+    diag.is_empty().then_some(Valid { route, user_id })
+}
+
+fn names_are_not_empty(args: &NegotiationArgs, diag: &mut Diag) {
+    for (key, value) in [
+        ("hub", &args.hub),
+        ("user_id", &args.user_id),
+        ("connection", &args.connection),
+        ("route", &args.route),
+    ] {
+        if let Some(lit) = value.as_ref().filter(|l| l.value().trim().is_empty()) {
             diag.error(lit, format!("`{key}` must not be empty"));
         }
     }
-    if let Some(user) = keys.get("user_id") {
-        let value = user.value();
-        if let Some(inner) = value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
-            let lower = inner.to_ascii_lowercase();
-            let known = ["query.", "headers."]
-                .iter()
-                .any(|p| lower.starts_with(p) && lower.len() > p.len());
-            if !known {
-                diag.error(
-                    user,
-                    "`user_id` expressions are `{query.<name>}` or `{headers.<name>}`",
-                );
-            }
+}
+
+fn user_id_is_a_template(args: &NegotiationArgs, diag: &mut Diag) -> Option<Vec<Part>> {
+    let lit = args.user_id.as_ref()?;
+    match template::parse(&lit.value()) {
+        Ok(parts) => Some(parts),
+        Err(reason) => {
+            diag.error(lit, format!("invalid `user_id`: {reason}"));
+            None
         }
     }
-    let route = match keys.get("route") {
+}
+
+fn route_is_relative(args: &NegotiationArgs, model: &FnModel, diag: &mut Diag) -> String {
+    match &args.route {
         Some(r) if r.value().starts_with('/') => {
-            diag.error(r, "`route` is relative to `/api/`, as in Azure Functions: write `route = \"negotiate\"`");
+            diag.error(
+                r,
+                "`route` is relative to `/api/`, as in Azure Functions: write `route = \"negotiate\"`",
+            );
             String::new()
         }
         Some(r) => format!("/api/{}", r.value()),
-        None => format!("/api/{}", sig.ident),
-    };
+        None => format!("/api/{}", model.item.sig.ident),
+    }
+}
+
+fn no_trigger_helpers(model: &FnModel, diag: &mut Diag) {
     for arg in &model.args {
         if let Some(p) = &arg.parameter {
             diag.error(
@@ -71,5 +74,4 @@ pub(crate) fn validate(keys: &Keys, model: &FnModel, diag: &mut Diag) -> Option<
             );
         }
     }
-    diag.is_empty().then_some(Valid { route })
 }

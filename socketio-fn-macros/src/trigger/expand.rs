@@ -3,7 +3,7 @@
 use super::parse::TriggerArgs;
 use super::validate::{Binding, Valid};
 use crate::common::args::FnModel;
-use crate::common::paths::private;
+use crate::common::paths::{option, private};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -18,12 +18,13 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
 
     let idents: Vec<_> = model.args.iter().map(|a| &a.ident).collect();
     let mut flushes: Vec<TokenStream> = Vec::new();
+    let mut outputs: Vec<TokenStream> = Vec::new();
+    let mut requires: Vec<TokenStream> = Vec::new();
     let bindings: Vec<TokenStream> = model
         .args
         .iter()
         .zip(&valid.bindings)
-        .enumerate()
-        .map(|(i, (arg, binding))| {
+        .map(|(arg, binding)| {
             let ident = &arg.ident;
             let ty = &arg.ty;
             let span = ty.span();
@@ -36,6 +37,9 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
                 },
                 Binding::Extractor => {
                     let name = ident.to_string();
+                    requires.push(quote_spanned! {span=>
+                        <#ty as #sfn::FromInvocation<#kind>>::requires(__socketio_fn_requirements);
+                    });
                     quote_spanned! {span=>
                         let #ident = <#ty as #sfn::FromInvocation<#kind>>::from_invocation(
                             __socketio_fn_invocation,
@@ -43,22 +47,11 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
                         ).await?;
                     }
                 }
-                Binding::Output { hub, connection } => {
-                    let handle = format_ident!("__socketio_fn_output_{}", i);
-                    let connection = match connection {
-                        Some(c) => quote!(::core::option::Option::Some(#c)),
-                        None => quote!(::core::option::Option::None),
-                    };
-                    flushes.push(quote_spanned! {span=>
-                        <#ty as #sfn::FromOutput>::flush(&#handle, __socketio_fn_invocation).await?;
-                    });
-                    quote_spanned! {span=>
-                        let #ident = <#ty as #sfn::FromOutput>::from_output(
-                            __socketio_fn_invocation,
-                            &#sfn::OutputSpec { hub: #hub, connection: #connection },
-                        );
-                        let #handle = ::core::clone::Clone::clone(&#ident);
-                    }
+                Binding::Output { index } => {
+                    let (bind, flush) = crate::output::expand::binding(&sfn, arg, *index);
+                    flushes.push(flush);
+                    outputs.push(crate::output::expand::descriptor(&sfn, arg));
+                    bind
                 }
             }
         })
@@ -72,20 +65,10 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
     };
 
     let fn_name = name.to_string();
-    let hub = args
-        .hub
-        .as_ref()
-        .map(syn::LitStr::value)
-        .unwrap_or_default();
-    let namespace = args
-        .namespace
-        .as_ref()
-        .map_or_else(|| "/".to_owned(), syn::LitStr::value);
+    let hub = option(args.hub.as_ref());
+    let namespace = option(args.namespace.as_ref());
+    let connection = option(args.connection.as_ref());
     let event = &valid.event;
-    let connection = match &args.connection {
-        Some(c) => quote!(::core::option::Option::Some(#c)),
-        None => quote!(::core::option::Option::None),
-    };
 
     quote! {
         #item
@@ -111,6 +94,11 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
                 })
             }
 
+            fn __socketio_fn_requires(__socketio_fn_requirements: &mut #sfn::Requirements) {
+                #(#requires)*
+                let _ = __socketio_fn_requirements;
+            }
+
             impl #sfn::SocketIoFunction for #name {
                 const DESCRIPTOR: #sfn::FunctionDescriptor = #sfn::FunctionDescriptor {
                     name: #fn_name,
@@ -118,11 +106,31 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
                     namespace: #namespace,
                     event: #event,
                     connection: #connection,
+                    outputs: &[#(#outputs),*],
+                    requires: __socketio_fn_requires,
                     invoke: __socketio_fn_invoke,
                 };
             }
 
             #sfn::inventory::submit! { <#name as #sfn::SocketIoFunction>::DESCRIPTOR }
         };
+    }
+}
+
+/// The registration item of a function with errors: nameable by `register::<f>()`, never submitted.
+pub(crate) fn stand_in(model: &FnModel) -> TokenStream {
+    let name = &model.item.sig.ident;
+    let vis = &model.item.vis;
+    let sfn = private(None);
+    let fn_name = name.to_string();
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #name {}
+
+        impl #sfn::SocketIoFunction for #name {
+            const DESCRIPTOR: #sfn::FunctionDescriptor =
+                #sfn::FunctionDescriptor::new(#fn_name, "", "", #sfn::failed_to_compile);
+        }
     }
 }

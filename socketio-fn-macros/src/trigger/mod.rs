@@ -4,36 +4,41 @@ mod expand;
 mod parse;
 mod validate;
 
+use crate::common::args::FnModel;
+use crate::common::diag::Diag;
+use crate::common::driver::Attribute;
 use proc_macro2::TokenStream;
 
-/// Expands the attribute (see [`crate::common::driver`] for the error path).
-pub(crate) fn trigger(attr: TokenStream, item: TokenStream) -> TokenStream {
-    crate::common::driver::expand_fn("socketio_trigger", item, |model, diag| {
-        let args = parse::parse(attr, diag);
+/// The trigger attribute, plugged into the shared driver.
+pub(crate) struct Trigger;
+
+impl Attribute for Trigger {
+    const NAME: &'static str = "socketio_trigger";
+
+    fn expand(attr: TokenStream, model: &FnModel, diag: &mut Diag) -> Option<TokenStream> {
+        let args = parse::parse(attr, diag)?;
         let valid = validate::validate(&args, model, diag)?;
-        diag.is_empty()
-            .then(|| expand::expand(&args, model, &valid))
-    })
+        diag.is_empty().then(|| expand::expand(&args, model, &valid))
+    }
+
+    fn stand_in(model: &FnModel) -> TokenStream {
+        expand::stand_in(model)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::common::args::FnModel;
-    use crate::common::diag::Diag;
     use quote::quote;
     use syn::parse_quote;
 
     fn errors(attr: TokenStream, item: syn::ItemFn) -> Vec<String> {
         let mut diag = Diag::default();
-        let args = parse::parse(attr, &mut diag);
-        let model = FnModel::parse(item, &mut diag);
-        let _ = validate::validate(&args, &model, &mut diag);
-        let text = diag.to_compile_errors().to_string();
-        text.split("compile_error !")
-            .skip(1)
-            .map(|s| s.trim().to_owned())
-            .collect()
+        let model = FnModel::parse(item, Trigger::NAME, &mut diag);
+        if let Some(args) = parse::parse(attr, &mut diag) {
+            let _ = validate::validate(&args, &model, &mut diag);
+        }
+        diag.messages()
     }
 
     #[test]
@@ -48,26 +53,37 @@ mod tests {
     }
 
     #[test]
-    fn every_independent_error_is_reported() {
+    fn darling_reports_unknown_and_repeated_keys_together() {
         let e = errors(
             quote!(hub = "", event = "connect", bogus = 1, hub = "x"),
             parse_quote!(
-                fn f<T>(#[socketio_parameter] a: T) {}
+                async fn f() {}
+            ),
+        );
+        let joined = e.join("\n");
+        assert!(joined.contains("Duplicate field `hub`"), "{joined}");
+        assert!(joined.contains("Unknown field: `bogus`"), "{joined}");
+        assert!(
+            joined.contains("Available values: `connection`, `crate`, `event`, `hub`, `namespace`, `parameter_names`"),
+            "the valid keys are listed: {joined}"
+        );
+    }
+
+    #[test]
+    fn every_independent_rule_is_reported() {
+        let e = errors(
+            quote!(hub = "", event = "connect", namespace = "chat"),
+            parse_quote!(
+                async fn f(#[socketio_parameter] a: String) {}
             ),
         );
         let joined = e.join("\n");
         for expected in [
-            "`hub` is specified more than once",
-            "unknown argument `bogus`",
-            "must be async",
-            "cannot be generic",
             "`hub` must not be empty",
+            "`namespace` must start with `/`",
             "`#[socketio_parameter]` binds arguments of user events",
         ] {
-            assert!(
-                joined.contains(expected),
-                "missing {expected:?} in {joined}"
-            );
+            assert!(joined.contains(expected), "missing {expected:?} in {joined}");
         }
     }
 
@@ -86,5 +102,17 @@ mod tests {
             joined.contains("`zz` in `parameter_names` matches no argument of `f`"),
             "{joined}"
         );
+    }
+
+    #[test]
+    fn setting_events_are_user_events() {
+        assert_eq!(validate::Kind::of("%MyEvent%"), validate::Kind::Message);
+        let e = errors(
+            quote!(event = "%MyEvent%", namespace = "%Ns%"),
+            parse_quote!(
+                async fn f(#[socketio_parameter] a: String) {}
+            ),
+        );
+        assert!(e.is_empty(), "{e:?}");
     }
 }

@@ -1,9 +1,10 @@
-//! The rules of `#[socketio_trigger]`, as a pure function over the parsed model.
+//! The rules of `#[socketio_trigger]`, as pure functions over the parsed model, one per rule.
 
 use super::parse::TriggerArgs;
 use crate::common::args::FnModel;
 use crate::common::diag::Diag;
 use proc_macro2::Span;
+use syn::LitStr;
 
 /// The event kinds, as the runtime's marker types name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +16,8 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    /// The kind of an event name; a `%Setting%` event is a user event (the runtime refuses one that
+    /// resolves to a system event name).
     pub(crate) fn of(event: &str) -> Self {
         match event.to_ascii_lowercase().as_str() {
             "connect" => Self::Connect,
@@ -40,11 +43,8 @@ pub(crate) enum Binding {
     Parameter { position: usize, name: String },
     /// Context extractor.
     Extractor,
-    /// Output collector for a hub (empty = the event's hub) and connection.
-    Output {
-        hub: String,
-        connection: Option<String>,
-    },
+    /// Output binding number `index`.
+    Output { index: usize },
 }
 
 /// The validated function: one binding per argument, in declaration order.
@@ -54,167 +54,145 @@ pub(crate) struct Valid {
     pub(crate) bindings: Vec<Binding>,
 }
 
-fn non_empty(lit: &Option<syn::LitStr>, key: &str, diag: &mut Diag) {
-    if let Some(l) = lit
-        && l.value().trim().is_empty()
-    {
-        diag.error(l, format!("`{key}` must not be empty"));
+/// Checks every rule; returns the bindings when there is no error.
+pub(crate) fn validate(args: &TriggerArgs, model: &FnModel, diag: &mut Diag) -> Option<Valid> {
+    names_are_not_empty(args, diag);
+    namespace_starts_with_a_slash(args, diag);
+    let Some(event) = event_is_given(args, diag) else {
+        return None;
+    };
+    let kind = Kind::of(&event.value());
+    let names = args.parameter_names.as_ref().map(|n| n.as_slice());
+    match (&args.parameter_names, names) {
+        (Some(spanned), Some(names)) => {
+            parameter_names_only_for_user_events(kind, event, spanned.span(), diag);
+            parameter_names_exclude_the_attribute(model, diag);
+            parameter_names_are_unique_and_match_arguments(names, model, diag);
+        }
+        _ => parameter_attribute_only_for_user_events(kind, event, model, diag),
+    }
+    crate::output::validate::validate(model, names, diag);
+    if !diag.is_empty() {
+        return None;
+    }
+    Some(Valid {
+        kind,
+        event: event.value(),
+        bindings: bindings(model, names),
+    })
+}
+
+fn names_are_not_empty(args: &TriggerArgs, diag: &mut Diag) {
+    for (key, value) in [
+        ("hub", &args.hub),
+        ("event", &args.event),
+        ("connection", &args.connection),
+        ("namespace", &args.namespace),
+    ] {
+        if let Some(l) = value.as_ref().filter(|l| l.value().trim().is_empty()) {
+            diag.error(l, format!("`{key}` must not be empty"));
+        }
     }
 }
 
-/// Checks every rule; returns the bindings when there is no error.
-pub(crate) fn validate(args: &TriggerArgs, model: &FnModel, diag: &mut Diag) -> Option<Valid> {
-    let sig = &model.item.sig;
-    if sig.asyncness.is_none() {
-        diag.error(
-            sig.fn_token,
-            format!(
-                "`#[socketio_trigger]` functions must be async; write `async fn {}`",
-                sig.ident
-            ),
-        );
+fn is_setting(text: &str) -> bool {
+    text.len() > 2 && text.starts_with('%') && text.ends_with('%')
+}
+
+fn namespace_starts_with_a_slash(args: &TriggerArgs, diag: &mut Diag) {
+    if let Some(ns) = &args.namespace {
+        let value = ns.value();
+        if !value.trim().is_empty() && !value.starts_with('/') && !is_setting(&value) {
+            diag.error(ns, "`namespace` must start with `/`, e.g. \"/chat\"");
+        }
     }
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        diag.error(
-            &sig.generics,
-            "`#[socketio_trigger]` functions cannot be generic",
-        );
-    }
-    non_empty(&args.hub, "hub", diag);
-    non_empty(&args.event, "event", diag);
-    non_empty(&args.connection, "connection", diag);
-    if let Some(ns) = &args.namespace
-        && !ns.value().starts_with('/')
-    {
-        diag.error(ns, "`namespace` must start with `/`, e.g. \"/chat\"");
-    }
-    let Some(event) = &args.event else {
+}
+
+fn event_is_given<'a>(args: &'a TriggerArgs, diag: &mut Diag) -> Option<&'a LitStr> {
+    if args.event.is_none() {
         diag.error_at(
             Span::call_site(),
             "missing `event`: write `#[socketio_trigger(hub = \"...\", event = \"...\")]`",
         );
-        return None;
-    };
-    let kind = Kind::of(&event.value());
+    }
+    args.event.as_ref()
+}
 
-    let marked: Vec<_> = model
-        .args
-        .iter()
-        .filter_map(|a| a.parameter.as_ref())
-        .collect();
-    if let Some((span, names)) = &args.parameter_names {
-        if kind != Kind::Message {
-            diag.error_at(
-                *span,
-                format!(
-                    "`parameter_names` binds arguments of user events; `{}` has none",
-                    event.value()
-                ),
-            );
-        }
-        for attr in &marked {
-            diag.error(
-                attr,
-                "`parameter_names` cannot be used together with `#[socketio_parameter]`; keep one of them",
-            );
-        }
-        for (i, name) in names.iter().enumerate() {
-            let value = name.value();
-            if names[..i].iter().any(|n| n.value() == value) {
-                diag.error(
-                    name,
-                    format!("`{value}` is listed more than once in `parameter_names`"),
-                );
-            } else if !model.args.iter().any(|a| a.ident == value) {
-                diag.error(
-                    name,
-                    format!(
-                        "`{value}` in `parameter_names` matches no argument of `{}`",
-                        sig.ident
-                    ),
-                );
-            }
-        }
-    } else if kind != Kind::Message {
-        for attr in &marked {
-            diag.error(
-                attr,
-                format!(
-                    "`#[socketio_parameter]` binds arguments of user events; `{}` has none",
-                    event.value()
-                ),
-            );
-        }
+fn parameter_names_only_for_user_events(kind: Kind, event: &LitStr, span: Span, diag: &mut Diag) {
+    if kind != Kind::Message {
+        diag.error_at(
+            span,
+            format!(
+                "`parameter_names` binds arguments of user events; `{}` has none",
+                event.value()
+            ),
+        );
     }
-    let mut output_hubs: Vec<String> = Vec::new();
-    for arg in &model.args {
-        let Some(output) = &arg.output else { continue };
-        if let Some(p) = &arg.parameter {
-            diag.error(
-                p,
-                "an argument is either `#[socketio_parameter]` or `#[socketio_output]`, not both",
-            );
-        }
-        if let Some((_, names)) = &args.parameter_names
-            && let Some(n) = names.iter().find(|n| arg.ident == n.value())
-        {
-            diag.error(
-                n,
-                format!(
-                    "`{}` is a `#[socketio_output]` argument; remove it from `parameter_names`",
-                    arg.ident
-                ),
-            );
-        }
-        let hub = output
-            .hub
-            .as_ref()
-            .map(syn::LitStr::value)
-            .unwrap_or_default();
-        if output
-            .hub
-            .as_ref()
-            .is_some_and(|h| h.value().trim().is_empty())
-        {
-            diag.error(
-                &output.attr,
-                "`hub` must not be empty; omit it to use the event's hub",
-            );
-        }
-        let connection = output
-            .connection
-            .as_ref()
-            .map(syn::LitStr::value)
-            .unwrap_or_default();
-        let key = format!("{}\u{0}{}", hub.to_lowercase(), connection.to_lowercase());
-        if output_hubs.contains(&key) {
-            diag.error(
-                &output.attr,
-                "two `#[socketio_output]` arguments for one hub; use one collector",
-            );
-        }
-        output_hubs.push(key);
-    }
-    if !diag.is_empty() {
-        return None;
-    }
+}
 
+fn parameter_names_exclude_the_attribute(model: &FnModel, diag: &mut Diag) {
+    for attr in model.args.iter().filter_map(|a| a.parameter.as_ref()) {
+        diag.error(
+            attr,
+            "`parameter_names` cannot be used together with `#[socketio_parameter]`; keep one of them",
+        );
+    }
+}
+
+fn parameter_names_are_unique_and_match_arguments(names: &[LitStr], model: &FnModel, diag: &mut Diag) {
+    for (i, name) in names.iter().enumerate() {
+        let value = name.value();
+        if names[..i].iter().any(|n| n.value() == value) {
+            diag.error(
+                name,
+                format!("`{value}` is listed more than once in `parameter_names`"),
+            );
+        } else if !model.args.iter().any(|a| a.ident == value) {
+            diag.error(
+                name,
+                format!(
+                    "`{value}` in `parameter_names` matches no argument of `{}`",
+                    model.item.sig.ident
+                ),
+            );
+        }
+    }
+}
+
+fn parameter_attribute_only_for_user_events(
+    kind: Kind,
+    event: &LitStr,
+    model: &FnModel,
+    diag: &mut Diag,
+) {
+    if kind == Kind::Message {
+        return;
+    }
+    for attr in model.args.iter().filter_map(|a| a.parameter.as_ref()) {
+        diag.error(
+            attr,
+            format!(
+                "`#[socketio_parameter]` binds arguments of user events; `{}` has none",
+                event.value()
+            ),
+        );
+    }
+}
+
+/// The binding of each argument: outputs by their attribute, parameters by `parameter_names` or
+/// `#[socketio_parameter]` (declaration order), everything else through the extractor trait.
+fn bindings(model: &FnModel, names: Option<&[LitStr]>) -> Vec<Binding> {
     let mut position = 0;
-    let bindings = model
+    let mut outputs = 0;
+    model
         .args
         .iter()
         .map(|arg| {
             let name = arg.ident.to_string();
-            if let Some(output) = &arg.output {
-                Binding::Output {
-                    hub: output
-                        .hub
-                        .as_ref()
-                        .map(syn::LitStr::value)
-                        .unwrap_or_default(),
-                    connection: output.connection.as_ref().map(syn::LitStr::value),
-                }
-            } else if let Some((_, names)) = &args.parameter_names {
+            if arg.output.is_some() {
+                outputs += 1;
+                Binding::Output { index: outputs - 1 }
+            } else if let Some(names) = names {
                 match names.iter().position(|n| n.value() == name) {
                     Some(position) => Binding::Parameter { position, name },
                     None => Binding::Extractor,
@@ -229,10 +207,5 @@ pub(crate) fn validate(args: &TriggerArgs, model: &FnModel, diag: &mut Diag) -> 
                 Binding::Extractor
             }
         })
-        .collect();
-    Some(Valid {
-        kind,
-        event: event.value(),
-        bindings,
-    })
+        .collect()
 }

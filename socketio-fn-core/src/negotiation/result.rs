@@ -1,10 +1,10 @@
-//! Negotiation: the service URL and access token a client connects with (spec 2).
+//! The negotiation result: the service URL and access token a client connects with (spec 2).
 
-use super::client::ServiceClient;
-use crate::actions::{ActionError, RestRequest};
-use crate::protocol::paths::{REST_HUB_PREFIX, client_audience, client_path};
-use crate::protocol::token::{CLIENT_TOKEN_LIFETIME_SECS, Claims, sign, unix_now};
-use crate::settings::{KeyConnection, ServiceConnection};
+use crate::actions::RestRequest;
+use crate::protocol::paths::{REST_HUB_PREFIX, client_audience, client_path, escape_component};
+use crate::protocol::token::{CLIENT_TOKEN_LIFETIME_SECS, TokenClaims, TokenError, sign, unix_now};
+use crate::protocol::AccessKey;
+use crate::service::{Credential, ServiceClient, ServiceError};
 use serde::{Deserialize, Serialize};
 
 /// Where and with which token a client connects. Serialized as
@@ -51,60 +51,58 @@ impl SocketIoNegotiationResult {
     /// user id when given.
     ///
     /// ```
-    /// use socketio_fn_core::settings::KeyConnection;
-    /// use socketio_fn_core::service::SocketIoNegotiationResult;
-    /// let c = KeyConnection::parse("Endpoint=http://localhost;Port=8080;AccessKey=k").unwrap();
-    /// let r = SocketIoNegotiationResult::with_key(&c, "hub", Some("alice"), 0);
+    /// use socketio_fn_core::negotiation::SocketIoNegotiationResult;
+    /// use socketio_fn_core::protocol::AccessKey;
+    /// let r = SocketIoNegotiationResult::with_key("http://localhost:8080", &AccessKey::new("k"), "hub", Some("alice"), 0).unwrap();
     /// assert_eq!(r.endpoint, "http://localhost:8080");
     /// assert!(r.url.starts_with("http://localhost:8080/clients/socketio/hubs/hub?access_token=ey"));
     /// ```
     pub fn with_key(
-        connection: &KeyConnection,
+        endpoint: &str,
+        key: &AccessKey,
         hub: &str,
         user_id: Option<&str>,
         now: u64,
-    ) -> Self {
-        let endpoint = connection.endpoint.base();
-        let aud = client_audience(&endpoint, hub);
-        let claims = Claims::new(
-            aud,
+    ) -> Result<Self, TokenError> {
+        let endpoint = endpoint.trim_end_matches('/').to_owned();
+        let claims = TokenClaims::new(
+            client_audience(&endpoint, hub),
             now,
             CLIENT_TOKEN_LIFETIME_SECS,
             user_id.map(str::to_owned),
         );
-        let token = sign(&claims, connection.access_key.expose());
-        Self::new(endpoint, hub, token)
+        let token = sign(&claims, key)?;
+        Ok(Self::new(endpoint, hub, token))
     }
 }
 
 /// Negotiates for `hub`: signs a token with the access key, or asks the service (`:generateToken`) for
 /// identity-based connections.
 pub async fn negotiate(
-    connection: &ServiceConnection,
     client: &ServiceClient,
     hub: &str,
     user_id: Option<&str>,
-) -> Result<SocketIoNegotiationResult, ActionError> {
-    match connection {
-        ServiceConnection::Key(key) => Ok(SocketIoNegotiationResult::with_key(
-            key,
-            hub,
-            user_id,
-            unix_now(),
-        )),
-        ServiceConnection::Identity(_) => {
+) -> Result<SocketIoNegotiationResult, ServiceError> {
+    const OPERATION: &str = "generateToken";
+    match client.credential() {
+        Credential::Key(key) => {
+            SocketIoNegotiationResult::with_key(client.base(), key, hub, user_id, unix_now())
+                .map_err(|e| ServiceError::Auth {
+                    operation: OPERATION,
+                    source: Box::new(e),
+                })
+        }
+        Credential::Entra(_) => {
             let request = generate_token_request(hub, user_id, client.api_version_in_use());
-            let reply = client.post("generateToken", &request).await?;
+            let body = client.post(OPERATION, &request).await?;
             #[derive(Deserialize)]
             struct TokenReply {
                 token: String,
             }
             let TokenReply { token } =
-                serde_json::from_str(&reply.body).map_err(|e| ActionError::Service {
-                    action: "generateToken",
-                    status: 200,
-                    code: None,
-                    message: format!("invalid reply: {e}"),
+                serde_json::from_str(&body).map_err(|e| ServiceError::InvalidReply {
+                    operation: OPERATION,
+                    source: Box::new(e),
                 })?;
             Ok(SocketIoNegotiationResult::new(
                 client.base().to_owned(),
@@ -117,7 +115,7 @@ pub async fn negotiate(
 
 /// `POST /api/hubs/<hub>/:generateToken?userId=<uid>&minutesToExpire=59&api-version=<v>`.
 pub fn generate_token_request(hub: &str, user_id: Option<&str>, api_version: &str) -> RestRequest {
-    use crate::actions::escape_component as esc;
+    let esc = escape_component;
     let mut query = String::new();
     if let Some(uid) = user_id.filter(|u| !u.is_empty()) {
         query.push_str(&format!("userId={}&", esc(uid)));

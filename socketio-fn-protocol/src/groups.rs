@@ -13,7 +13,7 @@ fn b64url(text: &str) -> String {
 /// The group holding every socket of `namespace`.
 ///
 /// ```
-/// assert_eq!(socketio_fn_core::protocol::groups::namespace_group("/ns"), "0~L25z~");
+/// assert_eq!(socketio_fn_protocol::groups::namespace_group("/ns"), "0~L25z~");
 /// ```
 pub fn namespace_group(namespace: &str) -> String {
     format!("0~{}~", b64url(namespace))
@@ -22,7 +22,7 @@ pub fn namespace_group(namespace: &str) -> String {
 /// The group of `room` in `namespace` (a socket id is a room too).
 ///
 /// ```
-/// assert_eq!(socketio_fn_core::protocol::groups::room_group("/ns", "socket1"), "0~L25z~c29ja2V0MQ");
+/// assert_eq!(socketio_fn_protocol::groups::room_group("/ns", "socket1"), "0~L25z~c29ja2V0MQ");
 /// ```
 pub fn room_group(namespace: &str, room: &str) -> String {
     format!("0~{}~{}", b64url(namespace), b64url(room))
@@ -45,14 +45,14 @@ pub fn in_group(group: &str) -> String {
 /// except-room still received the message. We emit the correct filter on purpose (spec 5.3).
 ///
 /// ```
-/// use socketio_fn_core::protocol::groups::filter;
+/// use socketio_fn_protocol::groups::rooms_filter;
 /// let rooms = ["g1".to_string(), "g2".to_string()];
 /// assert_eq!(
-///     filter("ns/", &rooms, &["g3".to_string()], false),
+///     rooms_filter("ns/", &rooms, &["g3".to_string()], false),
 ///     "('0~bnMv~ZzE' in groups or '0~bnMv~ZzI' in groups) and not ('0~bnMv~ZzM' in groups)"
 /// );
 /// ```
-pub fn filter(
+pub fn rooms_filter(
     namespace: &str,
     rooms: &[String],
     except_rooms: &[String],

@@ -1,0 +1,169 @@
+//! Serving the app: the router (webhook, negotiation, health, the user's routes), the start-up line,
+//! shutdown on SIGTERM or Ctrl-C with a bounded grace period.
+
+use super::App;
+use crate::error::Error;
+use crate::protocol::cloud_events::WEBHOOK_PATH;
+use crate::protocol::setting_names::CORS;
+use crate::settings::Settings;
+use crate::webhook::Webhook;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::net::TcpListener;
+
+/// Liveness: 200 while the process serves.
+pub const HEALTH_PATH: &str = "/healthz";
+/// Readiness: 200 with the mode and how the webhook is authenticated (JSON, no secrets); 503 once
+/// shutdown has started.
+pub const READY_PATH: &str = "/readyz";
+
+impl App {
+    /// The axum router of the app (webhook, negotiation endpoints, health checks and the extra routes),
+    /// for tests or to merge into a larger router. Readiness always answers 200 here.
+    pub fn router(&self) -> Router {
+        self.router_with(Arc::new(AtomicBool::new(false)))
+    }
+
+    fn router_with(&self, draining: Arc<AtomicBool>) -> Router {
+        let ready = serde_json::json!({
+            "status": "ready",
+            "mode": self.mode.name(),
+            "auth": {
+                "signature": self.auth.summary().signature,
+                "code": self.auth.summary().code,
+                "entra": self.auth.summary().entra,
+                "unauthenticated": self.auth.summary().open,
+            },
+            "functions": self.registry.functions().len(),
+            "warning": self.auth.summary().open.then_some(
+                "the webhook accepts unauthenticated requests"
+            ),
+        });
+        Webhook::new(self.registry.clone(), self.auth.clone())
+            .max_body_bytes(self.max_body_bytes)
+            .state(self.state.clone())
+            .router()
+            .merge(
+                crate::negotiation::router(&self.negotiations, &self.state)
+                    .layer(cors(&self.settings)),
+            )
+            .route(HEALTH_PATH, get(|| async { "ok" }))
+            .route(
+                READY_PATH,
+                get(move || {
+                    let ready = ready.clone();
+                    let draining = draining.clone();
+                    async move {
+                        if draining.load(Ordering::Relaxed) {
+                            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "shutting down"}))).into_response()
+                        } else {
+                            axum::Json(ready).into_response()
+                        }
+                    }
+                }),
+            )
+            .merge(self.routes.clone())
+    }
+
+    /// Serves on the configured address until SIGTERM or Ctrl-C, letting in-flight invocations finish
+    /// within the grace period.
+    pub async fn serve(self) -> Result<(), Error> {
+        let address = self.address;
+        let listener = TcpListener::bind(address)
+            .await
+            .map_err(|source| Error::Bind { address, source })?;
+        self.serve_with_shutdown(listener, shutdown_signal()).await
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then drains (at most the grace period).
+    pub async fn serve_with_shutdown(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), Error> {
+        let local = listener.local_addr().map_err(Error::Serve)?;
+        for f in self.registry.functions() {
+            tracing::info!(
+                function = f.descriptor.name,
+                hub = %f.hub,
+                namespace = %f.namespace,
+                event = %f.event,
+                "registered"
+            );
+        }
+        for n in &self.negotiations {
+            tracing::info!(function = n.descriptor.name, hub = %n.hub, "negotiation at http://{local}{}", n.descriptor.route);
+        }
+        let summary = self.auth.summary();
+        tracing::info!(
+            mode = self.mode.name(),
+            auth = %summary,
+            "mode: {}; the webhook at http://{local}{WEBHOOK_PATH} accepts requests authenticated by {summary}",
+            self.mode
+        );
+        if summary.open {
+            tracing::warn!("the webhook accepts UNAUTHENTICATED requests: anyone who can reach it can inject events");
+        }
+        let draining = Arc::new(AtomicBool::new(false));
+        let router = self.router_with(draining.clone());
+        let stopped = socketio_fn_server::serve(listener, router, self.server.clone(), shutdown, move || {
+            draining.store(true, Ordering::Relaxed);
+        })
+        .await;
+        tracing::info!(?stopped, "stopped");
+        Ok(())
+    }
+}
+
+/// Completes on SIGTERM (container platforms) or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("Ctrl-C: shutting down; waiting for in-flight invocations"),
+        () = terminate => tracing::info!("SIGTERM: shutting down; waiting for in-flight invocations"),
+    }
+}
+
+/// The CORS layer of the negotiation endpoints: none unless `Host:CORS` (or `Host__CORS`) is set.
+fn cors(settings: &Settings) -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let Some(value) = settings
+        .get(CORS)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    else {
+        return CorsLayer::new();
+    };
+    let origins = if value == "*" {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            value
+                .split(',')
+                .filter_map(|o| axum::http::HeaderValue::from_str(o.trim()).ok()),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods([axum::http::Method::GET])
+}

@@ -1,0 +1,194 @@
+//! Negotiation functions: HTTP GET endpoints (`/api/<name>`) that hand a client its service URL and
+//! token, like the `socketionegotiation` input binding.
+
+mod result;
+mod user_id;
+
+pub use result::{SocketIoNegotiationResult, generate_token_request, negotiate};
+pub use user_id::{TemplatePart, UserIdTemplate};
+
+use crate::invocation::BoxFuture;
+use crate::request::MultiMap;
+use crate::response::text_reply;
+use crate::service::ServiceClient;
+use crate::state::{Requirements, State, StateMap};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::future::Future;
+use std::sync::Arc;
+
+/// Static description of a negotiation function, emitted by `#[socketio_negotiation]`.
+#[derive(Debug, Clone, Copy)]
+pub struct NegotiationDescriptor {
+    /// The function's name.
+    pub name: &'static str,
+    /// The HTTP path, e.g. `/api/negotiate`.
+    pub route: &'static str,
+    /// Hub name (`%Setting%` allowed); `None` = the `WebPubSubForSocketIOHub` setting.
+    pub hub: Option<&'static str>,
+    /// The `user_id` template; `None` for anonymous tokens.
+    pub user_id: Option<&'static [TemplatePart]>,
+    /// Setting name of the connection; `None` = `WebPubSubForSocketIOConnectionString`.
+    pub connection: Option<&'static str>,
+    /// Declares what the function's arguments need from the app (state types).
+    pub requires: fn(&mut Requirements),
+    /// The generated wrapper.
+    pub invoke: fn(NegotiationInvocation) -> BoxFuture<Response>,
+}
+
+inventory::collect!(NegotiationDescriptor);
+
+/// Implemented by `#[socketio_negotiation]` for a hidden type named like the function:
+/// `App::builder().register_negotiation::<negotiate>()`.
+pub trait SocketIoNegotiation {
+    /// The descriptor.
+    const DESCRIPTOR: NegotiationDescriptor;
+}
+
+/// Every negotiation function registered by the macros.
+pub fn registered_negotiations() -> impl Iterator<Item = &'static NegotiationDescriptor> {
+    inventory::iter::<NegotiationDescriptor>.into_iter()
+}
+
+/// One negotiation request with its result.
+#[derive(Debug, Clone)]
+pub struct NegotiationInvocation {
+    /// The negotiation result for the client.
+    pub result: SocketIoNegotiationResult,
+    /// The HTTP request's headers.
+    pub headers: HeaderMap,
+    /// The HTTP request's query.
+    pub query: MultiMap,
+    /// The app's shared state.
+    pub state: StateMap,
+}
+
+/// An argument of a negotiation function.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an argument of a `#[socketio_negotiation]` function",
+    note = "negotiation functions take `SocketIoNegotiationResult`, and optionally `NegotiationRequest` and `State<T>`"
+)]
+pub trait FromNegotiation: Sized {
+    /// Extracts the value.
+    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, Response>;
+
+    /// Declares what the extractor needs from the app, checked at start-up (default: nothing).
+    fn requires(_: &mut Requirements) {}
+}
+
+impl FromNegotiation for SocketIoNegotiationResult {
+    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, Response> {
+        Ok(invocation.result.clone())
+    }
+}
+
+/// The HTTP request of a negotiation: headers and query.
+#[derive(Debug, Clone)]
+pub struct NegotiationRequest {
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Query parameters.
+    pub query: MultiMap,
+}
+
+impl FromNegotiation for NegotiationRequest {
+    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, Response> {
+        Ok(Self {
+            headers: invocation.headers.clone(),
+            query: invocation.query.clone(),
+        })
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> FromNegotiation for State<T> {
+    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, Response> {
+        invocation.state.get::<T>().cloned().map(State).ok_or_else(|| {
+            text_reply(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("no state of type `{}`", std::any::type_name::<T>()),
+            )
+        })
+    }
+
+    fn requires(requirements: &mut Requirements) {
+        requirements.state::<T>();
+    }
+}
+
+impl IntoResponse for SocketIoNegotiationResult {
+    fn into_response(self) -> Response {
+        axum::Json(self).into_response()
+    }
+}
+
+/// A negotiation function with its settings resolved at start-up.
+#[derive(Debug, Clone)]
+pub(crate) struct ResolvedNegotiation {
+    pub(crate) descriptor: NegotiationDescriptor,
+    pub(crate) hub: String,
+    pub(crate) user_id: Option<UserIdTemplate>,
+    pub(crate) client: Arc<ServiceClient>,
+}
+
+fn parse_query(query: Option<&str>) -> MultiMap {
+    form_urlencoded::parse(query.unwrap_or_default().as_bytes()).fold(
+        MultiMap::new(),
+        |mut map, (k, v)| {
+            map.entry(k.into_owned()).or_default().push(v.into_owned());
+            map
+        },
+    )
+}
+
+async fn handle(function: Arc<ResolvedNegotiation>, state: StateMap, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let query = parse_query(parts.uri.query());
+    let user_id = function
+        .user_id
+        .as_ref()
+        .and_then(|t| t.evaluate(&parts.headers, &query));
+    let result = match negotiate(&function.client, &function.hub, user_id.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => {
+            let reason = crate::protocol::error_chain(&e);
+            tracing::error!(function = function.descriptor.name, error = %reason, "negotiation failed");
+            return text_reply(StatusCode::BAD_GATEWAY, reason);
+        }
+    };
+    let invocation = NegotiationInvocation {
+        result,
+        headers: parts.headers,
+        query,
+        state,
+    };
+    (function.descriptor.invoke)(invocation).await
+}
+
+/// The routes of the negotiation functions.
+pub(crate) fn router(functions: &[Arc<ResolvedNegotiation>], state: &StateMap) -> Router {
+    let mut router = Router::new();
+    for function in functions {
+        let (f, state) = (function.clone(), state.clone());
+        router = router.route(
+            function.descriptor.route,
+            get(move |request: Request| handle(f.clone(), state.clone(), request)),
+        );
+    }
+    router
+}
+
+/// Runs a negotiation function body: boxes the future and converts the return value.
+pub fn invoke<F, R>(future: F) -> BoxFuture<Response>
+where
+    F: Future<Output = R> + Send + 'static,
+    R: IntoResponse,
+{
+    Box::pin(async move { future.await.into_response() })
+}
+
+/// Compile-time check that a negotiation function's return type is an HTTP response.
+#[doc(hidden)]
+pub fn assert_response<R: IntoResponse>() {}

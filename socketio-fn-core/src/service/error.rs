@@ -1,0 +1,76 @@
+//! Typed errors of calls to the service: one [`ServiceError`] for output actions and negotiation, and
+//! [`SendError`] for sending an action (which may also be invalid).
+
+use crate::actions::InvalidAction;
+use std::time::Duration;
+
+/// A call to the service (an action's REST request, or `:generateToken`) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The service answered with an error status.
+    #[error("the service refused `{operation}` with {status}{}: {message}", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default())]
+    Refused {
+        /// The operation (`sendToNamespace`, `generateToken`, ...).
+        operation: &'static str,
+        /// HTTP status.
+        status: u16,
+        /// `x-ms-error-code` or the body's `code`.
+        code: Option<String>,
+        /// The body's `message`, or the body.
+        message: String,
+    },
+    /// The request could not be delivered (connection refused or dropped) after the retries.
+    #[error("`{operation}` could not reach the service after {attempts} attempt(s)")]
+    Unreachable {
+        /// The operation.
+        operation: &'static str,
+        /// Attempts made.
+        attempts: u32,
+        /// The last failure.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// One attempt timed out; not retried, because the service may have acted.
+    #[error("`{operation}` timed out after {after:?} (not retried: the service may have acted)")]
+    Timeout {
+        /// The operation.
+        operation: &'static str,
+        /// The attempt's timeout.
+        after: Duration,
+    },
+    /// No credential could be obtained for the request (identity-based connections).
+    #[error("cannot authenticate `{operation}`")]
+    Auth {
+        /// The operation.
+        operation: &'static str,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The service answered 2xx with a body that could not be read.
+    #[error("the service's reply to `{operation}` is invalid")]
+    InvalidReply {
+        /// The operation.
+        operation: &'static str,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The handle was made by an app builder that has not been built yet.
+    #[error("the service handle is not ready: build the app that made it first")]
+    NotReady,
+    /// A target names a connection the app has no client for (only hand-made targets can).
+    #[error("no service connection named `{0}` is configured in this app")]
+    UnknownConnection(String),
+}
+
+/// Sending an action failed: it is invalid, or the service call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    /// The action is incomplete; nothing was sent.
+    #[error(transparent)]
+    Invalid(#[from] InvalidAction),
+    /// The service call failed.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}

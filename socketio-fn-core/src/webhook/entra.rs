@@ -1,0 +1,214 @@
+//! Microsoft Entra upstream auth: the service sends `Authorization: Bearer <token>`, obtained with its
+//! managed identity for a resource (App ID URI) the user configures. The token is checked with
+//! `jsonwebtoken`: RS256 only, a key from the tenant's OpenID configuration and JWKS (cached, fetched
+//! again for an unknown `kid` at most once per [`REFRESH_INTERVAL`]), an issuer of that tenant,
+//! `aud` = the configured resource, and `exp`/`nbf`.
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+/// The public cloud's authority host.
+pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
+/// The shortest time between two fetches of the signing keys.
+pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+/// The most signing keys kept.
+const MAX_KEYS: usize = 64;
+/// The largest OpenID configuration or JWKS document read.
+const MAX_DOCUMENT_BYTES: usize = 256 * 1024;
+/// Clock skew tolerated on `exp` and `nbf`.
+const LEEWAY_SECS: u64 = 60;
+
+/// Where Entra tokens come from and what they must be for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntraConfig {
+    /// The tenant (directory) id whose tokens are accepted.
+    pub tenant_id: String,
+    /// The resource (App ID URI or client id) the service asks tokens for: the tokens' `aud`.
+    pub audience: String,
+    /// The authority host (default [`DEFAULT_AUTHORITY`]); `https`, or `http` on a loopback address
+    /// (tests).
+    pub authority: String,
+}
+
+/// Why a token was refused. Never contains the token.
+#[derive(Debug, thiserror::Error)]
+pub enum EntraError {
+    /// No `Authorization: Bearer` header.
+    #[error("no bearer token")]
+    Missing,
+    /// The token's algorithm is not RS256 or it names no key.
+    #[error("the token must be RS256 with a `kid`")]
+    Algorithm,
+    /// The token's key is not among the tenant's signing keys.
+    #[error("unknown signing key")]
+    UnknownKey,
+    /// Signature, issuer, audience or lifetime check failed.
+    #[error("invalid token: {0}")]
+    Invalid(#[from] jsonwebtoken::errors::Error),
+    /// The signing keys could not be fetched.
+    #[error("cannot fetch the tenant's signing keys: {0}")]
+    Keys(String),
+}
+
+#[derive(Default)]
+struct Keys {
+    by_kid: HashMap<String, DecodingKey>,
+    issuer: Option<String>,
+    fetched: Option<Instant>,
+}
+
+/// Checks Entra bearer tokens for one tenant and audience.
+pub struct EntraValidator {
+    config: EntraConfig,
+    http: reqwest::Client,
+    keys: Mutex<Keys>,
+}
+
+impl std::fmt::Debug for EntraValidator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EntraValidator")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EntraValidator {
+    /// A validator for `config`; fails on an authority that is neither `https` nor loopback `http`.
+    pub fn new(config: EntraConfig) -> Result<Self, String> {
+        let url = reqwest::Url::parse(&config.authority)
+            .map_err(|e| format!("invalid authority `{}`: {e}", config.authority))?;
+        let host = url.host_str().unwrap_or_default();
+        let loopback = host == "localhost"
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
+            return Err(format!(
+                "the authority `{}` must use https",
+                config.authority
+            ));
+        }
+        if config.tenant_id.trim().is_empty() || config.audience.trim().is_empty() {
+            return Err("the tenant id and the audience must not be empty".into());
+        }
+        Ok(Self {
+            config,
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(10))
+                .build()
+                .map_err(|e| e.to_string())?,
+            keys: Mutex::new(Keys::default()),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &EntraConfig {
+        &self.config
+    }
+
+    /// Checks the request's bearer token.
+    pub async fn authorize(&self, headers: &axum::http::HeaderMap) -> Result<(), EntraError> {
+        let token = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(EntraError::Missing)?;
+        let header = jsonwebtoken::decode_header(token)?;
+        let kid = match (header.alg, header.kid) {
+            (Algorithm::RS256, Some(kid)) => kid,
+            _ => return Err(EntraError::Algorithm),
+        };
+        let (key, issuer) = self.key(&kid).await?;
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "aud", "iss"]);
+        validation.set_audience(&[&self.config.audience]);
+        // v2.0 tokens carry the OpenID configuration's issuer, v1.0 tokens the STS one.
+        let v1 = format!("https://sts.windows.net/{}/", self.config.tenant_id);
+        validation.set_issuer(&[issuer.as_str(), v1.as_str()]);
+        jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation)?;
+        Ok(())
+    }
+
+    async fn key(&self, kid: &str) -> Result<(DecodingKey, String), EntraError> {
+        let mut keys = self.keys.lock().await;
+        let known = |keys: &Keys| {
+            keys.by_kid
+                .get(kid)
+                .cloned()
+                .zip(keys.issuer.clone())
+        };
+        if let Some(found) = known(&keys) {
+            return Ok(found);
+        }
+        if keys
+            .fetched
+            .is_some_and(|at| at.elapsed() < REFRESH_INTERVAL)
+        {
+            return Err(EntraError::UnknownKey);
+        }
+        keys.fetched = Some(Instant::now());
+        let (issuer, by_kid) = self.fetch().await?;
+        keys.issuer = Some(issuer);
+        keys.by_kid = by_kid;
+        known(&keys).ok_or(EntraError::UnknownKey)
+    }
+
+    async fn document(&self, url: &str) -> Result<serde_json::Value, EntraError> {
+        let failed = |e: String| EntraError::Keys(format!("{url}: {e}"));
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| failed(crate::protocol::error_chain(&e)))?;
+        if !response.status().is_success() {
+            return Err(failed(format!("status {}", response.status())));
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            return Err(failed("the document is too large".into()));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| failed(e.to_string()))
+    }
+
+    async fn fetch(&self) -> Result<(String, HashMap<String, DecodingKey>), EntraError> {
+        let configuration = format!(
+            "{}/{}/v2.0/.well-known/openid-configuration",
+            self.config.authority.trim_end_matches('/'),
+            self.config.tenant_id
+        );
+        let openid = self.document(&configuration).await?;
+        let text = |name: &str| {
+            openid
+                .get(name)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .ok_or_else(|| EntraError::Keys(format!("{configuration}: no `{name}`")))
+        };
+        let issuer = text("issuer")?;
+        let jwks_uri = text("jwks_uri")?;
+        let jwks: JwkSet = serde_json::from_value(self.document(&jwks_uri).await?)
+            .map_err(|e| EntraError::Keys(format!("{jwks_uri}: {e}")))?;
+        let by_kid = jwks
+            .keys
+            .iter()
+            .filter_map(|jwk| {
+                let kid = jwk.common.key_id.clone()?;
+                DecodingKey::from_jwk(jwk).ok().map(|key| (kid, key))
+            })
+            .take(MAX_KEYS)
+            .collect();
+        Ok((issuer, by_kid))
+    }
+}

@@ -1,0 +1,62 @@
+//! URL paths of the service: where clients connect and where the REST API lives, and the escaping of
+//! path segments and query values.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+/// Prefix of the client (Engine.IO) path; the hub name follows.
+pub const CLIENT_PATH_PREFIX: &str = "/clients/socketio/hubs/";
+/// Prefix of the REST API of a hub; the (escaped) hub name follows.
+pub const REST_HUB_PREFIX: &str = "/api/hubs/";
+
+/// The client path of `hub` (inserted verbatim, as the reference does): `/clients/socketio/hubs/<hub>`.
+///
+/// ```
+/// assert_eq!(socketio_fn_protocol::paths::client_path("chat"), "/clients/socketio/hubs/chat");
+/// ```
+pub fn client_path(hub: &str) -> String {
+    format!("{CLIENT_PATH_PREFIX}{hub}")
+}
+
+/// The audience of a client token: the endpoint (no trailing slash) followed by [`client_path`].
+///
+/// ```
+/// assert_eq!(
+///     socketio_fn_protocol::paths::client_audience("https://abc.com/", "hub"),
+///     "https://abc.com/clients/socketio/hubs/hub"
+/// );
+/// ```
+pub fn client_audience(endpoint: &str, hub: &str) -> String {
+    format!("{}{}", endpoint.trim_end_matches('/'), client_path(hub))
+}
+
+/// RFC 3986 unreserved characters stay, everything else is percent-encoded (.NET `Uri.EscapeDataString`).
+const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Escapes a path segment or query value as the Azure SDK does (spec 5.4).
+///
+/// ```
+/// assert_eq!(socketio_fn_protocol::paths::escape_component("'a' in (b)"), "%27a%27%20in%20%28b%29");
+/// ```
+pub fn escape_component(text: &str) -> String {
+    utf8_percent_encode(text, ESCAPE).to_string()
+}
+
+/// Decodes one percent-encoded path segment, exactly once (`%252F` stays `%2F`); `None` when the
+/// result is not UTF-8.
+///
+/// ```
+/// use socketio_fn_protocol::paths::decode_component;
+/// assert_eq!(decode_component("a%2Fb").as_deref(), Some("a/b"));
+/// assert_eq!(decode_component("a%252Fb").as_deref(), Some("a%2Fb"));
+/// assert_eq!(decode_component("a+b").as_deref(), Some("a+b"));
+/// ```
+pub fn decode_component(segment: &str) -> Option<String> {
+    percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}

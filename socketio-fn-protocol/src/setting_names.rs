@@ -1,0 +1,71 @@
+//! Names (and defaults) of the settings read by the runtime, the facade and the emulator's program, in
+//! one place. Names are case-insensitive; in the environment `__` stands for `:`.
+
+/// The default connection: a connection string (key-based) or `<name>__endpoint` and friends
+/// (identity-based).
+pub const CONNECTION: &str = "WebPubSubForSocketIOConnectionString";
+/// The hub used by functions that name none.
+pub const HUB: &str = "WebPubSubForSocketIOHub";
+/// The REST `api-version` the runtime sends.
+pub const API_VERSION: &str = "WebPubSubForSocketIOApiVersion";
+/// The REST `api-version` sent by default (the one the reference extension's SDK sends and the
+/// service's docs use).
+pub const DEFAULT_API_VERSION: &str = "2024-01-01";
+/// Origins allowed to call the negotiation endpoints from a browser (`*` or a comma separated list),
+/// as `Host.CORS` in `local.settings.json`.
+pub const CORS: &str = "Host:CORS";
+
+/// The app's listen address.
+pub const ADDRESS: &str = "SOCKETIO_FN_ADDR";
+/// The app's default listen address: the Functions host's local port.
+pub const DEFAULT_ADDRESS: &str = "127.0.0.1:7071";
+
+/// The emulator's listen address (embedded or standalone).
+pub const EMULATOR_ADDRESS: &str = "SOCKETIO_FN_EMULATOR_ADDR";
+/// The emulator's default listen address.
+pub const DEFAULT_EMULATOR_ADDRESS: &str = "127.0.0.1:7072";
+/// The standalone emulator's upstream: the app's webhook URL.
+pub const EMULATOR_UPSTREAM: &str = "SOCKETIO_FN_EMULATOR_UPSTREAM";
+/// The standalone emulator's default upstream: an app on the Functions host's local port.
+pub const DEFAULT_EMULATOR_UPSTREAM: &str = "http://127.0.0.1:7071/runtime/webhooks/socketio";
+/// The standalone emulator's access key (random when unset).
+pub const EMULATOR_KEY: &str = "SOCKETIO_FN_EMULATOR_KEY";
+
+/// `on` or `off`: start the embedded emulator (local mode) or never start it, overriding the decision
+/// from the environment (see the README's table of modes).
+pub const EMULATOR: &str = "SOCKETIO_FN_EMULATOR";
+/// A code every webhook request must carry as `?code=` or `x-functions-key`.
+pub const WEBHOOK_CODE: &str = "SOCKETIO_FN_WEBHOOK_CODE";
+/// `none`: explicitly run the webhook with no authentication (identity-based connections without a
+/// code or Entra validation).
+pub const WEBHOOK_AUTH: &str = "SOCKETIO_FN_WEBHOOK_AUTH";
+/// The tenant whose Microsoft Entra tokens the webhook accepts (the service's upstream auth).
+pub const WEBHOOK_ENTRA_TENANT: &str = "SOCKETIO_FN_WEBHOOK_ENTRA_TENANT";
+/// The resource (App ID URI) the service requests Entra tokens for: the tokens' audience.
+pub const WEBHOOK_ENTRA_AUDIENCE: &str = "SOCKETIO_FN_WEBHOOK_ENTRA_AUDIENCE";
+/// The Entra authority host (default `https://login.microsoftonline.com`).
+pub const WEBHOOK_ENTRA_AUTHORITY: &str = "SOCKETIO_FN_WEBHOOK_ENTRA_AUTHORITY";
+/// `json` for JSON log lines; anything else (or unset) for text, coloured only on a terminal.
+pub const LOG_FORMAT: &str = "SOCKETIO_FN_LOG_FORMAT";
+/// Seconds in-flight invocations get to finish after SIGTERM or Ctrl-C (default 25).
+pub const SHUTDOWN_GRACE_SECS: &str = "SOCKETIO_FN_SHUTDOWN_GRACE_SECS";
+/// Connections the app (or emulator) serves at once (default 1024).
+pub const MAX_CONNECTIONS: &str = "SOCKETIO_FN_MAX_CONNECTIONS";
+/// Seconds for a request's headers to arrive, and for an idle keep-alive connection (default 30).
+pub const HEADER_TIMEOUT_SECS: &str = "SOCKETIO_FN_HEADER_TIMEOUT_SECS";
+/// Seconds to read a request body (default 30).
+pub const BODY_TIMEOUT_SECS: &str = "SOCKETIO_FN_BODY_TIMEOUT_SECS";
+/// The largest webhook body accepted, in bytes (default 1 MiB).
+pub const MAX_BODY_BYTES: &str = "SOCKETIO_FN_MAX_BODY_BYTES";
+/// The port Azure Functions gives a custom handler; the app then listens on `0.0.0.0:<port>`.
+pub const FUNCTIONS_CUSTOMHANDLER_PORT: &str = "FUNCTIONS_CUSTOMHANDLER_PORT";
+/// The port container platforms give an app; the app then listens on `0.0.0.0:<port>`.
+pub const PORT: &str = "PORT";
+/// Variables whose presence means the app runs on a hosting platform (App Service / Functions,
+/// Container Apps, a custom handler, Kubernetes): the emulator is then never started by default.
+pub const HOSTING_PLATFORM: [&str; 4] = [
+    "WEBSITE_INSTANCE_ID",
+    "CONTAINER_APP_NAME",
+    FUNCTIONS_CUSTOMHANDLER_PORT,
+    "KUBERNETES_SERVICE_HOST",
+];

@@ -1,0 +1,174 @@
+//! The HTTP server loop of the socketio-fn runtime and of its emulator, with the connection hygiene a
+//! server on a network needs (hyper's defaults have none of it):
+//!
+//! - at most [`ServerConfig::max_connections`] connections at once: beyond that, new connections wait
+//!   in the listen backlog, and one warning says so;
+//! - a header timeout ([`ServerConfig::header_timeout`]): a request's headers must arrive within it,
+//!   and an idle keep-alive connection is closed after it (hyper starts the same timer for both);
+//! - a body timeout ([`ServerConfig::body_timeout`]): reading a request body fails after it;
+//! - graceful shutdown: stop accepting, let open requests finish for at most
+//!   [`ServerConfig::grace_period`], then close what is left (a half-sent request does not hold the
+//!   shutdown).
+
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+
+/// Limits and timeouts of a server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// What the server is, in log lines (`app`, `emulator`).
+    pub name: &'static str,
+    /// Connections served at once (default 1024).
+    pub max_connections: usize,
+    /// Time for a request's headers to arrive, and for an idle keep-alive connection to send its next
+    /// request (default 30 s).
+    pub header_timeout: Duration,
+    /// Time to read a request body (default 30 s).
+    pub body_timeout: Duration,
+    /// Time open requests get to finish after shutdown starts (default 25 s).
+    pub grace_period: Duration,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            name: "server",
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            grace_period: DEFAULT_GRACE_PERIOD,
+        }
+    }
+}
+
+/// Default of [`ServerConfig::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default of [`ServerConfig::header_timeout`].
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default of [`ServerConfig::body_timeout`].
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default of [`ServerConfig::grace_period`].
+pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(25);
+
+/// How a server stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// Every open connection finished within the grace period.
+    Drained,
+    /// The grace period ran out; this many connections were closed.
+    GraceExpired(usize),
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then drains (see the crate docs).
+/// `draining` runs once when shutdown starts (e.g. to fail readiness checks).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    config: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send,
+    draining: impl FnOnce() + Send,
+) -> Stopped {
+    let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+        config.body_timeout,
+    ));
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(config.header_timeout));
+    let max = config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let slots = Arc::new(Semaphore::new(max));
+    let (stop, stopping) = watch::channel(false);
+    tokio::pin!(shutdown);
+    let mut at_cap = false;
+    let mut connections = tokio::task::JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let permit = match slots.clone().try_acquire_owned() {
+            Ok(permit) => {
+                at_cap = false;
+                permit
+            }
+            Err(_) => {
+                if !at_cap {
+                    tracing::warn!(
+                        server = config.name,
+                        max_connections = max,
+                        "connection cap reached: new connections wait until one closes"
+                    );
+                    at_cap = true;
+                }
+                tokio::select! {
+                    permit = slots.clone().acquire_owned() => match permit {
+                        Ok(p) => p,
+                        Err(_) => break,
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
+        };
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of descriptors, or a connection reset before it was accepted: wait a little
+                    // instead of spinning, and go on.
+                    tracing::warn!(server = config.name, error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let builder = builder.clone();
+        let service = TowerToHyperService::new(router.clone());
+        let mut stopping = stopping.clone();
+        stopping.mark_unchanged();
+        connections.spawn(async move {
+            let connection =
+                builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            tokio::pin!(connection);
+            let stop_signal = async move {
+                // The guard `wait_for` returns is not `Send`: drop it here.
+                let _ = stopping.wait_for(|stop| *stop).await.map(|_| ());
+            };
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                () = stop_signal => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    draining();
+    let _ = stop.send(true);
+    let open = max - slots.available_permits();
+    if open > 0 {
+        tracing::info!(server = config.name, open, grace_period = ?config.grace_period, "waiting for open requests");
+    }
+    let all = u32::try_from(max).unwrap_or(u32::MAX);
+    match tokio::time::timeout(config.grace_period, slots.acquire_many(all)).await {
+        Ok(_) => Stopped::Drained,
+        Err(_) => {
+            let open = max - slots.available_permits();
+            tracing::warn!(server = config.name, open, "grace period over: closing the remaining connections");
+            connections.abort_all();
+            while connections.join_next().await.is_some() {}
+            Stopped::GraceExpired(open)
+        }
+    }
+}
