@@ -3,29 +3,39 @@
 //! Socket.IO v4 clients connect to `http://<addr>/clients/socketio/hubs/<hub>` with an `access_token`
 //! (query or auth payload); the emulator checks the token, calls the function app's webhook for
 //! `connect`, `connected`, each user event and `disconnected`, forwards acks, and serves the REST API the
-//! runtime uses for output actions. Used in-process by `socketio_fn::run()` when no connection string is
-//! set, by tests, and standalone (`cargo run -p socketio-fn-emulator -- --upstream <url>`).
+//! runtime and Microsoft's SDKs use. It depends on the wire facts of `socketio-fn-protocol` only, never
+//! on the runtime, so it also serves apps written in any language (see `docs/emulator.md`).
+//!
+//! Used in-process by `socketio_fn::run()` in local mode, by tests, and standalone
+//! (`socketio-fn-emulator --upstream <url>`).
 
-mod filter;
-mod hub;
+mod hubs;
 mod rest;
+mod sockets;
 mod upstream;
 
-pub use filter::{Filter, Subject};
+pub use hubs::MAX_HUBS;
+pub use rest::{API_VERSIONS, MAX_TOKEN_MINUTES};
+pub use sockets::QUEUE_CAPACITY;
+pub use upstream::{BREAKER_COOL_DOWN, BREAKER_THRESHOLD};
 
 use axum::Router;
-use axum::extract::{Path, Request, State};
-use axum::response::Response;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use hub::{Hub, HubService, Shared};
-use socketio_fn_core::protocol::paths::{CLIENT_PATH_PREFIX, REST_HUB_PREFIX};
-use socketio_fn_core::settings::AccessKey;
-use std::collections::HashMap;
+use socketio_fn_protocol::AccessKey;
+use socketio_fn_protocol::paths::{CLIENT_PATH_PREFIX, REST_HUB_PREFIX};
+use socketio_fn_server::ServerConfig;
+use sockets::{ClientService, Shared};
+use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
+
+/// How often namespaces nobody uses are looked for (and dropped after two looks in a row).
+const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 
 /// Emulator settings. Its `Debug` does not show the access key.
 #[derive(Clone)]
@@ -39,6 +49,8 @@ pub struct EmulatorConfig {
     pub upstream: Option<String>,
     /// Timeout of each webhook call.
     pub upstream_timeout: Duration,
+    /// Connection limits and timeouts of the emulator's HTTP server.
+    pub server: ServerConfig,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -51,6 +63,7 @@ impl std::fmt::Debug for EmulatorConfig {
             )
             .field("upstream", &self.upstream)
             .field("upstream_timeout", &self.upstream_timeout)
+            .field("server", &self.server)
             .finish()
     }
 }
@@ -62,44 +75,11 @@ impl Default for EmulatorConfig {
             access_key: None,
             upstream: None,
             upstream_timeout: Duration::from_secs(30),
+            server: ServerConfig {
+                name: "emulator",
+                ..ServerConfig::default()
+            },
         }
-    }
-}
-
-/// One hub's state, its Socket.IO service and server handle.
-type HubEntry = (Arc<Hub>, HubService, socketioxide::SocketIo);
-
-/// The hubs, created on first use.
-struct Service {
-    shared: Arc<Shared>,
-    hubs: Mutex<HashMap<String, HubEntry>>,
-}
-
-impl Service {
-    fn hub(&self, name: &str) -> HubEntry {
-        let mut hubs = self
-            .hubs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        hubs.entry(name.to_owned())
-            .or_insert_with(|| {
-                let hub = Arc::new(Hub {
-                    name: name.to_owned(),
-                    shared: self.shared.clone(),
-                    connections: Mutex::default(),
-                });
-                let (svc, io) = hub::socket_io(hub.clone());
-                (hub, svc, io)
-            })
-            .clone()
-    }
-
-    fn existing_hub(&self, name: &str) -> Option<(Arc<Hub>, socketioxide::SocketIo)> {
-        let hubs = self
-            .hubs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        hubs.get(name).map(|(h, _, io)| (h.clone(), io.clone()))
     }
 }
 
@@ -108,28 +88,21 @@ impl Service {
 pub struct Emulator {
     endpoint: String,
     access_key: AccessKey,
+    shared: Arc<Shared>,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
+    sweeper: tokio::task::JoinHandle<()>,
 }
 
-async fn dispatch(
-    State(service): State<Arc<Service>>,
-    Path(hub): Path<String>,
-    request: Request,
-) -> Response {
-    let (_, svc, _) = service.hub(&hub);
-    match svc.oneshot(request).await {
+async fn dispatch(State((_, clients)): State<(Arc<Shared>, ClientService)>, request: Request) -> Response {
+    match clients.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     }
 }
 
-async fn dispatch_rest(
-    State(service): State<Arc<Service>>,
-    Path((hub, rest)): Path<(String, String)>,
-    request: Request,
-) -> Response {
-    rest::handle(&service, &hub, &rest, request).await
+async fn dispatch_rest(State((shared, _)): State<(Arc<Shared>, ClientService)>, request: Request) -> Response {
+    rest::handle(shared, request).await.into_response()
 }
 
 impl Emulator {
@@ -138,9 +111,10 @@ impl Emulator {
         let listener = TcpListener::bind(config.address).await?;
         let address = listener.local_addr()?;
         let endpoint = format!("http://{address}");
-        let access_key = config
-            .access_key
-            .unwrap_or_else(|| (0..32).map(|_| fastrand::alphanumeric()).collect());
+        let access_key = match config.access_key {
+            Some(k) => AccessKey::new(k),
+            None => AccessKey::random().map_err(std::io::Error::other)?,
+        };
         let upstream = config.upstream.map(|url| {
             upstream::Upstream::new(
                 url,
@@ -149,37 +123,45 @@ impl Emulator {
                 config.upstream_timeout,
             )
         });
-        let service = Arc::new(Service {
-            shared: Arc::new(Shared {
-                endpoint: endpoint.clone(),
-                access_key: AccessKey::new(access_key.clone()),
-                upstream,
-            }),
-            hubs: Mutex::default(),
+        let shared = Arc::new(Shared {
+            endpoint: endpoint.clone(),
+            key: access_key.clone(),
+            upstream,
+            hubs: hubs::Hubs::default(),
+            io: std::sync::OnceLock::new(),
+            namespaces: std::sync::Mutex::default(),
         });
+        let clients = sockets::socket_io(shared.clone());
         let router = Router::new()
             .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}"), any(dispatch))
             .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}/"), any(dispatch))
-            .route(
-                &format!("{REST_HUB_PREFIX}{{hub}}/{{*rest}}"),
-                any(dispatch_rest),
-            )
+            .route(&format!("{REST_HUB_PREFIX}{{*rest}}"), any(dispatch_rest))
             .layer(tower_http::cors::CorsLayer::permissive())
-            .with_state(service);
+            .with_state((shared.clone(), clients));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = config.server;
         let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, router).with_graceful_shutdown(async {
+            socketio_fn_server::serve(listener, router, server, async {
                 let _ = stopped.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "emulator stopped with an error");
+            }, || {})
+            .await;
+        });
+        let sweeping = shared.clone();
+        let sweeper = tokio::spawn(async move {
+            let mut empty = HashSet::new();
+            let mut tick = tokio::time::interval(SWEEP_INTERVAL);
+            loop {
+                tick.tick().await;
+                sweeping.sweep_namespaces(&mut empty);
             }
         });
         Ok(Self {
             endpoint,
-            access_key: AccessKey::new(access_key),
+            access_key,
+            shared,
             stop,
             task,
+            sweeper,
         })
     }
 
@@ -193,7 +175,7 @@ impl Emulator {
         self.access_key.expose()
     }
 
-    /// The connection string an app uses to reach this emulator.
+    /// The connection string an app uses to reach this emulator. It contains the key.
     pub fn connection_string(&self) -> String {
         format!(
             "Endpoint={};AccessKey={};Version=1.0;",
@@ -202,10 +184,33 @@ impl Emulator {
         )
     }
 
-    /// Stops serving (open connections are closed).
+    /// How many hubs have connected clients (a hub is dropped when its last client leaves).
+    pub fn hub_count(&self) -> usize {
+        self.shared.hubs.len()
+    }
+
+    /// How many namespaces the Socket.IO server holds (unused ones are dropped by a periodic sweep).
+    pub fn namespace_count(&self) -> usize {
+        self.shared.io().map_or(0, |io| io.nsps().len())
+    }
+
+    /// Runs the namespace sweep now (tests; it also runs every 30 s).
+    pub fn sweep_namespaces_now(&self) {
+        let mut empty: HashSet<String> = self
+            .shared
+            .io()
+            .map(|io| io.nsps().iter().map(|n| n.ns_path().to_owned()).collect())
+            .unwrap_or_default();
+        self.shared.sweep_namespaces(&mut empty);
+    }
+
+    /// Stops serving: open connections get the server's grace period, then are closed.
     pub async fn stop(self) {
         let _ = self.stop.send(());
-        self.task.abort();
+        self.sweeper.abort();
+        if let Some(io) = self.shared.io() {
+            io.close().await;
+        }
         let _ = self.task.await;
     }
 }

@@ -1,7 +1,12 @@
-//! `socketio-fn-emulator`: the local Web PubSub for Socket.IO emulator as a program.
+//! `socketio-fn-emulator`: the local Web PubSub for Socket.IO emulator as a program, for apps in any
+//! language (see `docs/emulator.md`).
 
 use clap::Parser;
 use socketio_fn_emulator::{Emulator, EmulatorConfig};
+use socketio_fn_protocol::setting_names::{
+    DEFAULT_EMULATOR_ADDRESS, DEFAULT_EMULATOR_UPSTREAM, EMULATOR_ADDRESS, EMULATOR_KEY,
+    EMULATOR_UPSTREAM,
+};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -9,22 +14,14 @@ use std::time::Duration;
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {
-    /// The function app's webhook URL.
-    #[arg(
-        long,
-        env = "SOCKETIO_FN_EMULATOR_UPSTREAM",
-        default_value = "http://127.0.0.1:7071/runtime/webhooks/socketio"
-    )]
+    /// The function app's webhook URL (the hub's event handler URL).
+    #[arg(long, env = EMULATOR_UPSTREAM, default_value = DEFAULT_EMULATOR_UPSTREAM)]
     upstream: String,
     /// Listen address.
-    #[arg(
-        long,
-        env = "SOCKETIO_FN_EMULATOR_ADDR",
-        default_value = "127.0.0.1:7072"
-    )]
+    #[arg(long, env = EMULATOR_ADDRESS, default_value = DEFAULT_EMULATOR_ADDRESS)]
     address: SocketAddr,
     /// Access key (random when not given).
-    #[arg(long, env = "SOCKETIO_FN_EMULATOR_KEY")]
+    #[arg(long, env = EMULATOR_KEY)]
     access_key: Option<String>,
     /// Timeout of each webhook call, in seconds.
     #[arg(long, default_value_t = 30)]
@@ -35,13 +32,17 @@ struct Args {
 async fn main() -> std::io::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
     let args = Args::parse();
     let emulator = Emulator::start(EmulatorConfig {
         address: args.address,
         access_key: args.access_key,
         upstream: Some(args.upstream.clone()),
         upstream_timeout: Duration::from_secs(args.upstream_timeout),
+        ..EmulatorConfig::default()
     })
     .await?;
     #[allow(clippy::print_stdout)]

@@ -1,12 +1,20 @@
-//! Calls from the emulator to the function app's webhook, as the service makes them: CloudEvents binary
-//! mode headers, `ce-signature`, bounded timeouts.
+//! Calls from the emulator to the function app's webhook, as the service makes them: the CloudEvents
+//! envelope from the protocol crate (the same type the webhook parses), `ce-signature`, bounded timeouts,
+//! and a circuit breaker so a hanging or unreachable app fails queued events fast.
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use socketio_fn_core::protocol::cloud_events::{EventKind, JSON_UTF8, TEXT_PLAIN, header};
-use socketio_fn_core::protocol::signature;
-use socketio_fn_core::settings::AccessKey;
+use socketio_fn_protocol::AccessKey;
+use socketio_fn_protocol::cloud_events::{
+    CloudEvent, EventKind, HeaderError, header, handshake_headers,
+};
+use socketio_fn_protocol::signature;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Consecutive failures (timeouts or unreachable) after which the breaker opens.
+pub const BREAKER_THRESHOLD: u32 = 3;
+/// How long an open breaker fails calls before it lets one through again.
+pub const BREAKER_COOL_DOWN: Duration = Duration::from_secs(5);
 
 /// Where and how to call the function app.
 #[derive(Debug)]
@@ -14,11 +22,18 @@ pub(crate) struct Upstream {
     http: reqwest::Client,
     url: String,
     origin: String,
-    verifier_key: AccessKey,
+    key: AccessKey,
     timeout: Duration,
     ids: AtomicU64,
     /// Whether the CloudEvents abuse-protection handshake has been made (once per emulator).
     validated: tokio::sync::OnceCell<()>,
+    breaker: Mutex<Breaker>,
+}
+
+#[derive(Debug, Default)]
+struct Breaker {
+    failures: u32,
+    open_until: Option<Instant>,
 }
 
 /// One event for the app.
@@ -41,42 +56,84 @@ pub(crate) struct UpstreamReply {
     pub(crate) body: String,
 }
 
-/// Why the app could not be reached.
+/// Why the app could not be called.
 #[derive(Debug, thiserror::Error)]
-#[error("the function app at {url} did not answer: {reason}")]
-pub(crate) struct UpstreamError {
-    pub(crate) url: String,
-    pub(crate) reason: String,
+pub(crate) enum UpstreamError {
+    /// The app did not answer.
+    #[error("the function app at {url} did not answer: {reason}")]
+    Unreachable { url: String, reason: String },
+    /// Recent calls failed; calls fail fast until the breaker lets one through.
+    #[error("the function app at {url} is not answering (the last {BREAKER_THRESHOLD} calls failed); retrying in a few seconds")]
+    Down { url: String },
+    /// A value of the event cannot travel in a header.
+    #[error(transparent)]
+    Header(#[from] HeaderError),
 }
 
 impl Upstream {
-    pub(crate) fn new(url: String, origin: String, access_key: String, timeout: Duration) -> Self {
+    pub(crate) fn new(url: String, origin: String, key: AccessKey, timeout: Duration) -> Self {
         Self {
-            http: reqwest::Client::builder().build().unwrap_or_default(),
+            http: reqwest::Client::new(),
             url,
             origin,
-            verifier_key: AccessKey::new(access_key),
+            key,
             timeout,
             ids: AtomicU64::new(1),
             validated: tokio::sync::OnceCell::new(),
+            breaker: Mutex::default(),
+        }
+    }
+
+    fn breaker(&self) -> std::sync::MutexGuard<'_, Breaker> {
+        self.breaker
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Fails fast while the breaker is open.
+    fn check_breaker(&self) -> Result<(), UpstreamError> {
+        let breaker = self.breaker();
+        match breaker.open_until {
+            Some(until) if Instant::now() < until => Err(UpstreamError::Down {
+                url: self.url.clone(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn record(&self, reached: bool) {
+        let mut breaker = self.breaker();
+        if reached {
+            *breaker = Breaker::default();
+            return;
+        }
+        breaker.failures += 1;
+        if breaker.failures >= BREAKER_THRESHOLD {
+            if breaker.open_until.is_none_or(|u| Instant::now() >= u) {
+                tracing::warn!(url = %self.url, "the function app is not answering: failing events for {BREAKER_COOL_DOWN:?}");
+            }
+            breaker.open_until = Some(Instant::now() + BREAKER_COOL_DOWN);
         }
     }
 
     /// The CloudEvents abuse-protection handshake the service makes before it uses an event handler:
-    /// `OPTIONS` with `WebHook-Request-Origin`; the app must echo the origin (or `*`) in
-    /// `WebHook-Allowed-Origin`. A refusal is logged (the service would refuse the handler settings);
-    /// an app that is down is retried on the next event.
+    /// `OPTIONS` with `WebHook-Request-Origin` (and the version headers); the app must echo the origin (or
+    /// `*`) in `WebHook-Allowed-Origin`. A refusal is logged (the service would refuse the handler
+    /// settings); an app that is down is retried on the next event.
     async fn validate(&self) {
+        let Ok(headers) = handshake_headers(&self.origin) else {
+            return;
+        };
         let reply = self
             .http
             .request(reqwest::Method::OPTIONS, &self.url)
-            .header(header::WEBHOOK_REQUEST_ORIGIN, &self.origin)
+            .headers(headers)
             .timeout(self.timeout)
             .send()
             .await;
         match reply {
             Err(e) => {
-                tracing::warn!(url = %self.url, error = %socketio_fn_core::error::error_chain(&e), "abuse-protection handshake failed")
+                tracing::warn!(url = %self.url, error = %socketio_fn_protocol::error_chain(&e), "abuse-protection handshake failed")
             }
             Ok(response) => {
                 let allowed = response
@@ -87,92 +144,67 @@ impl Upstream {
                 match allowed.as_deref() {
                     Some(o) if o == "*" || o.eq_ignore_ascii_case(&self.origin) => {
                         tracing::debug!(url = %self.url, "abuse-protection handshake accepted");
-                        let _ = self.validated.set(());
                     }
-                    _ => {
-                        tracing::error!(
-                            url = %self.url,
-                            status = response.status().as_u16(),
-                            origin = %self.origin,
-                            "the app refused the abuse-protection handshake: is the emulator's endpoint the one in its connection string?"
-                        );
-                        // Said once; events are still sent so the app's own errors show.
-                        let _ = self.validated.set(());
-                    }
+                    _ => tracing::error!(
+                        url = %self.url,
+                        status = response.status().as_u16(),
+                        origin = %self.origin,
+                        "the app refused the abuse-protection handshake: is the emulator's endpoint the one in its connection string?"
+                    ),
                 }
+                // Said once; events are still sent so the app's own errors show.
+                let _ = self.validated.set(());
             }
         }
     }
 
     pub(crate) async fn send(&self, event: Event<'_>) -> Result<UpstreamReply, UpstreamError> {
+        self.check_breaker()?;
         if !self.validated.initialized() {
             self.validate().await;
         }
-        let event_name = event
-            .kind
-            .system_event_name()
-            .or(event.event_name)
-            .unwrap_or_default();
-        let mut headers = HeaderMap::new();
-        let mut put = |name: &str, value: &str| {
-            if let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(value),
-            ) {
-                headers.insert(n, v);
-            }
+        let signature = signature::compute(&self.key, event.connection_id);
+        let envelope = CloudEvent {
+            connection_id: event.connection_id,
+            hub: event.hub,
+            ce_type: event.kind.ce_type(),
+            event_name: event
+                .kind
+                .system_event_name()
+                .or(event.event_name)
+                .unwrap_or_default(),
+            namespace: event.namespace,
+            socket_id: event.socket_id,
+            user_id: event.user_id,
+            origin: Some(self.origin.as_str().into()),
+            signature: Some(signature.into()),
         };
-        put(header::WEBHOOK_REQUEST_ORIGIN, &self.origin);
-        put(
-            "Content-Type",
-            if event.kind.is_system() {
-                JSON_UTF8
-            } else {
-                TEXT_PLAIN
-            },
-        );
-        put(header::SPEC_VERSION, "1.0");
-        put(header::TYPE, event.kind.ce_type());
-        put(
-            header::SOURCE,
-            &format!("/hubs/{}/client/{}", event.hub, event.connection_id),
-        );
-        put(
-            header::ID,
-            &self.ids.fetch_add(1, Ordering::Relaxed).to_string(),
-        );
-        put(header::TIME, &iso8601_now());
-        put(
-            header::SIGNATURE,
-            &signature::compute(self.verifier_key.expose(), event.connection_id),
-        );
-        put(header::CONNECTION_ID, event.connection_id);
-        put(header::HUB, event.hub);
-        put(header::NAMESPACE, event.namespace);
-        put(header::SOCKET_ID, event.socket_id);
-        if let Some(user) = event.user_id {
-            put(header::USER_ID, user);
-        }
-        // Event names may be any UTF-8 text: sent as raw bytes, which the runtime reads as UTF-8.
-        if let Ok(v) = HeaderValue::from_bytes(event_name.as_bytes()) {
-            headers.insert(HeaderName::from_static("ce-eventname"), v);
-        }
-        let response = self
+        let mut headers = http::HeaderMap::new();
+        let id = self.ids.fetch_add(1, Ordering::Relaxed).to_string();
+        envelope.write_headers(&id, &iso8601_now(), &mut headers)?;
+        let sent = self
             .http
             .post(&self.url)
             .headers(headers)
             .body(event.body)
             .timeout(self.timeout)
             .send()
-            .await
-            .map_err(|e| UpstreamError {
-                url: self.url.clone(),
-                reason: if e.is_timeout() {
-                    format!("timed out after {:?}", self.timeout)
-                } else {
-                    socketio_fn_core::error::error_chain(&e)
-                },
-            })?;
+            .await;
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                self.record(false);
+                return Err(UpstreamError::Unreachable {
+                    url: self.url.clone(),
+                    reason: if e.is_timeout() {
+                        format!("timed out after {:?}", self.timeout)
+                    } else {
+                        socketio_fn_protocol::error_chain(&e)
+                    },
+                });
+            }
+        };
+        self.record(true);
         let status = response.status().as_u16();
         let body = response.text().await.unwrap_or_default();
         Ok(UpstreamReply { status, body })
@@ -189,7 +221,7 @@ pub(crate) fn iso8601_now() -> String {
 }
 
 fn iso8601(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
+    let days = i64::try_from(secs / 86_400).unwrap_or_default();
     let rem = secs % 86_400;
     // Civil from days (proleptic Gregorian), after H. Hinnant's algorithm.
     let z = days + 719_468;
@@ -211,10 +243,33 @@ fn iso8601(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn iso8601() {
         assert_eq!(super::iso8601(1_727_070_184), "2024-09-23T05:43:04Z");
         assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
         assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn the_breaker_opens_after_failures_and_closes_on_success() {
+        let u = Upstream::new(
+            "http://127.0.0.1:1/x".into(),
+            "127.0.0.1".into(),
+            AccessKey::new("k"),
+            Duration::from_secs(1),
+        );
+        for _ in 0..BREAKER_THRESHOLD - 1 {
+            u.record(false);
+            assert!(u.check_breaker().is_ok());
+        }
+        u.record(false);
+        assert!(matches!(u.check_breaker(), Err(UpstreamError::Down { .. })));
+        u.breaker().open_until = Some(Instant::now());
+        assert!(u.check_breaker().is_ok(), "half open after the cool-down");
+        u.record(true);
+        assert!(u.check_breaker().is_ok());
+        assert_eq!(u.breaker().failures, 0);
     }
 }

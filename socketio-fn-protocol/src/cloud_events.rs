@@ -178,6 +178,20 @@ pub enum HeaderError {
     Unrepresentable(&'static str),
 }
 
+/// Whether `text` can be a header value as is (sent as UTF-8 bytes): no control characters and no
+/// whitespace at either end, which HTTP strips. User ids and event names that cannot are refused.
+///
+/// ```
+/// use socketio_fn_protocol::cloud_events::can_travel_in_a_header;
+/// assert!(can_travel_in_a_header("new message \"quoted\" ✓"));
+/// assert!(!can_travel_in_a_header("line\nbreak") && !can_travel_in_a_header(" padded"));
+/// ```
+pub fn can_travel_in_a_header(text: &str) -> bool {
+    !text.starts_with(char::is_whitespace)
+        && !text.ends_with(char::is_whitespace)
+        && !text.chars().any(char::is_control)
+}
+
 /// The CloudEvents attributes of one upstream call, borrowed from (or written to) its headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloudEvent<'a> {
@@ -309,10 +323,7 @@ impl<'a> CloudEvent<'a> {
         headers: &mut HeaderMap,
     ) -> Result<(), HeaderError> {
         let value = |name: &'static str, text: &str| -> Result<HeaderValue, HeaderError> {
-            let representable = !text.starts_with(char::is_whitespace)
-                && !text.ends_with(char::is_whitespace)
-                && !text.chars().any(char::is_control);
-            representable
+            can_travel_in_a_header(text)
                 .then(|| HeaderValue::from_bytes(text.as_bytes()).ok())
                 .flatten()
                 .ok_or(HeaderError::Unrepresentable(name))

@@ -29,6 +29,20 @@ pub fn client_audience(endpoint: &str, hub: &str) -> String {
     format!("{}{}", endpoint.trim_end_matches('/'), client_path(hub))
 }
 
+/// Whether `hub` is a valid hub name for the REST API: ``^[A-Za-z][A-Za-z0-9_`,.[\]]{0,127}$``.
+///
+/// ```
+/// use socketio_fn_protocol::paths::is_valid_hub;
+/// assert!(is_valid_hub("chat_1"));
+/// assert!(!is_valid_hub("1chat") && !is_valid_hub("") && !is_valid_hub("a/b") && !is_valid_hub(&"a".repeat(129)));
+/// ```
+pub fn is_valid_hub(hub: &str) -> bool {
+    let mut bytes = hub.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && hub.len() <= 128
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b"_`,.[]".contains(&b))
+}
+
 /// RFC 3986 unreserved characters stay, everything else is percent-encoded (.NET `Uri.EscapeDataString`).
 const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')

@@ -1,35 +1,58 @@
-//! Running an app: settings, the embedded emulator when no service is configured, and the server.
+//! Running an app: logging, settings, the decision between local mode (the embedded emulator) and a
+//! real service, and the server.
 
-use socketio_fn_core::app::{ADDRESS_SETTING, DEFAULT_ADDRESS, init_tracing};
-use socketio_fn_core::settings::DEFAULT_CONNECTION_SETTING;
+use socketio_fn_core::app::{init_tracing, listen_address, local_mode};
+use socketio_fn_core::protocol::setting_names::{
+    CONNECTION, DEFAULT_EMULATOR_ADDRESS, EMULATOR_ADDRESS,
+};
 use socketio_fn_core::{App, AppBuilder, Error, Settings};
 
-/// Setting holding the embedded emulator's listen address (default `127.0.0.1:7072`).
-pub const EMULATOR_ADDRESS_SETTING: &str = "SOCKETIO_FN_EMULATOR_ADDR";
-
-/// Runs every `#[socketio_trigger]` and `#[socketio_negotiation]` function of this program until Ctrl-C.
+/// Runs every `#[socketio_trigger]` and `#[socketio_negotiation]` function of this program until
+/// SIGTERM or Ctrl-C.
 ///
-/// Settings come from `local.settings.json` and the environment. Without a
-/// `WebPubSubForSocketIOConnectionString` (key or identity based), the local emulator of the service is
-/// started in-process (feature `emulator`, on by default): it prints its URL and key, and the app uses it
-/// for signatures, negotiation and output actions, so real Socket.IO clients work with no cloud account.
+/// Settings come from `local.settings.json` and the environment. With a
+/// `WebPubSubForSocketIOConnectionString` (key or identity based) the app uses that service. Without
+/// one, the local emulator of the service starts in-process (feature `emulator`, on by default) — but
+/// only on a laptop: not on a hosting platform and only when listening on a loopback address
+/// (`SOCKETIO_FN_EMULATOR=on|off` overrides); elsewhere a missing connection is an error. One start-up
+/// line says the mode and what authenticates the webhook.
 pub async fn run() -> Result<(), Error> {
     run_with(|app| app).await
 }
 
-/// Like [`run`], with a chance to customise the app (extra routes, more functions) before it starts.
+/// Like [`run`], with a chance to customise the app before it starts: extra routes, shared state,
+/// service handles for background tasks and HTTP routes.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), socketio_fn::Error> {
-/// socketio_fn::run_with(|app| app.routes(axum::Router::new().route("/health", axum::routing::get(|| async { "ok" })))).await
+/// use socketio_fn::SocketIoAction;
+/// socketio_fn::run_with(|mut app| {
+///     let chat = app.service("chat");
+///     tokio::spawn(async move {
+///         let _ = chat.send(SocketIoAction::send_to_namespace("hello", ())).await;
+///     });
+///     app.routes(axum::Router::new().route("/ping", axum::routing::get(|| async { "pong" })))
+/// })
+/// .await
 /// # }
 /// ```
 pub async fn run_with(customise: impl FnOnce(AppBuilder) -> AppBuilder) -> Result<(), Error> {
     init_tracing();
     let mut settings = Settings::load()?;
-    let emulator = start_emulator_if_needed(&mut settings).await?;
-    let app: App = customise(App::builder().settings(settings).registered_functions()).build()?;
-    let result = app.serve().await;
+    let mut builder = App::builder();
+    let emulator = if local_mode(&settings, listen_address(&settings)?)? {
+        let emulator = start_emulator(&settings).await?;
+        settings.set(CONNECTION, emulator.connection_string());
+        builder = builder.local_emulator(emulator.endpoint());
+        Some(emulator)
+    } else {
+        None
+    };
+    let built = customise(builder.settings(settings).registered_functions()).build();
+    let result = match built {
+        Ok(app) => app.serve().await,
+        Err(e) => Err(e),
+    };
     if let Some(emulator) = emulator {
         stop(emulator).await;
     }
@@ -38,39 +61,34 @@ pub async fn run_with(customise: impl FnOnce(AppBuilder) -> AppBuilder) -> Resul
 
 #[cfg(feature = "emulator")]
 type Emulator = socketio_fn_emulator::Emulator;
-#[cfg(not(feature = "emulator"))]
-type Emulator = std::convert::Infallible;
 
 #[cfg(feature = "emulator")]
-async fn stop(emulator: Emulator) {
-    emulator.stop().await;
-}
-#[cfg(not(feature = "emulator"))]
-async fn stop(emulator: Emulator) {
-    match emulator {}
-}
-
-#[cfg(feature = "emulator")]
-async fn start_emulator_if_needed(settings: &mut Settings) -> Result<Option<Emulator>, Error> {
+async fn start_emulator(settings: &Settings) -> Result<Emulator, Error> {
     use socketio_fn_emulator::EmulatorConfig;
-    if settings.has_connection(DEFAULT_CONNECTION_SETTING) {
-        return Ok(None);
-    }
-    let parse = |name: &str, default: &str| {
-        let value = settings.get(name).unwrap_or(default).to_owned();
+    let value = settings
+        .get(EMULATOR_ADDRESS)
+        .unwrap_or(DEFAULT_EMULATOR_ADDRESS)
+        .to_owned();
+    let address: std::net::SocketAddr =
         value
-            .parse::<std::net::SocketAddr>()
-            .map_err(|e| Error::InvalidAddress {
-                value,
+            .trim()
+            .parse()
+            .map_err(|e: std::net::AddrParseError| Error::InvalidSetting {
+                name: EMULATOR_ADDRESS,
+                value: value.clone(),
                 reason: e.to_string(),
-            })
+            })?;
+    let app_address = listen_address(settings)?;
+    // The app listens on 0.0.0.0 in containers; the emulator calls it on loopback.
+    let upstream_host = if app_address.ip().is_unspecified() {
+        std::net::SocketAddr::from(([127, 0, 0, 1], app_address.port()))
+    } else {
+        app_address
     };
-    let app_address = parse(ADDRESS_SETTING, DEFAULT_ADDRESS)?;
-    let address = parse(EMULATOR_ADDRESS_SETTING, "127.0.0.1:7072")?;
     let emulator = Emulator::start(EmulatorConfig {
         address,
         upstream: Some(format!(
-            "http://{app_address}{}",
+            "http://{upstream_host}{}",
             socketio_fn_core::protocol::cloud_events::WEBHOOK_PATH
         )),
         ..EmulatorConfig::default()
@@ -78,16 +96,31 @@ async fn start_emulator_if_needed(settings: &mut Settings) -> Result<Option<Emul
     .await
     .map_err(|source| Error::Bind { address, source })?;
     tracing::info!(
-        "no `{DEFAULT_CONNECTION_SETTING}` set: started the local Web PubSub for Socket.IO emulator at {} \
-         (access key {}; local development only). Set `{DEFAULT_CONNECTION_SETTING}` to use a real service.",
+        "no `{CONNECTION}` set: started the local Web PubSub for Socket.IO emulator at {} \
+         (access key {}; local development only). Set `{CONNECTION}` to use a real service.",
         emulator.endpoint(),
         emulator.access_key()
     );
-    settings.set(DEFAULT_CONNECTION_SETTING, emulator.connection_string());
-    Ok(Some(emulator))
+    Ok(emulator)
+}
+
+#[cfg(feature = "emulator")]
+async fn stop(emulator: Emulator) {
+    emulator.stop().await;
 }
 
 #[cfg(not(feature = "emulator"))]
-async fn start_emulator_if_needed(_: &mut Settings) -> Result<Option<Emulator>, Error> {
-    Ok(None)
+type Emulator = std::convert::Infallible;
+
+#[cfg(not(feature = "emulator"))]
+async fn start_emulator(_: &Settings) -> Result<Emulator, Error> {
+    Err(Error::Unsafe(format!(
+        "no `{CONNECTION}` is set and this build has no embedded emulator (feature `emulator`): set \
+         `{CONNECTION}`, or run `socketio-fn-emulator` and point `{CONNECTION}` at it"
+    )))
+}
+
+#[cfg(not(feature = "emulator"))]
+async fn stop(emulator: Emulator) {
+    match emulator {}
 }

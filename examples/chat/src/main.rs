@@ -66,10 +66,7 @@ async fn client_library() -> impl IntoResponse {
 #[tokio::main]
 async fn main() -> Result<(), socketio_fn::Error> {
     let settings = socketio_fn::Settings::load()?;
-    let address = settings
-        .get(socketio_fn::app::ADDRESS_SETTING)
-        .unwrap_or(socketio_fn::app::DEFAULT_ADDRESS)
-        .to_owned();
+    let address = socketio_fn::app::listen_address(&settings)?;
     #[allow(clippy::print_stdout)]
     {
         println!("chat page: http://{address}/?user=alice (open a second tab with ?user=bob)");
