@@ -111,12 +111,8 @@ async fn main() {
     let app = App::builder()
         .settings(settings)
         .function(FunctionDescriptor {
-            name: "chat",
-            hub: "hub",
-            namespace: "/ns",
-            event: "chat",
-            connection: None,
-            invoke: ack,
+            namespace: Some("/ns"),
+            ..FunctionDescriptor::new("chat", "hub", "chat", ack)
         })
         .build()
         .unwrap();

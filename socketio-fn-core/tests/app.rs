@@ -4,13 +4,14 @@
 mod common;
 
 use common::*;
-use socketio_fn_core::protocol::signature;
+use socketio_fn_core::protocol::{AccessKey, signature};
 use socketio_fn_core::{
     App, BoxFuture, Error, FunctionDescriptor, Invocation, InvocationError, Reply, Settings,
 };
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// A function on `hub` (empty: none, the hub setting applies) and `namespace` (empty: none, `/`).
 fn f(
     name: &'static str,
     hub: &'static str,
@@ -18,12 +19,9 @@ fn f(
     event: &'static str,
 ) -> FunctionDescriptor {
     FunctionDescriptor {
-        name,
-        hub,
-        namespace,
-        event,
-        connection: None,
-        invoke: noop,
+        hub: Some(hub).filter(|h| !h.is_empty()),
+        namespace: Some(namespace).filter(|n| !n.is_empty()),
+        ..FunctionDescriptor::new(name, "", event, noop)
     }
 }
 
@@ -105,6 +103,7 @@ fn hubs_resolve_from_settings() {
     );
     let err = App::builder()
         .settings(Settings::default())
+        .allow_unauthenticated_webhook()
         .function(f("nohub", "", "/", "a"))
         .build()
         .unwrap_err();
@@ -128,32 +127,37 @@ fn a_function_connection_must_exist() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("connection setting `OtherConnection` does not exist"),
+            .starts_with("function `x`: connection setting `OtherConnection` does not exist"),
         "{err}"
     );
 }
 
 #[test]
 fn listen_address_from_settings() {
-    let s = Settings::from_pairs([("SOCKETIO_FN_ADDR", "127.0.0.1:9999")]);
-    assert_eq!(
-        App::builder().settings(s).build().unwrap().address().port(),
-        9999
-    );
-    assert_eq!(
+    let build = |pairs: &[(&str, &str)]| {
         App::builder()
-            .settings(Settings::default())
+            .settings(Settings::from_pairs(pairs.iter().copied()))
+            .allow_unauthenticated_webhook()
             .build()
-            .unwrap()
-            .address()
-            .port(),
-        7071
+    };
+    let address = |pairs: &[(&str, &str)]| build(pairs).unwrap().address().to_string();
+    assert_eq!(address(&[("SOCKETIO_FN_ADDR", "127.0.0.1:9999")]), "127.0.0.1:9999");
+    assert_eq!(address(&[]), "127.0.0.1:7071");
+    // Hosting platforms hand the port; the app then listens on every interface.
+    assert_eq!(address(&[("FUNCTIONS_CUSTOMHANDLER_PORT", "3000")]), "0.0.0.0:3000");
+    assert_eq!(address(&[("PORT", "8080")]), "0.0.0.0:8080");
+    assert_eq!(
+        address(&[("PORT", "8080"), ("SOCKETIO_FN_ADDR", "127.0.0.1:1")]),
+        "127.0.0.1:1",
+        "the explicit address wins"
     );
-    let s = Settings::from_pairs([("SOCKETIO_FN_ADDR", "nope")]);
-    assert!(matches!(
-        App::builder().settings(s).build(),
-        Err(Error::InvalidAddress { .. })
-    ));
+    let err = build(&[("SOCKETIO_FN_ADDR", "nope")]).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidSetting { name: "SOCKETIO_FN_ADDR", .. }),
+        "{err}"
+    );
+    let err = build(&[("PORT", "http")]).unwrap_err();
+    assert_eq!(err.to_string(), "setting `PORT` is `http`: expected a port number");
 }
 
 fn slow(i: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
@@ -170,14 +174,7 @@ fn slow(i: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
 async fn graceful_shutdown_lets_in_flight_invocations_finish() {
     let app = App::builder()
         .settings(settings())
-        .function(FunctionDescriptor {
-            name: "slow",
-            hub: "hub",
-            namespace: "/",
-            event: "work",
-            connection: None,
-            invoke: slow,
-        })
+        .function(FunctionDescriptor::new("slow", "hub", "work", slow))
         .build()
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -193,7 +190,7 @@ async fn graceful_shutdown_lets_in_flight_invocations_finish() {
          WebHook-Request-Origin: localhost\r\nContent-Type: text/plain\r\nce-type: azure.webpubsub.user.message\r\n\
          ce-connectionId: c1\r\nce-hub: hub\r\nce-eventName: work\r\nce-namespace: /\r\nce-socketId: s1\r\n\
          ce-signature: {}\r\nContent-Length: {}\r\n\r\n{body}",
-        signature::compute("k", "c1"),
+        signature::compute(&AccessKey::new("k"), "c1"),
         body.len()
     );
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();

@@ -1,6 +1,7 @@
 //! Every output vector (`tests/vectors/output-*.json`): the action parsed from its JSON, executed against a
-//! fake service on loopback, compared with the exact REST request (method, path and query, headers, body)
-//! and the JWT the reference sends.
+//! fake service on loopback, compared with the exact REST request (method, path and query, headers, body:
+//! text bodies byte for byte, JSON bodies as JSON) and the JWT the reference sends (decoded header and
+//! claims, signature checked with the key: what the service checks).
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -10,10 +11,10 @@ mod fake_service;
 use common::vector;
 use fake_service::FakeService;
 use serde_json::{Value, json};
-use socketio_fn_core::actions::{ActionError, SocketIoAction};
-use socketio_fn_core::protocol::token::{Claims, sign, verify};
+use socketio_fn_core::actions::{ActionKind, InvalidAction, SocketIoAction};
+use socketio_fn_core::protocol::token::{DEFAULT_LEEWAY_SECS, TokenClaims, sign, verify};
 use socketio_fn_core::service::ServiceClient;
-use socketio_fn_core::settings::{KeyConnection, ServiceConnection};
+use socketio_fn_core::settings::KeyConnection;
 
 /// Every `output-*.json` except the JSON-parsing one.
 fn output_vectors() -> Vec<String> {
@@ -76,27 +77,31 @@ async fn output_vectors_produce_the_exact_rest_requests() {
             expected_url,
             "{id}"
         );
-        assert_eq!(request.body, expected["body"].as_str().unwrap(), "{id}");
+        assert_same_body(&request.body, expected["body"].as_str().unwrap(), request.content_type, id);
         assert_eq!(
             request.content_type,
             expected["headers"]["Content-Type"].as_str().unwrap(),
             "{id}"
         );
-        // The token the reference sends for the vector's URL is reproduced exactly.
-        let reference_claims = Claims::new(expected["url"].as_str().unwrap(), now, 300, None);
-        assert_eq!(
-            reference_claims.to_json(),
-            expected["jwtPayloadJson"].as_str().unwrap(),
-            "{id}"
-        );
-        assert_eq!(
-            format!(
-                "Bearer {}",
-                sign(&reference_claims, key.access_key.expose())
-            ),
-            expected["headers"]["Authorization"].as_str().unwrap(),
-            "{id}"
-        );
+        // The token we make for the vector's URL and clock has the reference token's header and claims,
+        // and both verify with the key.
+        let ours = sign(
+            &TokenClaims::new(expected["url"].as_str().unwrap(), now, 300, None),
+            &key.access_key,
+        )
+        .unwrap();
+        let reference = expected["headers"]["Authorization"]
+            .as_str()
+            .unwrap()
+            .strip_prefix("Bearer ")
+            .unwrap();
+        let (ours_header, ours_claims) = common::decode_signed(&ours, &key.access_key);
+        let (ref_header, ref_claims) = common::decode_signed(reference, &key.access_key);
+        assert_eq!(ours_header, ref_header, "{id}: header");
+        assert_eq!(ours_claims, ref_claims, "{id}: claims");
+        let payload: Value =
+            serde_json::from_str(expected["jwtPayloadJson"].as_str().unwrap()).unwrap();
+        assert_eq!(ours_claims, payload, "{id}: the vector's payload");
 
         // Online: executed against the fake service.
         let service = FakeService::start(vec![]).await;
@@ -106,14 +111,14 @@ async fn output_vectors_produce_the_exact_rest_requests() {
             key.access_key.expose()
         ))
         .unwrap();
-        let client = ServiceClient::new(&ServiceConnection::Key(connection.clone()));
+        let client = ServiceClient::key_based(&connection);
         client.execute("hub", &actions[0]).await.unwrap();
         let got = service.requests();
         assert_eq!(got.len(), 1, "{id}");
         let r = &got[0];
         assert_eq!(r.method, "POST");
         assert_eq!(r.target, path_and_query(&expected_url), "{id}");
-        assert_eq!(r.body, expected["body"].as_str().unwrap(), "{id}");
+        assert_same_body(&r.body, expected["body"].as_str().unwrap(), request.content_type, id);
         for header in ["Content-Type", "Accept"] {
             assert_eq!(
                 r.header(header),
@@ -127,20 +132,30 @@ async fn output_vectors_produce_the_exact_rest_requests() {
             .strip_prefix("Bearer ")
             .unwrap();
         let url = format!("{}{}", service.base, r.target);
-        let claims = verify(
-            token,
-            connection.access_key.expose(),
-            &url,
-            socketio_fn_core::protocol::token::unix_now(),
-            5,
-        )
-        .unwrap();
+        let claims = verify(token, &connection.access_key, &url, DEFAULT_LEEWAY_SECS).unwrap();
         assert_eq!(
             claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
             300
         );
         assert_eq!(claims["nbf"], claims["iat"]);
         assert!(claims.get("sub").is_none());
+    }
+}
+
+/// Text bodies byte for byte; JSON bodies (group changes) as JSON: the reference escapes `'` as
+/// `\u0027`, which the service parses to the same value.
+fn assert_same_body(got: &str, expected: &str, content_type: &str, id: &str) {
+    if content_type == "application/json" {
+        let got: Value = serde_json::from_str(got).unwrap();
+        let expected: Value = serde_json::from_str(expected).unwrap();
+        assert_eq!(got, expected, "{id}: body");
+        assert_eq!(
+            got.as_object().unwrap().keys().collect::<Vec<_>>(),
+            ["filter", "groups"],
+            "{id}: member order"
+        );
+    } else {
+        assert_eq!(got, expected, "{id}: body");
     }
 }
 
@@ -183,16 +198,16 @@ fn action_json_parsing_vector() {
         vec![SocketIoAction::send_to_namespace("e", ())]
     );
     let expected_errors = [
-        ActionError::UnknownAction("sendToRoom".into()),
-        ActionError::UnknownAction("unknown".into()),
-        ActionError::UnknownAction("SocketIOAction".into()),
-        ActionError::InvalidField {
-            action: "sendToNamespace",
+        InvalidAction::UnknownAction("sendToRoom".into()),
+        InvalidAction::UnknownAction("unknown".into()),
+        InvalidAction::UnknownAction("SocketIOAction".into()),
+        InvalidAction::InvalidField {
+            action: ActionKind::SendToNamespace,
             field: "parameters",
             expected: "an array",
         },
-        ActionError::InvalidField {
-            action: "sendToRooms",
+        InvalidAction::InvalidField {
+            action: ActionKind::SendToRooms,
             field: "rooms",
             expected: "an array of strings",
         },
@@ -206,10 +221,10 @@ fn action_json_parsing_vector() {
         );
     }
     let expected_missing = [
-        ("sendToRooms", "rooms"),
-        ("sendToNamespace", "eventName"),
-        ("sendToSocket", "socketId"),
-        ("addSocketToRoom", "room"),
+        (ActionKind::SendToRooms, "rooms"),
+        (ActionKind::SendToNamespace, "eventName"),
+        (ActionKind::SendToSocket, "socketId"),
+        (ActionKind::AddSocketToRoom, "room"),
     ];
     for (case, (action, field)) in v["validationAtSendTime"]
         .as_array()
@@ -218,7 +233,7 @@ fn action_json_parsing_vector() {
         .zip(expected_missing)
     {
         let err = SocketIoAction::from_json(&case["json"]).unwrap_err();
-        assert_eq!(err, ActionError::MissingField { action, field });
+        assert_eq!(err, InvalidAction::MissingField { action, field });
         assert_eq!(
             err.to_string(),
             format!("`{field}` of `{action}` must not be missing or empty")
@@ -226,11 +241,11 @@ fn action_json_parsing_vector() {
     }
     assert_eq!(
         SocketIoAction::from_json(&json!(5)),
-        Err(ActionError::NotAnObject)
+        Err(InvalidAction::NotAnObject)
     );
     assert_eq!(
         SocketIoAction::from_json(&json!({"eventName": "x"})),
-        Err(ActionError::UnknownAction(String::new()))
+        Err(InvalidAction::UnknownAction(String::new()))
     );
 }
 
@@ -252,5 +267,33 @@ fn rust_constructors_match_the_json_forms() {
     assert_eq!(
         SocketIoAction::from_json(&vector("output-add-socket-to-room")["actionJson"]).unwrap(),
         vec![built]
+    );
+}
+
+#[test]
+fn every_documented_json_spelling_is_accepted() {
+    // The reference reads `actionName` (case-insensitive, without the `Action` suffix); the service's
+    // docs write `type` in PascalCase, including `SendToRoom` for sending to rooms.
+    let cases = [
+        (json!({"actionName": "sendToNamespace", "eventName": "e"}), ActionKind::SendToNamespace),
+        (json!({"ACTIONNAME": "SENDTONAMESPACE", "eventName": "e"}), ActionKind::SendToNamespace),
+        (json!({"type": "SendToNamespace", "eventName": "e"}), ActionKind::SendToNamespace),
+        (json!({"type": "SendToRoom", "rooms": ["r"], "eventName": "e"}), ActionKind::SendToRooms),
+        (json!({"type": "SendToRooms", "rooms": ["r"], "eventName": "e"}), ActionKind::SendToRooms),
+        (json!({"type": "SendToSocket", "socketId": "s", "eventName": "e"}), ActionKind::SendToSocket),
+        (json!({"type": "AddSocketToRoom", "socketId": "s", "room": "r"}), ActionKind::AddSocketToRoom),
+        (json!({"type": "RemoveSocketFromRoom", "socketId": "s", "room": "r"}), ActionKind::RemoveSocketFromRoom),
+        (json!({"type": "DisconnectSockets", "rooms": ["r"]}), ActionKind::DisconnectSockets),
+    ];
+    for (value, kind) in cases {
+        let parsed = SocketIoAction::from_json(&value).unwrap();
+        assert_eq!(parsed[0].kind(), kind, "{value}");
+    }
+    // `SendToRoom` is the documented `type` spelling; as an `actionName` the reference rejects it, so
+    // do we (the vector above pins that).
+    assert_eq!(
+        SocketIoAction::from_json(&json!({"type": "SendToRoom", "rooms": ["a"], "eventName": "e", "parameters": [1]}))
+            .unwrap(),
+        vec![SocketIoAction::send_to_rooms(["a"], "e", (1,))]
     );
 }

@@ -5,7 +5,8 @@ mod common;
 
 use common::vector;
 use serde_json::Value;
-use socketio_fn_core::protocol::groups::{filter, namespace_group, room_group};
+use socketio_fn_core::protocol::AccessKey;
+use socketio_fn_core::protocol::groups::{namespace_group, room_group, rooms_filter as filter};
 use socketio_fn_core::protocol::packet::{EventData, Packet, PacketType};
 use socketio_fn_core::protocol::signature;
 
@@ -13,7 +14,7 @@ use socketio_fn_core::protocol::signature;
 fn signature_vector() {
     let v = vector("signature");
     assert_eq!(v["id"], "signature-hmac-sha256");
-    let key = v["inputs"]["accessKey"].as_str().unwrap();
+    let key = &AccessKey::new(v["inputs"]["accessKey"].as_str().unwrap());
     let conn = v["inputs"]["connectionId"].as_str().unwrap();
     let expected = v["expected"]["headerValue"].as_str().unwrap();
     assert_eq!(signature::compute(key, conn), expected);
@@ -28,7 +29,7 @@ fn signature_vector() {
         );
     }
     // Another key or connection id does not verify.
-    assert!(!signature::verify("other", conn, expected));
+    assert!(!signature::verify(&AccessKey::new("other"), conn, expected));
     assert!(!signature::verify(key, "other", expected));
     assert!(!signature::verify(key, conn, ""));
     assert!(!signature::verify(key, conn, "sha256=zz"));

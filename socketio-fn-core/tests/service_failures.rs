@@ -6,14 +6,14 @@
 mod fake_service;
 
 use fake_service::{FakeService, Reply};
-use socketio_fn_core::actions::{ActionError, SocketIoAction};
-use socketio_fn_core::service::{RetryPolicy, ServiceClient};
-use socketio_fn_core::settings::{KeyConnection, ServiceConnection};
+use socketio_fn_core::actions::{ActionKind, InvalidAction, SocketIoAction};
+use socketio_fn_core::service::{RetryPolicy, SendError, ServiceClient, ServiceError};
+use socketio_fn_core::settings::KeyConnection;
 use std::time::Duration;
 
 fn client(base: &str, timeout: Duration) -> ServiceClient {
     let connection = KeyConnection::parse(&format!("Endpoint={base};AccessKey=key")).unwrap();
-    ServiceClient::new(&ServiceConnection::Key(connection)).retry_policy(RetryPolicy {
+    ServiceClient::key_based(&connection).retry_policy(RetryPolicy {
         max_retries: 3,
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_secs(2),
@@ -22,7 +22,7 @@ fn client(base: &str, timeout: Duration) -> ServiceClient {
 }
 
 /// Sends the test action through a client with a 5 s timeout.
-async fn send(service: &FakeService) -> Result<(), ActionError> {
+async fn send(service: &FakeService) -> Result<(), SendError> {
     client(&service.base, Duration::from_secs(5))
         .execute("hub", &action())
         .await
@@ -68,14 +68,13 @@ async fn server_errors_are_retried_then_reported_with_code_and_message() {
     let service =
         FakeService::start(vec![error.clone(), error.clone(), error.clone(), error]).await;
     let err = send(&service).await.unwrap_err();
-    assert_eq!(
-        err,
-        ActionError::Service {
-            action: "sendToNamespace",
-            status: 500,
-            code: Some("InternalError".into()),
-            message: "try later".into()
-        }
+    assert!(
+        matches!(
+            &err,
+            SendError::Service(ServiceError::Refused { operation: "sendToNamespace", status: 500, code: Some(code), message })
+                if code == "InternalError" && message == "try later"
+        ),
+        "{err:?}"
     );
     assert_eq!(
         err.to_string(),
@@ -101,7 +100,7 @@ async fn client_errors_are_not_retried() {
     .await;
     let err = send(&service).await.unwrap_err();
     assert!(
-        matches!(err, ActionError::Service { status: 400, ref code, .. } if code.as_deref() == Some("InvalidFilter")),
+        matches!(err, SendError::Service(ServiceError::Refused { status: 400, ref code, .. }) if code.as_deref() == Some("InvalidFilter")),
         "{err}"
     );
     assert_eq!(service.requests().len(), 1);
@@ -122,7 +121,7 @@ async fn a_slow_reply_times_out_without_retry() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, ActionError::Transport { attempts: 1, ref reason, .. } if reason.starts_with("timed out")),
+        matches!(err, SendError::Service(ServiceError::Timeout { operation: "sendToNamespace", after }) if after == Duration::from_millis(300)),
         "{err}"
     );
     assert_eq!(service.requests().len(), 1);
@@ -141,9 +140,11 @@ async fn an_unreachable_service_is_reported_after_the_retries() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, ActionError::Transport { attempts: 4, .. }),
+        matches!(err, SendError::Service(ServiceError::Unreachable { attempts: 4, .. })),
         "{err}"
     );
+    // The cause is kept as the error's source.
+    assert!(std::error::Error::source(&err).and_then(std::error::Error::source).is_some());
 }
 
 #[tokio::test]
@@ -156,12 +157,15 @@ async fn invalid_actions_never_reach_the_service() {
         )
         .await
         .unwrap_err();
-    assert_eq!(
-        err,
-        ActionError::MissingField {
-            action: "sendToRooms",
-            field: "rooms"
-        }
+    assert!(
+        matches!(
+            err,
+            SendError::Invalid(InvalidAction::MissingField {
+                action: ActionKind::SendToRooms,
+                field: "rooms"
+            })
+        ),
+        "{err}"
     );
     assert!(service.requests().is_empty());
 }

@@ -205,6 +205,7 @@ async fn upstream_abuse_protection() {
 async fn upstream_abuse_protection_without_connection_allows_any() {
     let app = App::builder()
         .settings(socketio_fn_core::Settings::default())
+        .allow_unauthenticated_webhook()
         .build()
         .unwrap();
     let req = axum::http::Request::builder()
@@ -245,11 +246,9 @@ async fn upstream_errors() {
             400,
             "missing required header `ce-socketId`",
         ),
-        (
-            "missing WebHook-Request-Origin on an event",
-            400,
-            "missing required header `WebHook-Request-Origin`",
-        ),
+        // Deliberate difference: some hosting plans strip the header (Azure/azure-webpubsub#877); the
+        // request is signed with the configured key, so it is accepted (the reference answers 400).
+        ("missing WebHook-Request-Origin on an event", 200, ""),
         (
             "unknown hub",
             404,
@@ -280,7 +279,10 @@ async fn upstream_errors() {
     assert_eq!(cases.len(), ours.len());
     for (case, (name, status, body)) in cases.iter().zip(ours) {
         assert_eq!(case["name"], *name);
-        if let Some(s) = case["response"]["status"].as_u64() {
+        if let Some(s) = case["response"]["status"]
+            .as_u64()
+            .filter(|_| *name != "missing WebHook-Request-Origin on an event")
+        {
             assert_eq!(
                 s,
                 u64::from(*status),

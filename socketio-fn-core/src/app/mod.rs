@@ -59,6 +59,8 @@ pub struct AppBuilder {
     handles: Vec<(Option<String>, Option<String>, ServiceHandle)>,
     allow_unauthenticated: bool,
     local_emulator: Option<String>,
+    max_body_bytes: Option<usize>,
+    grace_period: Option<Duration>,
 }
 
 impl std::fmt::Debug for AppBuilder {
@@ -163,6 +165,20 @@ impl AppBuilder {
     /// Sets the listen address (default: see [`listen_address`]).
     pub fn address(mut self, address: SocketAddr) -> Self {
         self.address = Some(address);
+        self
+    }
+
+    /// Sets the largest accepted webhook body (default: the `SOCKETIO_FN_MAX_BODY_BYTES` setting, else
+    /// 1 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = Some(limit);
+        self
+    }
+
+    /// Sets how long in-flight requests get after shutdown starts (default: the
+    /// `SOCKETIO_FN_SHUTDOWN_GRACE_SECS` setting, else 25 s).
+    pub fn grace_period(mut self, grace: Duration) -> Self {
+        self.grace_period = Some(grace);
         self
     }
 
@@ -333,14 +349,20 @@ impl AppBuilder {
             .unwrap_or(usize::MAX),
             header_timeout: seconds(HEADER_TIMEOUT_SECS, socketio_fn_server::DEFAULT_HEADER_TIMEOUT)?,
             body_timeout: seconds(BODY_TIMEOUT_SECS, socketio_fn_server::DEFAULT_BODY_TIMEOUT)?,
-            grace_period: seconds(SHUTDOWN_GRACE_SECS, socketio_fn_server::DEFAULT_GRACE_PERIOD)?,
+            grace_period: match self.grace_period {
+                Some(g) => g,
+                None => seconds(SHUTDOWN_GRACE_SECS, socketio_fn_server::DEFAULT_GRACE_PERIOD)?,
+            },
         };
-        let max_body_bytes = usize::try_from(number(
-            &settings,
-            MAX_BODY_BYTES,
-            DEFAULT_MAX_BODY_BYTES as u64,
-        )?)
-        .unwrap_or(usize::MAX);
+        let max_body_bytes = match self.max_body_bytes {
+            Some(limit) => limit,
+            None => usize::try_from(number(
+                &settings,
+                MAX_BODY_BYTES,
+                DEFAULT_MAX_BODY_BYTES as u64,
+            )?)
+            .unwrap_or(usize::MAX),
+        };
         let default_connection = connections
             .iter()
             .find(|(n, _)| n == CONNECTION)

@@ -13,7 +13,7 @@ use crate::actions::{RestRequest, SocketIoAction};
 use crate::protocol::AccessKey;
 use crate::protocol::setting_names::DEFAULT_API_VERSION;
 use crate::protocol::token::{REST_TOKEN_LIFETIME_SECS, TokenClaims, sign, unix_now};
-use crate::settings::Endpoint;
+use crate::settings::{Endpoint, KeyConnection};
 use azure_core::credentials::TokenCredential;
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,6 +75,11 @@ impl ServiceClient {
             api_version: DEFAULT_API_VERSION.into(),
             retry: RetryPolicy::default(),
         }
+    }
+
+    /// A client of a key-based connection.
+    pub fn key_based(connection: &KeyConnection) -> Self {
+        Self::new(&connection.endpoint, Credential::Key(connection.access_key.clone()))
     }
 
     /// Sets the REST `api-version` (default [`DEFAULT_API_VERSION`]).

@@ -70,7 +70,7 @@ impl ActionExecutor for ServiceClients {
 /// as an output binding (`#[socketio_output] out: Actions` collects and sends through one).
 ///
 /// ```no_run
-/// # async fn demo(app: socketio_fn_core::AppBuilder) -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn demo(mut app: socketio_fn_core::AppBuilder) -> Result<(), Box<dyn std::error::Error>> {
 /// use socketio_fn_core::actions::SocketIoAction;
 /// let chat = app.service("chat");
 /// let app = app.build()?;

@@ -74,17 +74,18 @@ pub fn descriptor(
     invoke: socketio_fn_core::InvokeFn,
 ) -> FunctionDescriptor {
     FunctionDescriptor {
-        name: leak(name),
-        hub: leak(function["hub"].as_str().unwrap()),
-        namespace: leak(
+        namespace: Some(leak(
             function
                 .get("namespace")
                 .and_then(Value::as_str)
                 .unwrap_or("/"),
-        ),
-        event: leak(function["eventName"].as_str().unwrap()),
-        connection: None,
-        invoke,
+        )),
+        ..FunctionDescriptor::new(
+            leak(name),
+            leak(function["hub"].as_str().unwrap()),
+            leak(function["eventName"].as_str().unwrap()),
+            invoke,
+        )
     }
 }
 
@@ -156,4 +157,78 @@ pub fn assert_response(got: &(StatusCode, HeaderMap, Bytes), expected: &Value, c
         expected["body"].as_str().unwrap(),
         "{context}: body"
     );
+}
+
+/// The header and claims of an HS256 token whose signature verifies with `key` (lifetime and audience
+/// not checked: vector tokens are old).
+pub fn decode_signed(token: &str, key: &socketio_fn_core::protocol::AccessKey) -> (Value, Value) {
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    validation.required_spec_claims.clear();
+    let data = jsonwebtoken::decode::<Value>(token, &DecodingKey::from_secret(key.as_bytes()), &validation)
+        .unwrap_or_else(|e| panic!("{token}: {e}"));
+    (serde_json::to_value(&data.header).unwrap(), data.claims)
+}
+
+/// A credential handing out a fixed token (or failing), recording the scopes it was asked for.
+#[derive(Debug)]
+pub struct FixedToken {
+    token: Option<&'static str>,
+    calls: std::sync::atomic::AtomicUsize,
+    scopes: Mutex<Vec<String>>,
+}
+
+impl FixedToken {
+    pub fn new(token: &'static str) -> Self {
+        Self {
+            token: Some(token),
+            calls: Default::default(),
+            scopes: Default::default(),
+        }
+    }
+
+    pub fn failing() -> Self {
+        Self {
+            token: None,
+            calls: Default::default(),
+            scopes: Default::default(),
+        }
+    }
+
+    pub fn calls(&self) -> usize {
+        self.calls.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn scopes(&self) -> Vec<String> {
+        let mut s = self.scopes.lock().unwrap().clone();
+        s.dedup();
+        s
+    }
+}
+
+#[async_trait::async_trait]
+impl azure_core::credentials::TokenCredential for FixedToken {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.scopes
+            .lock()
+            .unwrap()
+            .extend(scopes.iter().map(|s| (*s).to_owned()));
+        match self.token {
+            Some(t) => Ok(azure_core::credentials::AccessToken::new(
+                t,
+                azure_core::time::OffsetDateTime::now_utc() + azure_core::time::Duration::hours(1),
+            )),
+            None => Err(azure_core::Error::with_message(
+                azure_core::error::ErrorKind::Credential,
+                "no identity here",
+            )),
+        }
+    }
 }
