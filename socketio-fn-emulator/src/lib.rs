@@ -175,6 +175,11 @@ impl Emulator {
         self.access_key.expose()
     }
 
+    /// The access key, for signing tokens and checking signatures.
+    pub fn key(&self) -> &AccessKey {
+        &self.access_key
+    }
+
     /// The connection string an app uses to reach this emulator. It contains the key.
     pub fn connection_string(&self) -> String {
         format!(

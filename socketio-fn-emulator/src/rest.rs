@@ -202,12 +202,7 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     let hub_state = shared.hubs.get(hub);
     match operation {
         Operation::GenerateToken => generate_token(&shared, hub, value("userId"), value("minutesToExpire"), values("role"), values("group")),
-        Operation::Send(scope) => {
-            let Some(hub) = hub_state else {
-                return StatusCode::ACCEPTED.into_response();
-            };
-            send(&shared, hub, scope, filter, &body).await
-        }
+        Operation::Send(scope) => send(&shared, hub_state, scope, filter, &body).await,
         Operation::Close(scope) => {
             if let Some(hub) = hub_state {
                 let excluded = values("excluded");
@@ -336,7 +331,13 @@ fn disconnect(shared: &Shared, connection_id: &str, namespace: &str) {
     }
 }
 
-async fn send(shared: &Shared, hub: Arc<Hub>, scope: Scope, filter: Filter, body: &Bytes) -> Response {
+async fn send(
+    shared: &Shared,
+    hub: Option<Arc<Hub>>,
+    scope: Scope,
+    filter: Filter,
+    body: &Bytes,
+) -> Response {
     let Ok(text) = std::str::from_utf8(body) else {
         return bad_request("InvalidBody", "the body must be UTF-8 text");
     };
@@ -359,7 +360,7 @@ async fn send(shared: &Shared, hub: Arc<Hub>, scope: Scope, filter: Filter, body
     };
     let close = packet.kind == PacketType::Disconnect
         && serde_json::from_str::<Value>(packet.data).is_ok_and(|d| d["close"] == true);
-    let Some(io) = shared.io() else {
+    let (Some(io), Some(hub)) = (shared.io(), hub) else {
         return StatusCode::ACCEPTED.into_response();
     };
     for (id, sockets) in select(hub, scope, filter).await {

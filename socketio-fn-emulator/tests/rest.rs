@@ -3,9 +3,11 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use socketio_fn_core::actions::SocketIoAction;
-use socketio_fn_core::protocol::token::{Claims, sign, unix_now, verify};
-use socketio_fn_core::service::{ServiceClient, negotiate};
-use socketio_fn_core::settings::{KeyConnection, ServiceConnection, Settings};
+use socketio_fn_core::negotiation::negotiate;
+use socketio_fn_core::protocol::AccessKey;
+use socketio_fn_core::protocol::token::{TokenClaims, sign, unix_now, verify};
+use socketio_fn_core::service::ServiceClient;
+use socketio_fn_core::settings::KeyConnection;
 use socketio_fn_emulator::{Emulator, EmulatorConfig};
 
 async fn emulator() -> Emulator {
@@ -35,7 +37,11 @@ async fn post(url: &str, token: Option<String>, body: &str) -> (u16, Option<Stri
 }
 
 fn signed(url: &str, key: &str) -> Option<String> {
-    Some(sign(&Claims::new(url, unix_now(), 300, None), key))
+    Some(sign(&TokenClaims::new(url, unix_now(), 300, None), &AccessKey::new(key)).unwrap())
+}
+
+fn key() -> AccessKey {
+    AccessKey::new("emulator-key")
 }
 
 #[tokio::test]
@@ -128,18 +134,16 @@ async fn rest_calls_are_authenticated_and_validated() {
     assert_eq!((status, code.as_deref()), (400, Some("InvalidQuery")));
 
     let unknown = format!("{base}/api/hubs/hub/:explode?api-version=2024-01-01");
-    assert_eq!(
-        post(&unknown, signed(&unknown, "emulator-key"), "").await.0,
-        404
-    );
+    let (status, code, text) = post(&unknown, signed(&unknown, "emulator-key"), "").await;
+    assert_eq!((status, code.as_deref()), (404, Some("NotSupported")));
+    assert!(text.contains("`POST :explode`"), "the operation is named: {text}");
     e.stop().await;
 }
 
 #[tokio::test]
 async fn every_action_of_the_runtime_is_accepted() {
     let e = emulator().await;
-    let connection = ServiceConnection::Key(KeyConnection::parse(&e.connection_string()).unwrap());
-    let client = ServiceClient::new(&connection);
+    let client = ServiceClient::key_based(&KeyConnection::parse(&e.connection_string()).unwrap());
     let actions = [
         SocketIoAction::send_to_namespace("ev", ("a", 1)),
         SocketIoAction::send_to_namespace("ev", ())
@@ -176,7 +180,7 @@ async fn generate_token_issues_client_tokens() {
         .unwrap()
         .to_owned();
     let aud = format!("{}/clients/socketio/hubs/chat", e.endpoint());
-    let claims = verify(&token, "emulator-key", &aud, unix_now(), 0).unwrap();
+    let claims = verify(&token, &key(), &aud, 0).unwrap();
     assert_eq!(claims["sub"], "alice");
     assert_eq!(
         claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
@@ -184,20 +188,19 @@ async fn generate_token_issues_client_tokens() {
     );
 
     // Key-based negotiation against the emulator's connection string produces a token it accepts.
-    let settings = Settings::from_pairs([("C", e.connection_string())]);
-    let connection = settings.connection("C").unwrap();
-    let result = negotiate(
-        &connection,
-        &ServiceClient::new(&connection),
-        "chat",
-        Some("bob"),
-    )
-    .await
-    .unwrap();
-    assert_eq!(
-        verify(&result.token, "emulator-key", &aud, unix_now(), 0).unwrap()["sub"],
-        "bob"
-    );
+    let client = ServiceClient::key_based(&KeyConnection::parse(&e.connection_string()).unwrap());
+    let result = negotiate(&client, "chat", Some("bob")).await.unwrap();
+    assert_eq!(verify(&result.token, &key(), &aud, 0).unwrap()["sub"], "bob");
+
+    // Lifetimes are checked: a huge `minutesToExpire` is refused, not wrapped around.
+    for minutes in ["0", "525601", "18446744073709551615", "-1"] {
+        let url = format!(
+            "{}/api/hubs/chat/:generateToken?minutesToExpire={minutes}&api-version=2024-01-01",
+            e.endpoint()
+        );
+        let (status, code, _) = post(&url, signed(&url, "emulator-key"), "").await;
+        assert_eq!((status, code.as_deref()), (400, Some("InvalidQuery")), "{minutes}");
+    }
     e.stop().await;
 }
 

@@ -55,9 +55,9 @@ async fn upstream_requests_have_the_protocol_shape() {
     .unwrap();
     let aud = format!("{}/clients/socketio/hubs/shape", emulator.endpoint());
     let client_token = token::sign(
-        &token::Claims::new(aud, token::unix_now(), 3600, Some("alice".into())),
-        emulator.access_key(),
-    );
+        &token::TokenClaims::new(aud, token::unix_now(), 3600, Some("alice".into())),
+        emulator.key(),
+    ).unwrap();
     support::node_test(
         "shape.test.mjs",
         &[
@@ -121,7 +121,7 @@ async fn upstream_requests_have_the_protocol_shape() {
             format!("/hubs/shape/client/{connection_id}").as_str()
         );
         assert!(signature::verify(
-            emulator.access_key(),
+            emulator.key(),
             &connection_id,
             headers["ce-signature"].to_str().unwrap()
         ));

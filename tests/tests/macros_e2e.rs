@@ -6,7 +6,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde::Deserialize;
 use socketio_fn::prelude::*;
-use socketio_fn::protocol::signature;
+use socketio_fn::protocol::{AccessKey, signature};
 use socketio_fn::{App, Settings};
 use std::sync::Mutex;
 use tower::ServiceExt;
@@ -103,7 +103,7 @@ async fn post(
         .header("ce-namespace", namespace)
         .header("ce-socketId", "sock1")
         .header("ce-userId", "alice")
-        .header("ce-signature", signature::compute(KEY, "conn1"))
+        .header("ce-signature", signature::compute(&AccessKey::new(KEY), "conn1"))
         .body(Body::from(body.to_owned()))
         .unwrap();
     let response = app.router().oneshot(request).await.unwrap();

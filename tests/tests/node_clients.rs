@@ -133,18 +133,18 @@ async fn node_socket_io_client() {
     let aud = format!("{}/clients/socketio/hubs/e2e", stack.emulator.endpoint());
     let now = token::unix_now();
     let expired = token::sign(
-        &token::Claims::new(aud.clone(), now - 7200, 3600, Some("old".into())),
-        stack.emulator.access_key(),
-    );
+        &token::TokenClaims::new(aud.clone(), now - 7200, 3600, Some("old".into())),
+        stack.emulator.key(),
+    ).unwrap();
     let wrong_hub = token::sign(
-        &token::Claims::new(
+        &token::TokenClaims::new(
             format!("{}/clients/socketio/hubs/other", stack.emulator.endpoint()),
             now,
             3600,
             None,
         ),
-        stack.emulator.access_key(),
-    );
+        stack.emulator.key(),
+    ).unwrap();
     support::node_test(
         "clients.test.mjs",
         &[
@@ -173,10 +173,7 @@ async fn function_app_down() {
     .await
     .unwrap();
     let aud = format!("{}/clients/socketio/hubs/e2e", emulator.endpoint());
-    let token = token::sign(
-        &token::Claims::new(aud, token::unix_now(), 3600, None),
-        emulator.access_key(),
-    );
+    let token = token::sign(&token::TokenClaims::new(aud, token::unix_now(), 3600, None), emulator.key()).unwrap();
     support::node_test(
         "app-down.test.mjs",
         &[

@@ -10,7 +10,7 @@ use axum::http::{Request, StatusCode};
 use fake_service::{FakeService, Reply};
 use http_body_util::BodyExt;
 use socketio_fn::prelude::*;
-use socketio_fn::protocol::{signature, token};
+use socketio_fn::protocol::{AccessKey, signature, token};
 use socketio_fn::{App, Settings};
 use tower::ServiceExt;
 
@@ -69,13 +69,7 @@ async fn json_body(response: axum::response::Response) -> serde_json::Value {
 
 /// The verified claims of a negotiation result's token.
 fn claims_of(body: &serde_json::Value, aud: &str) -> serde_json::Map<String, serde_json::Value> {
-    token::verify(
-        body["token"].as_str().unwrap(),
-        KEY,
-        aud,
-        token::unix_now(),
-        5,
-    )
+    token::verify(body["token"].as_str().unwrap(), &AccessKey::new(KEY), aud, 5)
     .unwrap()
 }
 
@@ -107,7 +101,7 @@ async fn emit(app: &App, body: &str) -> (StatusCode, String) {
         .header("ce-eventName", event)
         .header("ce-namespace", "/")
         .header("ce-socketId", "sock1")
-        .header("ce-signature", signature::compute(KEY, "conn1"))
+        .header("ce-signature", signature::compute(&AccessKey::new(KEY), "conn1"))
         .body(Body::from(body.to_owned()))
         .unwrap();
     let response = app.router().oneshot(request).await.unwrap();
@@ -143,13 +137,7 @@ async fn actions_run_after_the_function_in_order() {
         .unwrap()
         .strip_prefix("Bearer ")
         .unwrap();
-    token::verify(
-        bearer,
-        KEY,
-        &format!("{}{}", service.base, got[0].target),
-        token::unix_now(),
-        5,
-    )
+    token::verify(bearer, &AccessKey::new(KEY), &format!("{}{}", service.base, got[0].target), 5)
     .unwrap();
 }
 

@@ -40,7 +40,9 @@ pub(crate) fn expand_fn<A: Attribute>(attr: TokenStream, item: TokenStream) -> T
         _ => {
             let errors = diag.to_compile_errors();
             let item = &model.item;
-            let stand_in = A::stand_in(&model);
+            // A method (with `self`) sits in an `impl`, where the stand-in's items cannot go.
+            let in_impl = model.item.sig.receiver().is_some();
+            let stand_in = if in_impl { TokenStream::new() } else { A::stand_in(&model) };
             quote!(#errors #item #stand_in #uses)
         }
     }
