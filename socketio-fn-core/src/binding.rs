@@ -3,7 +3,9 @@
 //! functions, output bindings and negotiation functions.
 
 use crate::protocol::setting_names::{CONNECTION, HUB};
-use crate::service::{ActionExecutor, CredentialError, OutputTarget, ServiceClient, ServiceClients, ServiceHandle};
+use crate::service::{
+    ActionExecutor, CredentialError, OutputTarget, ServiceClient, ServiceClients, ServiceHandle,
+};
 use crate::settings::{Settings, SettingsError};
 use crate::state::{Requirements, StateMap};
 use std::sync::Arc;
@@ -74,7 +76,10 @@ impl Resolver<'_> {
     }
 
     /// The REST client of a connection (default connection when `None`).
-    pub(crate) fn client(&self, connection: Option<&str>) -> Result<Arc<ServiceClient>, BindingError> {
+    pub(crate) fn client(
+        &self,
+        connection: Option<&str>,
+    ) -> Result<Arc<ServiceClient>, BindingError> {
         let name = connection.unwrap_or(CONNECTION);
         match self.clients.get(name) {
             Some(client) => Ok(client.clone()),

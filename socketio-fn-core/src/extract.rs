@@ -6,12 +6,12 @@
 //! `serde::de::DeserializeOwned` type); every other argument binds through [`FromInvocation`]. Both are
 //! traits, so type aliases, renamed imports and your own types work.
 
+use crate::actions::SocketIoAction;
 use crate::invocation::Invocation;
 use crate::request::{
     ConnectionContext, MultiMap, SocketIoConnectRequest, SocketIoConnectedRequest,
     SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
 };
-use crate::actions::SocketIoAction;
 use crate::response::InvocationError;
 use crate::service::ServiceHandle;
 use serde::de::DeserializeOwned;
@@ -198,12 +198,19 @@ impl<K: KindMarker, T: Clone + Send + Sync + 'static> FromInvocation<K> for Stat
         _: &ArgSpec,
     ) -> impl Future<Output = Result<Self, InvocationError>> + Send {
         // Checked at start-up (`requires`), so a miss means the function was invoked outside its app.
-        std::future::ready(invocation.state().get::<T>().cloned().map(State).ok_or_else(|| {
-            InvocationError::function(format!(
-                "no state of type `{}`",
-                std::any::type_name::<T>()
-            ))
-        }))
+        std::future::ready(
+            invocation
+                .state()
+                .get::<T>()
+                .cloned()
+                .map(State)
+                .ok_or_else(|| {
+                    InvocationError::function(format!(
+                        "no state of type `{}`",
+                        std::any::type_name::<T>()
+                    ))
+                }),
+        )
     }
 
     fn requires(requirements: &mut Requirements) {
@@ -338,7 +345,11 @@ impl FromOutput for Actions {
                 return Ok(());
             }
             self.handle.send_all(actions).await.map_err(|e| {
-                let hub = self.handle.target().map(|t| t.hub.as_str()).unwrap_or_default();
+                let hub = self
+                    .handle
+                    .target()
+                    .map(|t| t.hub.as_str())
+                    .unwrap_or_default();
                 let reason = crate::protocol::error_chain(&e);
                 tracing::error!(hub, error = %reason, "output action failed");
                 InvocationError::function(format!("output action failed: {reason}"))

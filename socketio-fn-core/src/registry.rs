@@ -43,7 +43,12 @@ pub struct FunctionDescriptor {
 
 impl FunctionDescriptor {
     /// A descriptor with no outputs and no requirements (tests, hand-written functions).
-    pub const fn new(name: &'static str, hub: &'static str, event: &'static str, invoke: InvokeFn) -> Self {
+    pub const fn new(
+        name: &'static str,
+        hub: &'static str,
+        event: &'static str,
+        invoke: InvokeFn,
+    ) -> Self {
         Self {
             name,
             hub: Some(hub),
@@ -130,13 +135,15 @@ impl Registry {
         descriptors.sort_by(|a, b| a.name.cmp(b.name));
         let mut registry = Self::default();
         for descriptor in descriptors {
-            let function = resolve(descriptor, resolver).map_err(|reason| {
-                Error::InvalidFunction {
+            let function =
+                resolve(descriptor, resolver).map_err(|reason| Error::InvalidFunction {
                     function: descriptor.name,
                     reason,
-                }
-            })?;
-            let key = (function.kind.is_system(), folded(&function.event).into_owned());
+                })?;
+            let key = (
+                function.kind.is_system(),
+                folded(&function.event).into_owned(),
+            );
             let bucket = registry.routes.entry(key).or_default();
             if let Some(&existing) = bucket.iter().find(|&&i| {
                 let other = &registry.functions[i];

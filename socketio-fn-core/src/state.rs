@@ -29,7 +29,9 @@ impl StateMap {
 
     /// The value of type `T`, if provided.
     pub fn get<T: Clone + Send + Sync + 'static>(&self) -> Option<&T> {
-        self.0.get(&TypeId::of::<T>()).and_then(|v| v.downcast_ref())
+        self.0
+            .get(&TypeId::of::<T>())
+            .and_then(|v| v.downcast_ref())
     }
 
     /// Whether a value of the type with this id was provided.

@@ -141,10 +141,16 @@ fn listen_address_from_settings() {
             .build()
     };
     let address = |pairs: &[(&str, &str)]| build(pairs).unwrap().address().to_string();
-    assert_eq!(address(&[("SOCKETIO_FN_ADDR", "127.0.0.1:9999")]), "127.0.0.1:9999");
+    assert_eq!(
+        address(&[("SOCKETIO_FN_ADDR", "127.0.0.1:9999")]),
+        "127.0.0.1:9999"
+    );
     assert_eq!(address(&[]), "127.0.0.1:7071");
     // Hosting platforms hand the port; the app then listens on every interface.
-    assert_eq!(address(&[("FUNCTIONS_CUSTOMHANDLER_PORT", "3000")]), "0.0.0.0:3000");
+    assert_eq!(
+        address(&[("FUNCTIONS_CUSTOMHANDLER_PORT", "3000")]),
+        "0.0.0.0:3000"
+    );
     assert_eq!(address(&[("PORT", "8080")]), "0.0.0.0:8080");
     assert_eq!(
         address(&[("PORT", "8080"), ("SOCKETIO_FN_ADDR", "127.0.0.1:1")]),
@@ -153,11 +159,20 @@ fn listen_address_from_settings() {
     );
     let err = build(&[("SOCKETIO_FN_ADDR", "nope")]).unwrap_err();
     assert!(
-        matches!(err, Error::InvalidSetting { name: "SOCKETIO_FN_ADDR", .. }),
+        matches!(
+            err,
+            Error::InvalidSetting {
+                name: "SOCKETIO_FN_ADDR",
+                ..
+            }
+        ),
         "{err}"
     );
     let err = build(&[("PORT", "http")]).unwrap_err();
-    assert_eq!(err.to_string(), "setting `PORT` is `http`: expected a port number");
+    assert_eq!(
+        err.to_string(),
+        "setting `PORT` is `http`: expected a port number"
+    );
 }
 
 fn slow(i: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {

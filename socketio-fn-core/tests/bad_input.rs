@@ -94,7 +94,10 @@ fn event(event: &str, body: impl Into<Body>) -> Request<Body> {
         .header("ce-eventName", event)
         .header("ce-namespace", "/")
         .header("ce-socketId", "sock1")
-        .header("ce-signature", signature::compute(&AccessKey::new(KEY), CONN))
+        .header(
+            "ce-signature",
+            signature::compute(&AccessKey::new(KEY), CONN),
+        )
         .body(body.into())
         .unwrap()
 }

@@ -6,11 +6,11 @@ mod common;
 #[path = "common/fake_service.rs"]
 mod fake_service;
 
+use common::FixedToken;
 use common::vector;
 use fake_service::{FakeService, Reply};
 use serde_json::Value;
 use socketio_fn_core::actions::SocketIoAction;
-use common::FixedToken;
 use socketio_fn_core::negotiation::{SocketIoNegotiationResult, negotiate};
 use socketio_fn_core::service::{Credential, ServiceClient, ServiceError};
 use socketio_fn_core::settings::{Endpoint, KeyConnection};
@@ -53,7 +53,11 @@ fn key_based_negotiation_vectors() {
         if let Some(url) = expected.get("url") {
             let url = url.as_str().unwrap();
             let (base, _) = url.split_once("?access_token=").unwrap();
-            assert_eq!(result.url, format!("{base}?access_token={}", result.token), "{name}");
+            assert_eq!(
+                result.url,
+                format!("{base}?access_token={}", result.token),
+                "{name}"
+            );
         }
         assert!(
             !format!("{result:?}").contains(&result.token),
@@ -115,7 +119,10 @@ async fn identity_based_negotiation_asks_the_service() {
         Some("Bearer entra-token")
     );
 
-    assert_eq!(credential.scopes(), ["https://webpubsub.azure.com/.default"]);
+    assert_eq!(
+        credential.scopes(),
+        ["https://webpubsub.azure.com/.default"]
+    );
 
     // Actions use the cached token as Bearer: no second token request.
     client
@@ -126,7 +133,11 @@ async fn identity_based_negotiation_asks_the_service() {
         service.requests()[1].header("Authorization"),
         Some("Bearer entra-token")
     );
-    assert_eq!(credential.calls(), 2, "one token per request; the credential caches");
+    assert_eq!(
+        credential.calls(),
+        2,
+        "one token per request; the credential caches"
+    );
 
     // The decoded service token is what the vector says.
     let payload = service_token.split('.').nth(1).unwrap();
@@ -149,9 +160,18 @@ async fn a_failing_credential_is_a_typed_error_and_nothing_is_sent() {
     );
     let err = negotiate(&client, "hub", None).await.unwrap_err();
     assert!(
-        matches!(err, ServiceError::Auth { operation: "generateToken", .. }),
+        matches!(
+            err,
+            ServiceError::Auth {
+                operation: "generateToken",
+                ..
+            }
+        ),
         "{err}"
     );
-    assert!(std::error::Error::source(&err).is_some(), "the cause is kept");
+    assert!(
+        std::error::Error::source(&err).is_some(),
+        "the cause is kept"
+    );
     assert!(service.requests().is_empty());
 }

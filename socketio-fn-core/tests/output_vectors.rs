@@ -77,7 +77,12 @@ async fn output_vectors_produce_the_exact_rest_requests() {
             expected_url,
             "{id}"
         );
-        assert_same_body(&request.body, expected["body"].as_str().unwrap(), request.content_type, id);
+        assert_same_body(
+            &request.body,
+            expected["body"].as_str().unwrap(),
+            request.content_type,
+            id,
+        );
         assert_eq!(
             request.content_type,
             expected["headers"]["Content-Type"].as_str().unwrap(),
@@ -118,7 +123,12 @@ async fn output_vectors_produce_the_exact_rest_requests() {
         let r = &got[0];
         assert_eq!(r.method, "POST");
         assert_eq!(r.target, path_and_query(&expected_url), "{id}");
-        assert_same_body(&r.body, expected["body"].as_str().unwrap(), request.content_type, id);
+        assert_same_body(
+            &r.body,
+            expected["body"].as_str().unwrap(),
+            request.content_type,
+            id,
+        );
         for header in ["Content-Type", "Accept"] {
             assert_eq!(
                 r.header(header),
@@ -275,15 +285,42 @@ fn every_documented_json_spelling_is_accepted() {
     // The reference reads `actionName` (case-insensitive, without the `Action` suffix); the service's
     // docs write `type` in PascalCase, including `SendToRoom` for sending to rooms.
     let cases = [
-        (json!({"actionName": "sendToNamespace", "eventName": "e"}), ActionKind::SendToNamespace),
-        (json!({"ACTIONNAME": "SENDTONAMESPACE", "eventName": "e"}), ActionKind::SendToNamespace),
-        (json!({"type": "SendToNamespace", "eventName": "e"}), ActionKind::SendToNamespace),
-        (json!({"type": "SendToRoom", "rooms": ["r"], "eventName": "e"}), ActionKind::SendToRooms),
-        (json!({"type": "SendToRooms", "rooms": ["r"], "eventName": "e"}), ActionKind::SendToRooms),
-        (json!({"type": "SendToSocket", "socketId": "s", "eventName": "e"}), ActionKind::SendToSocket),
-        (json!({"type": "AddSocketToRoom", "socketId": "s", "room": "r"}), ActionKind::AddSocketToRoom),
-        (json!({"type": "RemoveSocketFromRoom", "socketId": "s", "room": "r"}), ActionKind::RemoveSocketFromRoom),
-        (json!({"type": "DisconnectSockets", "rooms": ["r"]}), ActionKind::DisconnectSockets),
+        (
+            json!({"actionName": "sendToNamespace", "eventName": "e"}),
+            ActionKind::SendToNamespace,
+        ),
+        (
+            json!({"ACTIONNAME": "SENDTONAMESPACE", "eventName": "e"}),
+            ActionKind::SendToNamespace,
+        ),
+        (
+            json!({"type": "SendToNamespace", "eventName": "e"}),
+            ActionKind::SendToNamespace,
+        ),
+        (
+            json!({"type": "SendToRoom", "rooms": ["r"], "eventName": "e"}),
+            ActionKind::SendToRooms,
+        ),
+        (
+            json!({"type": "SendToRooms", "rooms": ["r"], "eventName": "e"}),
+            ActionKind::SendToRooms,
+        ),
+        (
+            json!({"type": "SendToSocket", "socketId": "s", "eventName": "e"}),
+            ActionKind::SendToSocket,
+        ),
+        (
+            json!({"type": "AddSocketToRoom", "socketId": "s", "room": "r"}),
+            ActionKind::AddSocketToRoom,
+        ),
+        (
+            json!({"type": "RemoveSocketFromRoom", "socketId": "s", "room": "r"}),
+            ActionKind::RemoveSocketFromRoom,
+        ),
+        (
+            json!({"type": "DisconnectSockets", "rooms": ["r"]}),
+            ActionKind::DisconnectSockets,
+        ),
     ];
     for (value, kind) in cases {
         let parsed = SocketIoAction::from_json(&value).unwrap();
@@ -292,8 +329,10 @@ fn every_documented_json_spelling_is_accepted() {
     // `SendToRoom` is the documented `type` spelling; as an `actionName` the reference rejects it, so
     // do we (the vector above pins that).
     assert_eq!(
-        SocketIoAction::from_json(&json!({"type": "SendToRoom", "rooms": ["a"], "eventName": "e", "parameters": [1]}))
-            .unwrap(),
+        SocketIoAction::from_json(
+            &json!({"type": "SendToRoom", "rooms": ["a"], "eventName": "e", "parameters": [1]})
+        )
+        .unwrap(),
         vec![SocketIoAction::send_to_rooms(["a"], "e", (1,))]
     );
 }

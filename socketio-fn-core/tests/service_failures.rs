@@ -140,11 +140,18 @@ async fn an_unreachable_service_is_reported_after_the_retries() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, SendError::Service(ServiceError::Unreachable { attempts: 4, .. })),
+        matches!(
+            err,
+            SendError::Service(ServiceError::Unreachable { attempts: 4, .. })
+        ),
         "{err}"
     );
     // The cause is kept as the error's source.
-    assert!(std::error::Error::source(&err).and_then(std::error::Error::source).is_some());
+    assert!(
+        std::error::Error::source(&err)
+            .and_then(std::error::Error::source)
+            .is_some()
+    );
 }
 
 #[tokio::test]

@@ -60,9 +60,15 @@ impl Hub {
         self.lock()
             .iter()
             .filter(|(id, c)| scope(id, c))
-            .filter(|(id, connection)| filter.matches_with(&Candidate { id, connection }, &mut stack))
+            .filter(|(id, connection)| {
+                filter.matches_with(&Candidate { id, connection }, &mut stack)
+            })
             .map(|(id, c)| {
-                let sockets = c.sockets.iter().map(|(ns, sid)| (ns.clone(), sid.clone())).collect();
+                let sockets = c
+                    .sockets
+                    .iter()
+                    .map(|(ns, sid)| (ns.clone(), sid.clone()))
+                    .collect();
                 (id.clone(), sockets)
             })
             .collect()

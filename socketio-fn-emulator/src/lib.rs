@@ -17,7 +17,7 @@ mod upstream;
 pub use hubs::MAX_HUBS;
 pub use rest::{API_VERSIONS, MAX_TOKEN_MINUTES};
 pub use sockets::QUEUE_CAPACITY;
-pub use upstream::{BREAKER_COOL_DOWN, BREAKER_THRESHOLD};
+pub use upstream::{BREAKER_COOL_DOWN, BREAKER_THRESHOLD, MAX_CONCURRENT_CALLS};
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -94,14 +94,20 @@ pub struct Emulator {
     sweeper: tokio::task::JoinHandle<()>,
 }
 
-async fn dispatch(State((_, clients)): State<(Arc<Shared>, ClientService)>, request: Request) -> Response {
+async fn dispatch(
+    State((_, clients)): State<(Arc<Shared>, ClientService)>,
+    request: Request,
+) -> Response {
     match clients.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
     }
 }
 
-async fn dispatch_rest(State((shared, _)): State<(Arc<Shared>, ClientService)>, request: Request) -> Response {
+async fn dispatch_rest(
+    State((shared, _)): State<(Arc<Shared>, ClientService)>,
+    request: Request,
+) -> Response {
     rest::handle(shared, request).await.into_response()
 }
 
@@ -141,9 +147,15 @@ impl Emulator {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = config.server;
         let task = tokio::spawn(async move {
-            socketio_fn_server::serve(listener, router, server, async {
-                let _ = stopped.await;
-            }, || {})
+            socketio_fn_server::serve(
+                listener,
+                router,
+                server,
+                async {
+                    let _ = stopped.await;
+                },
+                || {},
+            )
             .await;
         });
         let sweeping = shared.clone();

@@ -14,7 +14,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use socketio_fn_protocol::filter::Filter;
 use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
-use socketio_fn_protocol::paths::{REST_HUB_PREFIX, client_audience, decode_component, is_valid_hub};
+use socketio_fn_protocol::paths::{
+    REST_HUB_PREFIX, client_audience, decode_component, is_valid_hub,
+};
 use socketio_fn_protocol::token::{self, DEFAULT_LEEWAY_SECS, TokenClaims};
 use socketioxide::socket::Sid;
 use std::str::FromStr;
@@ -51,13 +53,20 @@ enum Operation {
     Send(Scope),
     Close(Scope),
     Exists(Scope),
-    ChangeGroups { add: bool },
-    Membership { add: bool, group: String, scope: Scope },
+    ChangeGroups {
+        add: bool,
+    },
+    Membership {
+        add: bool,
+        group: String,
+        scope: Scope,
+    },
     LeaveAllGroups(Scope),
     GenerateToken,
 }
 
-/// Routes a path (after `/api/hubs/<hub>/`) and method to an operation.
+/// Routes a path (after `/api/hubs/<hub>/`) and method to an operation; the error is the reply itself.
+#[allow(clippy::result_large_err)]
 fn operation(method: &Method, segments: &[String]) -> Result<Operation, Response> {
     let s: Vec<&str> = segments.iter().map(String::as_str).collect();
     let scoped = |kind: &str, id: &str| match kind {
@@ -132,7 +141,11 @@ fn operation(method: &Method, segments: &[String]) -> Result<Operation, Response
 pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     // Raw segments after the prefix, each decoded once.
-    let raw = parts.uri.path().strip_prefix(REST_HUB_PREFIX).unwrap_or_default();
+    let raw = parts
+        .uri
+        .path()
+        .strip_prefix(REST_HUB_PREFIX)
+        .unwrap_or_default();
     let Some(segments) = raw
         .split('/')
         .map(decode_component)
@@ -165,7 +178,11 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
     else {
-        return error(StatusCode::UNAUTHORIZED, "Unauthorized", "missing bearer token");
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            "missing bearer token",
+        );
     };
     if let Err(e) = token::verify(bearer, &shared.key, &audience, DEFAULT_LEEWAY_SECS) {
         return error(StatusCode::UNAUTHORIZED, "Unauthorized", e.to_string());
@@ -174,7 +191,12 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
         form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
-    let value = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let value = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let values = |name: &str| -> Vec<String> {
         query
             .iter()
@@ -201,7 +223,14 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     };
     let hub_state = shared.hubs.get(hub);
     match operation {
-        Operation::GenerateToken => generate_token(&shared, hub, value("userId"), value("minutesToExpire"), values("role"), values("group")),
+        Operation::GenerateToken => generate_token(
+            &shared,
+            hub,
+            value("userId"),
+            value("minutesToExpire"),
+            values("role"),
+            values("group"),
+        ),
         Operation::Send(scope) => send(&shared, hub_state, scope, filter, &body).await,
         Operation::Close(scope) => {
             if let Some(hub) = hub_state {
@@ -249,7 +278,12 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
                     }
                 }
             }
-            if add { StatusCode::OK } else { StatusCode::NO_CONTENT }.into_response()
+            if add {
+                StatusCode::OK
+            } else {
+                StatusCode::NO_CONTENT
+            }
+            .into_response()
         }
         Operation::LeaveAllGroups(scope) => {
             if let Some(hub) = hub_state {
@@ -281,14 +315,17 @@ pub(crate) async fn handle(shared: Arc<Shared>, request: Request) -> Response {
     }
 }
 
+#[allow(clippy::result_large_err)]
 async fn read(body: Body) -> Result<Bytes, Response> {
-    axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
-        error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "RequestTooLarge",
-            format!("the body must be at most {MAX_BODY_BYTES} bytes: {e}"),
-        )
-    })
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| {
+            error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestTooLarge",
+                format!("the body must be at most {MAX_BODY_BYTES} bytes: {e}"),
+            )
+        })
 }
 
 /// The 400 reply for a filter that does not parse.
@@ -309,7 +346,11 @@ impl Scope {
 
 /// The connections a scope and filter select: (connection id, [(namespace, socket id)]). Large
 /// evaluations run on a blocking thread, so the async runtime keeps serving.
-async fn select(hub: Arc<Hub>, scope: Scope, filter: Filter) -> Vec<(String, Vec<(String, String)>)> {
+async fn select(
+    hub: Arc<Hub>,
+    scope: Scope,
+    filter: Filter,
+) -> Vec<(String, Vec<(String, String)>)> {
     let work = hub.lock().len().saturating_mul(filter.terms().max(1));
     let run = move |hub: &Hub| hub.select(|id, c| scope.contains(id, c), &filter);
     if work > BLOCKING_THRESHOLD {
@@ -364,7 +405,9 @@ async fn send(
         return StatusCode::ACCEPTED.into_response();
     };
     for (id, sockets) in select(hub, scope, filter).await {
-        let Ok(sid) = Sid::from_str(&id) else { continue };
+        let Ok(sid) = Sid::from_str(&id) else {
+            continue;
+        };
         let socket = |ns: &str| io.of(ns).and_then(|op| op.get_socket(sid));
         match &event {
             Some(event) => {
@@ -400,10 +443,11 @@ async fn change_groups(hub: Option<Arc<Hub>>, body: &Bytes, add: bool) -> Respon
         Ok(f) => f,
         Err(e) => return invalid_filter(e),
     };
-    let Some(groups) = parsed["groups"]
-        .as_array()
-        .and_then(|g| g.iter().map(|g| g.as_str().map(str::to_owned)).collect::<Option<Vec<String>>>())
-    else {
+    let Some(groups) = parsed["groups"].as_array().and_then(|g| {
+        g.iter()
+            .map(|g| g.as_str().map(str::to_owned))
+            .collect::<Option<Vec<String>>>()
+    }) else {
         return bad_request("InvalidBody", "`groups` must be an array of strings");
     };
     if let Some(hub) = hub {
@@ -457,7 +501,10 @@ fn generate_token(
     claims.groups = groups;
     match token::sign(&claims, &shared.key) {
         Ok(token) => (StatusCode::OK, axum::Json(json!({ "token": token }))).into_response(),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", e.to_string()),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalError",
+            e.to_string(),
+        ),
     }
 }
-

@@ -7,6 +7,8 @@
 
 use crate::hubs::{Hub, Hubs};
 use crate::upstream::{Event, Upstream, UpstreamError, UpstreamReply};
+use axum::extract::Request;
+use axum::response::Response;
 use serde::ser::SerializeTuple;
 use serde_json::{Value, json};
 use socketio_fn_protocol::AccessKey;
@@ -16,20 +18,18 @@ use socketio_fn_protocol::cloud_events::{
 use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
 use socketio_fn_protocol::paths::{CLIENT_PATH_PREFIX, client_audience, is_valid_hub};
 use socketio_fn_protocol::token::{self, DEFAULT_LEEWAY_SECS};
+use socketioxide::SocketIo;
 use socketioxide::adapter::LocalAdapter;
 use socketioxide::extract::{AckSender, SocketRef, State, TryData};
 use socketioxide::handler::{FromMessageParts, MessageHandler, Value as RawValue};
 use socketioxide::socket::{DisconnectReason, Socket};
-use socketioxide::SocketIo;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
-use axum::extract::Request;
-use axum::response::Response;
-use tower::ServiceExt;
-use tower::util::BoxCloneSyncService;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tokio::sync::mpsc;
+use tower::ServiceExt;
+use tower::util::BoxCloneSyncService;
 
 /// Events a socket may have waiting for the app before new ones are refused (with an error ack).
 pub const QUEUE_CAPACITY: usize = 1024;
@@ -156,14 +156,6 @@ fn claim_values(value: &Value) -> Vec<String> {
     }
 }
 
-/// A Socket.IO-style socket id: 20 base64url characters from the OS random source.
-fn new_socket_id() -> Result<String, Refused> {
-    use base64::Engine as _;
-    let mut bytes = [0u8; 15];
-    getrandom::fill(&mut bytes).map_err(|e| Refused(format!("Service unavailable: {e}")))?;
-    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
-}
-
 /// The hub of a client request path `/clients/socketio/hubs/<hub>[/]`.
 fn hub_of(path: &str) -> Option<&str> {
     let hub = path.strip_prefix(CLIENT_PATH_PREFIX)?.trim_end_matches('/');
@@ -207,14 +199,23 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
     let claims = token::verify(token, &shared.key, &audience, DEFAULT_LEEWAY_SECS)
         .map_err(|e| Refused(format!("Unauthorized: {e}")))?;
     let user_id = claims.get("sub").and_then(Value::as_str).map(str::to_owned);
-    if user_id.as_deref().is_some_and(|u| !can_travel_in_a_header(u)) {
+    if user_id
+        .as_deref()
+        .is_some_and(|u| !can_travel_in_a_header(u))
+    {
         return Err(Refused(
             "Unauthorized: the token's user id (`sub`) has control characters or surrounding whitespace, which the app cannot receive".into(),
         ));
     }
-    let token_groups: Vec<String> = claims.get("webpubsub.group").map(claim_values).unwrap_or_default();
-    let socket_id = new_socket_id()?;
+    let token_groups: Vec<String> = claims
+        .get("webpubsub.group")
+        .map(claim_values)
+        .unwrap_or_default();
     let connection_id = s.id.to_string();
+    // socketioxide gives every namespace socket of a connection the Engine.IO session id, and sends it to
+    // the client in the CONNECT packet; the app must see the id the client knows (the service gives
+    // each namespace socket its own id: a documented difference).
+    let socket_id = connection_id.clone();
     let ns = s.ns().to_owned();
     // The app gets the token's claims, not the token itself.
     let mut query = query;
@@ -254,7 +255,10 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
         // event; the service then accepts the socket.
         if !(200..300).contains(&reply.status) && reply.status != 404 {
             let message = if reply.body.is_empty() {
-                format!("connection rejected by the app with status {}", reply.status)
+                format!(
+                    "connection rejected by the app with status {}",
+                    reply.status
+                )
             } else {
                 reply.body
             };
@@ -264,11 +268,20 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
     }
     // The namespace object may have been swept while this socket was being checked.
     if shared.io().is_some_and(|io| io.of(ns.as_str()).is_none()) {
-        return Err(Refused("Service unavailable: the namespace was reset; connect again".into()));
+        return Err(Refused(
+            "Service unavailable: the namespace was reset; connect again".into(),
+        ));
     }
     let hub = shared
         .hubs
-        .join(&hub, &connection_id, &ns, &socket_id, user_id.as_deref(), &token_groups)
+        .join(
+            &hub,
+            &connection_id,
+            &ns,
+            &socket_id,
+            user_id.as_deref(),
+            &token_groups,
+        )
         .map_err(|e| Refused(format!("Service unavailable: {e}")))?;
     let (queue, rx) = mpsc::unbounded_channel();
     let state = Arc::new(SocketState {
@@ -386,7 +399,10 @@ async fn drain(
     while let Some(item) = rx.recv().await {
         match item {
             Item::Connected => {
-                if let Some(Err(e)) = socket.call(EventKind::Connected, None, CONNECTED_BODY.into()).await {
+                if let Some(Err(e)) = socket
+                    .call(EventKind::Connected, None, CONNECTED_BODY.into())
+                    .await
+                {
                     tracing::warn!(error = %e, "connected event not delivered");
                 }
             }
@@ -409,7 +425,9 @@ async fn drain(
                     data: &packet,
                 }
                 .encode();
-                let reply = socket.call(EventKind::Message, Some(&event_name), payload).await;
+                let reply = socket
+                    .call(EventKind::Message, Some(&event_name), payload)
+                    .await;
                 state.pending.fetch_sub(1, Ordering::AcqRel);
                 match reply.map(outcome) {
                     None | Some(Ok(None)) => {}
@@ -426,7 +444,10 @@ async fn drain(
                 let body = DisconnectedBody {
                     reason: Some(reason.to_owned()),
                 };
-                if let Some(Err(e)) = socket.call(EventKind::Disconnected, None, body.to_json()).await {
+                if let Some(Err(e)) = socket
+                    .call(EventKind::Disconnected, None, body.to_json())
+                    .await
+                {
                     tracing::warn!(error = %e, "disconnected event not delivered");
                 }
                 break;
@@ -507,4 +528,3 @@ async fn on_disconnect(s: SocketRef, reason: DisconnectReason, State(shared): St
     shared.namespace_count(s.ns(), -1);
     let _ = state.queue.send(Item::Disconnected(reason_text(reason)));
 }
-

@@ -4,7 +4,7 @@
 
 use socketio_fn_protocol::AccessKey;
 use socketio_fn_protocol::cloud_events::{
-    CloudEvent, EventKind, HeaderError, header, handshake_headers,
+    CloudEvent, EventKind, HeaderError, handshake_headers, header,
 };
 use socketio_fn_protocol::signature;
 use std::sync::Mutex;
@@ -15,6 +15,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 pub const BREAKER_THRESHOLD: u32 = 3;
 /// How long an open breaker fails calls before it lets one through again.
 pub const BREAKER_COOL_DOWN: Duration = Duration::from_secs(5);
+
+/// Upstream calls in flight at once (the rest wait their turn): keeps the emulator's connections to the
+/// app well under any connection cap of the app.
+pub const MAX_CONCURRENT_CALLS: usize = 128;
 
 /// Where and how to call the function app.
 #[derive(Debug)]
@@ -28,6 +32,7 @@ pub(crate) struct Upstream {
     /// Whether the CloudEvents abuse-protection handshake has been made (once per emulator).
     validated: tokio::sync::OnceCell<()>,
     breaker: Mutex<Breaker>,
+    slots: tokio::sync::Semaphore,
 }
 
 #[derive(Debug, Default)]
@@ -63,7 +68,9 @@ pub(crate) enum UpstreamError {
     #[error("the function app at {url} did not answer: {reason}")]
     Unreachable { url: String, reason: String },
     /// Recent calls failed; calls fail fast until the breaker lets one through.
-    #[error("the function app at {url} is not answering (the last {BREAKER_THRESHOLD} calls failed); retrying in a few seconds")]
+    #[error(
+        "the function app at {url} is not answering (the last {BREAKER_THRESHOLD} calls failed); retrying in a few seconds"
+    )]
     Down { url: String },
     /// A value of the event cannot travel in a header.
     #[error(transparent)]
@@ -73,7 +80,10 @@ pub(crate) enum UpstreamError {
 impl Upstream {
     pub(crate) fn new(url: String, origin: String, key: AccessKey, timeout: Duration) -> Self {
         Self {
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(MAX_CONCURRENT_CALLS)
+                .build()
+                .unwrap_or_default(),
             url,
             origin,
             key,
@@ -81,6 +91,7 @@ impl Upstream {
             ids: AtomicU64::new(1),
             validated: tokio::sync::OnceCell::new(),
             breaker: Mutex::default(),
+            slots: tokio::sync::Semaphore::new(MAX_CONCURRENT_CALLS),
         }
     }
 
@@ -159,6 +170,15 @@ impl Upstream {
     }
 
     pub(crate) async fn send(&self, event: Event<'_>) -> Result<UpstreamReply, UpstreamError> {
+        self.check_breaker()?;
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|_| UpstreamError::Down {
+                url: self.url.clone(),
+            })?;
+        // The breaker may have opened while this call waited for its turn.
         self.check_breaker()?;
         if !self.validated.initialized() {
             self.validate().await;

@@ -37,7 +37,13 @@ async fn post(url: &str, token: Option<String>, body: &str) -> (u16, Option<Stri
 }
 
 fn signed(url: &str, key: &str) -> Option<String> {
-    Some(sign(&TokenClaims::new(url, unix_now(), 300, None), &AccessKey::new(key)).unwrap())
+    Some(
+        sign(
+            &TokenClaims::new(url, unix_now(), 300, None),
+            &AccessKey::new(key),
+        )
+        .unwrap(),
+    )
 }
 
 fn key() -> AccessKey {
@@ -136,7 +142,10 @@ async fn rest_calls_are_authenticated_and_validated() {
     let unknown = format!("{base}/api/hubs/hub/:explode?api-version=2024-01-01");
     let (status, code, text) = post(&unknown, signed(&unknown, "emulator-key"), "").await;
     assert_eq!((status, code.as_deref()), (404, Some("NotSupported")));
-    assert!(text.contains("`POST :explode`"), "the operation is named: {text}");
+    assert!(
+        text.contains("`POST :explode`"),
+        "the operation is named: {text}"
+    );
     e.stop().await;
 }
 
@@ -190,7 +199,10 @@ async fn generate_token_issues_client_tokens() {
     // Key-based negotiation against the emulator's connection string produces a token it accepts.
     let client = ServiceClient::key_based(&KeyConnection::parse(&e.connection_string()).unwrap());
     let result = negotiate(&client, "chat", Some("bob")).await.unwrap();
-    assert_eq!(verify(&result.token, &key(), &aud, 0).unwrap()["sub"], "bob");
+    assert_eq!(
+        verify(&result.token, &key(), &aud, 0).unwrap()["sub"],
+        "bob"
+    );
 
     // Lifetimes are checked: a huge `minutesToExpire` is refused, not wrapped around.
     for minutes in ["0", "525601", "18446744073709551615", "-1"] {
@@ -199,7 +211,11 @@ async fn generate_token_issues_client_tokens() {
             e.endpoint()
         );
         let (status, code, _) = post(&url, signed(&url, "emulator-key"), "").await;
-        assert_eq!((status, code.as_deref()), (400, Some("InvalidQuery")), "{minutes}");
+        assert_eq!(
+            (status, code.as_deref()),
+            (400, Some("InvalidQuery")),
+            "{minutes}"
+        );
     }
     e.stop().await;
 }

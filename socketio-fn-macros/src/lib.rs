@@ -25,8 +25,7 @@ fn debug(name: &str, output: &proc_macro2::TokenStream) {
 /// Runs an async fn for a Socket.IO event. See `socketio_fn::socketio_trigger` for the documentation.
 #[proc_macro_attribute]
 pub fn socketio_trigger(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let output =
-        common::driver::expand_fn::<trigger::Trigger>(attr.into(), item.into());
+    let output = common::driver::expand_fn::<trigger::Trigger>(attr.into(), item.into());
     debug("socketio_trigger", &output);
     output.into()
 }
@@ -41,8 +40,7 @@ pub fn socketio_parameter(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// An HTTP endpoint handing clients their service URL and token. See `socketio_fn::socketio_negotiation`.
 #[proc_macro_attribute]
 pub fn socketio_negotiation(attr: TokenStream, item: TokenStream) -> TokenStream {
-    let output =
-        common::driver::expand_fn::<negotiation::Negotiation>(attr.into(), item.into());
+    let output = common::driver::expand_fn::<negotiation::Negotiation>(attr.into(), item.into());
     debug("socketio_negotiation", &output);
     output.into()
 }

@@ -347,7 +347,10 @@ impl<'a> CloudEvent<'a> {
                 value(header::CONNECTION_ID, self.connection_id)?,
             ),
             (header::HUB, value(header::HUB, self.hub)?),
-            (header::EVENT_NAME, value(header::EVENT_NAME, self.event_name)?),
+            (
+                header::EVENT_NAME,
+                value(header::EVENT_NAME, self.event_name)?,
+            ),
             (header::NAMESPACE, value(header::NAMESPACE, self.namespace)?),
             (header::SOCKET_ID, value(header::SOCKET_ID, self.socket_id)?),
         ];
@@ -571,10 +574,12 @@ mod tests {
     #[test]
     fn list_headers_are_bounded_and_origin_is_optional() {
         let mut headers = HeaderMap::new();
-        event(None, "e").write_headers("1", "t", &mut headers).unwrap();
+        event(None, "e")
+            .write_headers("1", "t", &mut headers)
+            .unwrap();
         headers.remove(header::WEBHOOK_REQUEST_ORIGIN);
         assert_eq!(CloudEvent::parse(&headers).unwrap().origin, None);
-        let many = vec!["sha256=00"; MAX_LIST_VALUES + 1].join(",");
+        let many = ["sha256=00"; MAX_LIST_VALUES + 1].join(",");
         headers.insert(header::SIGNATURE, many.parse().unwrap());
         assert_eq!(
             CloudEvent::parse(&headers),
@@ -605,6 +610,9 @@ mod tests {
         let d = DisconnectedBody {
             reason: Some("ping timeout".into()),
         };
-        assert_eq!(DisconnectedBody::from_json(d.to_json().as_bytes()).unwrap(), d);
+        assert_eq!(
+            DisconnectedBody::from_json(d.to_json().as_bytes()).unwrap(),
+            d
+        );
     }
 }

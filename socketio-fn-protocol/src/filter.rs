@@ -288,7 +288,11 @@ impl Compiler {
                     Token::Str(group) => {
                         match (tokens.next(), tokens.next()) {
                             (Some(a), Some(b)) if a.is_word("in") && b.is_word("groups") => {}
-                            _ => return Err(syntax(format!("expected `in groups` after '{group}'"))),
+                            _ => {
+                                return Err(syntax(format!(
+                                    "expected `in groups` after '{group}'"
+                                )));
+                            }
                         }
                         self.condition(Condition::InGroup(group))?;
                         expect_operand = false;
@@ -411,11 +415,17 @@ mod tests {
     fn precedence_is_standard() {
         // a or b and not c  ==  a or (b and not c)
         let f = Filter::parse("'a' in groups or 'b' in groups and not ('c' in groups)").unwrap();
-        assert!(f.matches(&Conn(&["a", "c"], None)), "a alone satisfies the or");
+        assert!(
+            f.matches(&Conn(&["a", "c"], None)),
+            "a alone satisfies the or"
+        );
         assert!(!f.matches(&Conn(&["b", "c"], None)));
         assert!(f.matches(&Conn(&["b"], None)));
         let f = Filter::parse("('a' in groups or 'b' in groups) and not ('c' in groups)").unwrap();
-        assert!(!f.matches(&Conn(&["a", "c"], None)), "parenthesised: c excludes");
+        assert!(
+            !f.matches(&Conn(&["a", "c"], None)),
+            "parenthesised: c excludes"
+        );
         assert!(f.matches(&Conn(&["b"], None)));
         let f = Filter::parse("not 'a' in groups and 'b' in groups").unwrap();
         assert!(f.matches(&Conn(&["b"], None)));
@@ -451,13 +461,19 @@ mod tests {
             ("'a' in", "expected `in groups` after 'a'"),
             ("('a' in groups", "expected `)`, found the end"),
             ("'a' in groups)", "unexpected `)`"),
-            ("'a' in groups 'b'", "unexpected `'b'` after a complete expression"),
+            (
+                "'a' in groups 'b'",
+                "unexpected `'b'` after a complete expression",
+            ),
             ("'a", "unterminated string literal"),
             ("foo eq 'x'", "expected a condition, found `foo`"),
             ("'a' in groups and", "expected a condition, found the end"),
             ("and 'a' in groups", "expected a condition, found `and`"),
             ("()", "expected a condition, found `)`"),
-            ("userId gt 'x'", "expected `eq` or `ne` after `userId`, found `gt`"),
+            (
+                "userId gt 'x'",
+                "expected `eq` or `ne` after `userId`, found `gt`",
+            ),
             ("$", "unexpected character `$`"),
         ] {
             assert_eq!(Filter::parse(bad), Err(syntax(message)), "{bad}");
@@ -466,7 +482,11 @@ mod tests {
 
     #[test]
     fn limits() {
-        let deep = format!("{}'a' in groups{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        let deep = format!(
+            "{}'a' in groups{}",
+            "(".repeat(MAX_DEPTH),
+            ")".repeat(MAX_DEPTH)
+        );
         assert!(Filter::parse(&deep).is_ok());
         let deeper = format!("({deep})");
         assert_eq!(Filter::parse(&deeper), Err(FilterError::TooDeep));
@@ -482,7 +502,10 @@ mod tests {
             Err(FilterError::TooManyTerms)
         );
         let long = "x".repeat(MAX_LENGTH + 1);
-        assert_eq!(Filter::parse(&long), Err(FilterError::TooLong(MAX_LENGTH + 1)));
+        assert_eq!(
+            Filter::parse(&long),
+            Err(FilterError::TooLong(MAX_LENGTH + 1))
+        );
         // A long chain of `not`s evaluates without recursion.
         let nots = format!("{}'a' in groups", "not ".repeat(10_000));
         assert!(Filter::parse(&nots).unwrap().matches(&Conn(&["a"], None)));

@@ -98,9 +98,7 @@ impl Expected {
     /// of values (see `cloud_events::MAX_LIST_VALUES`).
     pub fn matches_any(&self, header_value: &str) -> bool {
         // Check every candidate (no early exit) so timing does not tell which one matched.
-        split_list(header_value).fold(false, |found, candidate| {
-            self.matches(candidate) | found
-        })
+        split_list(header_value).fold(false, |found, candidate| self.matches(candidate) | found)
     }
 }
 

@@ -244,7 +244,12 @@ mod tests {
         assert_eq!(verify(&hs512, &key(), AUD, 0), Err(TokenError::Algorithm));
         // Wrong audience, expired, not yet valid.
         let wrong_aud = sign(
-            &TokenClaims::new("http://localhost/clients/socketio/hubs/other", now, 60, None),
+            &TokenClaims::new(
+                "http://localhost/clients/socketio/hubs/other",
+                now,
+                60,
+                None,
+            ),
             &key(),
         )
         .unwrap();
@@ -255,7 +260,10 @@ mod tests {
         let expired = sign(&TokenClaims::new(AUD, now - 7200, 3600, None), &key()).unwrap();
         assert_eq!(verify(&expired, &key(), AUD, 5), Err(TokenError::Expired));
         let future = sign(&TokenClaims::new(AUD, now + 3600, 3600, None), &key()).unwrap();
-        assert_eq!(verify(&future, &key(), AUD, 5), Err(TokenError::NotYetValid));
+        assert_eq!(
+            verify(&future, &key(), AUD, 5),
+            Err(TokenError::NotYetValid)
+        );
         // A tampered payload.
         let good = sign(&TokenClaims::new(AUD, now, 60, Some("a".into())), &key()).unwrap();
         let parts: Vec<&str> = good.split('.').collect();

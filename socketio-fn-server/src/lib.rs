@@ -136,8 +136,7 @@ pub async fn serve(
         let mut stopping = stopping.clone();
         stopping.mark_unchanged();
         connections.spawn(async move {
-            let connection =
-                builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
             tokio::pin!(connection);
             let stop_signal = async move {
                 // The guard `wait_for` returns is not `Send`: drop it here.
@@ -165,7 +164,11 @@ pub async fn serve(
         Ok(_) => Stopped::Drained,
         Err(_) => {
             let open = max - slots.available_permits();
-            tracing::warn!(server = config.name, open, "grace period over: closing the remaining connections");
+            tracing::warn!(
+                server = config.name,
+                open,
+                "grace period over: closing the remaining connections"
+            );
             connections.abort_all();
             while connections.join_next().await.is_some() {}
             Stopped::GraceExpired(open)

@@ -49,8 +49,8 @@ pub mod prelude {
         Ack, ConnectionContext, NegotiationRequest, ServiceHandle, SocketIoAction,
         SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
         SocketIoDisconnectedRequest, SocketIoMessageRequest, SocketIoMessageResponse,
-        SocketIoNegotiationResult, State, socketio_negotiation, socketio_output, socketio_parameter,
-        socketio_trigger,
+        SocketIoNegotiationResult, State, socketio_negotiation, socketio_output,
+        socketio_parameter, socketio_trigger,
     };
     pub use socketio_fn_core::response::InvocationError;
 }
@@ -64,6 +64,7 @@ pub mod __private {
     pub use socketio_fn_core::negotiation::{
         FromNegotiation, NegotiationDescriptor, NegotiationInvocation, SocketIoNegotiation,
         TemplatePart, assert_response, invoke as negotiation_invoke,
+        rejection as negotiation_rejection,
     };
     pub use socketio_fn_core::state::Requirements;
     pub use socketio_fn_core::{
@@ -84,12 +85,10 @@ pub mod __private {
     }
 
     fn failed_negotiation_invoke(_: NegotiationInvocation) -> BoxFuture<Response> {
-        Box::pin(std::future::ready(
-            socketio_fn_core::response::text_reply(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "this function did not compile",
-            ),
-        ))
+        Box::pin(std::future::ready(socketio_fn_core::response::text_reply(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "this function did not compile",
+        )))
     }
 
     /// The descriptor of a negotiation function that did not compile (its registration stand-in).

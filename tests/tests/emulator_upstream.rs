@@ -57,7 +57,8 @@ async fn upstream_requests_have_the_protocol_shape() {
     let client_token = token::sign(
         &token::TokenClaims::new(aud, token::unix_now(), 3600, Some("alice".into())),
         emulator.key(),
-    ).unwrap();
+    )
+    .unwrap();
     support::node_test(
         "shape.test.mjs",
         &[

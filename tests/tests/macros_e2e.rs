@@ -103,7 +103,10 @@ async fn post(
         .header("ce-namespace", namespace)
         .header("ce-socketId", "sock1")
         .header("ce-userId", "alice")
-        .header("ce-signature", signature::compute(&AccessKey::new(KEY), "conn1"))
+        .header(
+            "ce-signature",
+            signature::compute(&AccessKey::new(KEY), "conn1"),
+        )
         .body(Body::from(body.to_owned()))
         .unwrap();
     let response = app.router().oneshot(request).await.unwrap();
@@ -269,6 +272,7 @@ async fn disconnected_gets_the_reason() {
 async fn explicit_registration_by_name() {
     let app = App::builder()
         .settings(Settings::default())
+        .allow_unauthenticated_webhook()
         .register::<chat>()
         .register::<named>()
         .build()

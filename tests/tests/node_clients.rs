@@ -135,7 +135,8 @@ async fn node_socket_io_client() {
     let expired = token::sign(
         &token::TokenClaims::new(aud.clone(), now - 7200, 3600, Some("old".into())),
         stack.emulator.key(),
-    ).unwrap();
+    )
+    .unwrap();
     let wrong_hub = token::sign(
         &token::TokenClaims::new(
             format!("{}/clients/socketio/hubs/other", stack.emulator.endpoint()),
@@ -144,7 +145,8 @@ async fn node_socket_io_client() {
             None,
         ),
         stack.emulator.key(),
-    ).unwrap();
+    )
+    .unwrap();
     support::node_test(
         "clients.test.mjs",
         &[
@@ -173,7 +175,11 @@ async fn function_app_down() {
     .await
     .unwrap();
     let aud = format!("{}/clients/socketio/hubs/e2e", emulator.endpoint());
-    let token = token::sign(&token::TokenClaims::new(aud, token::unix_now(), 3600, None), emulator.key()).unwrap();
+    let token = token::sign(
+        &token::TokenClaims::new(aud, token::unix_now(), 3600, None),
+        emulator.key(),
+    )
+    .unwrap();
     support::node_test(
         "app-down.test.mjs",
         &[

@@ -69,7 +69,12 @@ async fn json_body(response: axum::response::Response) -> serde_json::Value {
 
 /// The verified claims of a negotiation result's token.
 fn claims_of(body: &serde_json::Value, aud: &str) -> serde_json::Map<String, serde_json::Value> {
-    token::verify(body["token"].as_str().unwrap(), &AccessKey::new(KEY), aud, 5)
+    token::verify(
+        body["token"].as_str().unwrap(),
+        &AccessKey::new(KEY),
+        aud,
+        5,
+    )
     .unwrap()
 }
 
@@ -101,7 +106,10 @@ async fn emit(app: &App, body: &str) -> (StatusCode, String) {
         .header("ce-eventName", event)
         .header("ce-namespace", "/")
         .header("ce-socketId", "sock1")
-        .header("ce-signature", signature::compute(&AccessKey::new(KEY), "conn1"))
+        .header(
+            "ce-signature",
+            signature::compute(&AccessKey::new(KEY), "conn1"),
+        )
         .body(Body::from(body.to_owned()))
         .unwrap();
     let response = app.router().oneshot(request).await.unwrap();
@@ -130,14 +138,19 @@ async fn actions_run_after_the_function_in_order() {
     );
     assert_eq!(
         got[1].body,
-        r#"{"filter":"\u00270~Lw~c29jazE\u0027 in groups","groups":["0~Lw~dGFsa2Vycw"]}"#
+        r#"{"filter":"'0~Lw~c29jazE' in groups","groups":["0~Lw~dGFsa2Vycw"]}"#
     );
     let bearer = got[0]
         .header("Authorization")
         .unwrap()
         .strip_prefix("Bearer ")
         .unwrap();
-    token::verify(bearer, &AccessKey::new(KEY), &format!("{}{}", service.base, got[0].target), 5)
+    token::verify(
+        bearer,
+        &AccessKey::new(KEY),
+        &format!("{}{}", service.base, got[0].target),
+        5,
+    )
     .unwrap();
 }
 
@@ -165,7 +178,9 @@ async fn a_failing_action_fails_the_invocation_and_says_what_was_skipped() {
         emit(&app, r#"421["new message","hello"]"#).await,
         (
             StatusCode::INTERNAL_SERVER_ERROR,
-            "output action failed: the service refused `sendToNamespace` with 403 (Forbidden): no; 1 later action(s) not executed".into()
+            "output action failed: `sendToNamespace` failed (action 1 of 2); 1 later action(s) not sent: \
+             the service refused `sendToNamespace` with 403 (Forbidden): no"
+                .into()
         )
     );
     assert_eq!(service.requests().len(), 1);
@@ -213,24 +228,43 @@ async fn negotiation_returns_a_token_for_the_user() {
 }
 
 #[tokio::test]
-async fn negotiation_without_a_connection_is_a_clear_500() {
-    let app = App::builder()
+async fn a_missing_connection_fails_at_start_up_naming_the_function() {
+    let err = App::builder()
         .settings(Settings::default())
+        .allow_unauthenticated_webhook()
         .register_negotiation::<negotiate>()
         .build()
-        .unwrap();
-    let response = app
-        .router()
-        .oneshot(Request::get("/api/negotiate").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let text = text_body(response).await;
+        .unwrap_err();
     assert!(
-        text.starts_with(
-            "connection setting `WebPubSubForSocketIOConnectionString` does not exist"
+        err.to_string().starts_with(
+            "function `negotiate`: connection setting `WebPubSubForSocketIOConnectionString` does not exist"
         ),
-        "{text}"
+        "{err}"
+    );
+    // An output hub naming an unknown setting, and an output on a missing connection: the same.
+    let err = App::builder()
+        .settings(Settings::from_pairs([(
+            "WebPubSubForSocketIOConnectionString",
+            format!("Endpoint=http://localhost;AccessKey={KEY}"),
+        )]))
+        .register::<relay>()
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "function `relay`: failed to resolve `%RelayHub%`: no such app setting"
+    );
+    let err = App::builder()
+        .settings(Settings::default())
+        .allow_unauthenticated_webhook()
+        .register::<broadcast>()
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "function `broadcast`: connection setting `WebPubSubForSocketIOConnectionString` does not exist"
+        ),
+        "{err}"
     );
 }
 

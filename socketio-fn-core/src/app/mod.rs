@@ -27,7 +27,9 @@ use crate::service::{
 };
 use crate::settings::{SecretValue, ServiceConnection, Settings, SettingsError};
 use crate::state::StateMap;
-use crate::webhook::{DEFAULT_AUTHORITY, DEFAULT_MAX_BODY_BYTES, EntraConfig, EntraValidator, WebhookAuth};
+use crate::webhook::{
+    DEFAULT_AUTHORITY, DEFAULT_MAX_BODY_BYTES, EntraConfig, EntraValidator, WebhookAuth,
+};
 use axum::Router;
 use azure_core::credentials::TokenCredential;
 use socketio_fn_server::ServerConfig;
@@ -253,9 +255,7 @@ impl AppBuilder {
             clients.insert(name, Arc::new(client));
             connections.push((name.to_owned(), connection));
         }
-        let executor = self
-            .executor
-            .unwrap_or_else(|| Arc::new(clients.clone()));
+        let executor = self.executor.unwrap_or_else(|| Arc::new(clients.clone()));
         let resolver = Resolver {
             settings: &settings,
             clients: &clients,
@@ -286,7 +286,12 @@ impl AppBuilder {
         // Which hosts may call the webhook, and how their requests are authenticated.
         let mut auth = WebhookAuth::default();
         let mut callers: Vec<&str> = vec![CONNECTION];
-        callers.extend(registry.functions().iter().filter_map(|f| f.descriptor.connection));
+        callers.extend(
+            registry
+                .functions()
+                .iter()
+                .filter_map(|f| f.descriptor.connection),
+        );
         for (name, connection) in &connections {
             if callers.iter().any(|c| c.eq_ignore_ascii_case(name)) {
                 auth.add_connection(connection);
@@ -298,12 +303,19 @@ impl AppBuilder {
         if let Some(entra) = entra_config(&settings)? {
             let validator = EntraValidator::new(entra).map_err(|reason| Error::InvalidSetting {
                 name: WEBHOOK_ENTRA_AUTHORITY,
-                value: settings.get(WEBHOOK_ENTRA_AUTHORITY).unwrap_or(DEFAULT_AUTHORITY).to_owned(),
+                value: settings
+                    .get(WEBHOOK_ENTRA_AUTHORITY)
+                    .unwrap_or(DEFAULT_AUTHORITY)
+                    .to_owned(),
                 reason,
             })?;
             auth.entra(Arc::new(validator));
         }
-        match settings.get(WEBHOOK_AUTH).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        match settings
+            .get(WEBHOOK_AUTH)
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
             None | Some("") => {}
             Some("none") => {
                 tracing::warn!(
@@ -347,11 +359,17 @@ impl AppBuilder {
                 socketio_fn_server::DEFAULT_MAX_CONNECTIONS as u64,
             )?)
             .unwrap_or(usize::MAX),
-            header_timeout: seconds(HEADER_TIMEOUT_SECS, socketio_fn_server::DEFAULT_HEADER_TIMEOUT)?,
+            header_timeout: seconds(
+                HEADER_TIMEOUT_SECS,
+                socketio_fn_server::DEFAULT_HEADER_TIMEOUT,
+            )?,
             body_timeout: seconds(BODY_TIMEOUT_SECS, socketio_fn_server::DEFAULT_BODY_TIMEOUT)?,
             grace_period: match self.grace_period {
                 Some(g) => g,
-                None => seconds(SHUTDOWN_GRACE_SECS, socketio_fn_server::DEFAULT_GRACE_PERIOD)?,
+                None => seconds(
+                    SHUTDOWN_GRACE_SECS,
+                    socketio_fn_server::DEFAULT_GRACE_PERIOD,
+                )?,
             },
         };
         let max_body_bytes = match self.max_body_bytes {

@@ -46,7 +46,10 @@ impl Mode {
 impl std::fmt::Display for Mode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Local(e) => write!(f, "local (embedded emulator at {e}; local development only)"),
+            Self::Local(e) => write!(
+                f,
+                "local (embedded emulator at {e}; local development only)"
+            ),
             Self::Key(e) => write!(f, "key-based connection to {e}"),
             Self::Identity(e) => write!(f, "identity-based connection to {e}"),
             Self::Unconnected => write!(f, "no default connection"),
@@ -65,13 +68,14 @@ impl std::fmt::Display for Mode {
 /// ```
 pub fn listen_address(settings: &Settings) -> Result<SocketAddr, Error> {
     if let Some(value) = settings.get(ADDRESS) {
-        return value.trim().parse().map_err(|e: std::net::AddrParseError| {
-            Error::InvalidSetting {
+        return value
+            .trim()
+            .parse()
+            .map_err(|e: std::net::AddrParseError| Error::InvalidSetting {
                 name: ADDRESS,
                 value: value.to_owned(),
                 reason: format!("{e}; expected an address such as 127.0.0.1:7071"),
-            }
-        });
+            });
     }
     for name in [FUNCTIONS_CUSTOMHANDLER_PORT, PORT] {
         if let Some(value) = settings.get(name) {
@@ -83,11 +87,13 @@ pub fn listen_address(settings: &Settings) -> Result<SocketAddr, Error> {
             return Ok(SocketAddr::from(([0, 0, 0, 0], port)));
         }
     }
-    DEFAULT_ADDRESS.parse().map_err(|e: std::net::AddrParseError| Error::InvalidSetting {
-        name: ADDRESS,
-        value: DEFAULT_ADDRESS.to_owned(),
-        reason: e.to_string(),
-    })
+    DEFAULT_ADDRESS
+        .parse()
+        .map_err(|e: std::net::AddrParseError| Error::InvalidSetting {
+            name: ADDRESS,
+            value: DEFAULT_ADDRESS.to_owned(),
+            reason: e.to_string(),
+        })
 }
 
 /// Whether to start the embedded emulator (local mode).

@@ -60,7 +60,11 @@ impl App {
                     let draining = draining.clone();
                     async move {
                         if draining.load(Ordering::Relaxed) {
-                            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "shutting down"}))).into_response()
+                            (
+                                StatusCode::SERVICE_UNAVAILABLE,
+                                axum::Json(serde_json::json!({"status": "shutting down"})),
+                            )
+                                .into_response()
                         } else {
                             axum::Json(ready).into_response()
                         }
@@ -107,14 +111,17 @@ impl App {
             self.mode
         );
         if summary.open {
-            tracing::warn!("the webhook accepts UNAUTHENTICATED requests: anyone who can reach it can inject events");
+            tracing::warn!(
+                "the webhook accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
+            );
         }
         let draining = Arc::new(AtomicBool::new(false));
         let router = self.router_with(draining.clone());
-        let stopped = socketio_fn_server::serve(listener, router, self.server.clone(), shutdown, move || {
-            draining.store(true, Ordering::Relaxed);
-        })
-        .await;
+        let stopped =
+            socketio_fn_server::serve(listener, router, self.server.clone(), shutdown, move || {
+                draining.store(true, Ordering::Relaxed);
+            })
+            .await;
         tracing::info!(?stopped, "stopped");
         Ok(())
     }
@@ -147,11 +154,7 @@ pub async fn shutdown_signal() {
 /// The CORS layer of the negotiation endpoints: none unless `Host:CORS` (or `Host__CORS`) is set.
 fn cors(settings: &Settings) -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
-    let Some(value) = settings
-        .get(CORS)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-    else {
+    let Some(value) = settings.get(CORS).map(str::trim).filter(|v| !v.is_empty()) else {
         return CorsLayer::new();
     };
     let origins = if value == "*" {

@@ -9,7 +9,7 @@ pub use user_id::{TemplatePart, UserIdTemplate};
 
 use crate::invocation::BoxFuture;
 use crate::request::MultiMap;
-use crate::response::text_reply;
+use crate::response::{InvocationError, text_reply};
 use crate::service::ServiceClient;
 use crate::state::{Requirements, State, StateMap};
 use axum::Router;
@@ -73,14 +73,14 @@ pub struct NegotiationInvocation {
 )]
 pub trait FromNegotiation: Sized {
     /// Extracts the value.
-    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, Response>;
+    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, InvocationError>;
 
     /// Declares what the extractor needs from the app, checked at start-up (default: nothing).
     fn requires(_: &mut Requirements) {}
 }
 
 impl FromNegotiation for SocketIoNegotiationResult {
-    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, Response> {
+    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, InvocationError> {
         Ok(invocation.result.clone())
     }
 }
@@ -95,7 +95,7 @@ pub struct NegotiationRequest {
 }
 
 impl FromNegotiation for NegotiationRequest {
-    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, Response> {
+    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, InvocationError> {
         Ok(Self {
             headers: invocation.headers.clone(),
             query: invocation.query.clone(),
@@ -104,13 +104,18 @@ impl FromNegotiation for NegotiationRequest {
 }
 
 impl<T: Clone + Send + Sync + 'static> FromNegotiation for State<T> {
-    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, Response> {
-        invocation.state.get::<T>().cloned().map(State).ok_or_else(|| {
-            text_reply(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("no state of type `{}`", std::any::type_name::<T>()),
-            )
-        })
+    fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, InvocationError> {
+        invocation
+            .state
+            .get::<T>()
+            .cloned()
+            .map(State)
+            .ok_or_else(|| {
+                InvocationError::function(format!(
+                    "no state of type `{}`",
+                    std::any::type_name::<T>()
+                ))
+            })
     }
 
     fn requires(requirements: &mut Requirements) {
@@ -178,6 +183,11 @@ pub(crate) fn router(functions: &[Arc<ResolvedNegotiation>], state: &StateMap) -
         );
     }
     router
+}
+
+/// The reply of a negotiation whose argument could not be extracted.
+pub fn rejection(error: InvocationError) -> Response {
+    text_reply(error.status(), error.message())
 }
 
 /// Runs a negotiation function body: boxes the future and converts the return value.

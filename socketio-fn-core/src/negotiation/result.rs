@@ -1,9 +1,9 @@
 //! The negotiation result: the service URL and access token a client connects with (spec 2).
 
 use crate::actions::RestRequest;
+use crate::protocol::AccessKey;
 use crate::protocol::paths::{REST_HUB_PREFIX, client_audience, client_path, escape_component};
 use crate::protocol::token::{CLIENT_TOKEN_LIFETIME_SECS, TokenClaims, TokenError, sign, unix_now};
-use crate::protocol::AccessKey;
 use crate::service::{Credential, ServiceClient, ServiceError};
 use serde::{Deserialize, Serialize};
 

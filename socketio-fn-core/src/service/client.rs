@@ -79,7 +79,10 @@ impl ServiceClient {
 
     /// A client of a key-based connection.
     pub fn key_based(connection: &KeyConnection) -> Self {
-        Self::new(&connection.endpoint, Credential::Key(connection.access_key.clone()))
+        Self::new(
+            &connection.endpoint,
+            Credential::Key(connection.access_key.clone()),
+        )
     }
 
     /// Sets the REST `api-version` (default [`DEFAULT_API_VERSION`]).
@@ -117,7 +120,11 @@ impl ServiceClient {
         Ok(())
     }
 
-    async fn authorization(&self, operation: &'static str, url: &str) -> Result<String, ServiceError> {
+    async fn authorization(
+        &self,
+        operation: &'static str,
+        url: &str,
+    ) -> Result<String, ServiceError> {
         match &self.credential {
             Credential::Key(key) => {
                 let claims = TokenClaims::new(url, unix_now(), REST_TOKEN_LIFETIME_SECS, None);

@@ -21,8 +21,11 @@ use azure_identity::{
 use std::sync::Arc;
 
 /// The environment variables of workload identity (set by the AKS workload identity webhook).
-pub const WORKLOAD_IDENTITY_ENV: [&str; 3] =
-    ["AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID", "AZURE_TENANT_ID"];
+pub const WORKLOAD_IDENTITY_ENV: [&str; 3] = [
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "AZURE_CLIENT_ID",
+    "AZURE_TENANT_ID",
+];
 
 /// Which credential a connection's settings select.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +123,12 @@ pub fn credential_kind(
         }
         Ok(())
     };
-    match identity.credential.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    match identity
+        .credential
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("managedidentity") => {
             no_service_principal("managedidentity")?;
             return Ok(CredentialKind::ManagedIdentity(user_assigned()?));
@@ -137,7 +145,9 @@ pub fn credential_kind(
         }
         None => {}
     }
-    if identity.managed_identity_resource_id.is_some() || identity.managed_identity_object_id.is_some() {
+    if identity.managed_identity_resource_id.is_some()
+        || identity.managed_identity_object_id.is_some()
+    {
         return Err(error(format!(
             "a user-assigned managed identity needs {}",
             setting("credential=managedidentity")
@@ -211,7 +221,6 @@ pub fn entra_credential(
                     UserAssigned::ObjectId(v) => UserAssignedId::ObjectId(v),
                 }),
                 client_options,
-                ..Default::default()
             }))
             .map_err(failed)?
         }
@@ -258,7 +267,8 @@ fn client_certificate(
         connection: connection.to_owned(),
         reason,
     };
-    let bytes = std::fs::read(&path).map_err(|e| error(format!("cannot read the certificate `{path}`: {e}")))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| error(format!("cannot read the certificate `{path}`: {e}")))?;
     ClientCertificateCredential::new(
         identity.tenant_id.clone().unwrap_or_default(),
         identity.client_id.clone().unwrap_or_default(),
@@ -269,7 +279,6 @@ fn client_certificate(
                 .certificate_password
                 .as_ref()
                 .map(|p| p.expose().to_owned().into()),
-            ..Default::default()
         }),
     )
     .map(|c| c as Arc<dyn TokenCredential>)
@@ -284,8 +293,9 @@ fn client_certificate(
 ) -> Result<Arc<dyn TokenCredential>, CredentialError> {
     Err(CredentialError {
         connection: connection.to_owned(),
-        reason: "`certificate` needs the `client-certificate` feature of socketio-fn (it links OpenSSL)"
-            .into(),
+        reason:
+            "`certificate` needs the `client-certificate` feature of socketio-fn (it links OpenSSL)"
+                .into(),
     })
 }
 

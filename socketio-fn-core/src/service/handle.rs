@@ -24,8 +24,11 @@ pub struct OutputTarget {
 /// Runs actions against the service. Apps use [`ServiceClients`]; tests may record instead.
 pub trait ActionExecutor: Send + Sync + std::fmt::Debug + 'static {
     /// Executes one action.
-    fn execute<'a>(&'a self, target: &'a OutputTarget, action: &'a SocketIoAction)
-    -> SendFuture<'a>;
+    fn execute<'a>(
+        &'a self,
+        target: &'a OutputTarget,
+        action: &'a SocketIoAction,
+    ) -> SendFuture<'a>;
 }
 
 /// The REST clients of an app's connections, by setting name (compared case-insensitively): the
@@ -92,7 +95,7 @@ struct Bound {
 
 /// A batch stopped at a failing action; the later ones were not sent.
 #[derive(Debug, thiserror::Error)]
-#[error("action {index} (`{action}`) of {total} failed; {} later action(s) not sent", total - index - 1)]
+#[error("`{action}` failed (action {} of {total}); {} later action(s) not sent", index + 1, total - index - 1)]
 pub struct BatchError {
     /// Position of the failing action (0-based).
     pub index: usize,

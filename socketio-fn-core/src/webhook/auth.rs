@@ -79,9 +79,10 @@ impl WebhookAuth {
         }
         if let Some(key) = connection.access_key() {
             let verifier = Verifier::new(key);
-            let known = self.keys.iter().any(|(h, v)| {
-                *h == host && v.expected("") == verifier.expected("")
-            });
+            let known = self
+                .keys
+                .iter()
+                .any(|(h, v)| *h == host && v.expected("") == verifier.expected(""));
             if !known {
                 self.keys.push((host, verifier));
             }
@@ -172,7 +173,10 @@ impl WebhookAuth {
                 None => true,
             })
             .fold(false, |found, (_, verifier)| {
-                verifier.expected(event.connection_id).matches_any(signature) | found
+                verifier
+                    .expected(event.connection_id)
+                    .matches_any(signature)
+                    | found
             })
     }
 
@@ -195,15 +199,19 @@ impl WebhookAuth {
     }
 
     fn expected(&self) -> &'static str {
-        match (!self.keys.is_empty(), self.code.is_some(), self.entra.is_some()) {
-            (true, false, false) => {
-                "invalid `ce-signature` or unknown `WebHook-Request-Origin`"
-            }
+        match (
+            !self.keys.is_empty(),
+            self.code.is_some(),
+            self.entra.is_some(),
+        ) {
+            (true, false, false) => "invalid `ce-signature` or unknown `WebHook-Request-Origin`",
             (false, true, false) => {
                 "the webhook code is missing or wrong: call the URL with `?code=<code>` or send `x-functions-key`"
             }
             (false, false, true) => "a valid Microsoft Entra bearer token is required",
-            _ => "the request is not authenticated: expected a valid `ce-signature`, the webhook code, or a Microsoft Entra token",
+            _ => {
+                "the request is not authenticated: expected a valid `ce-signature`, the webhook code, or a Microsoft Entra token"
+            }
         }
     }
 }

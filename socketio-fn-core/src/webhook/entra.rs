@@ -139,12 +139,7 @@ impl EntraValidator {
 
     async fn key(&self, kid: &str) -> Result<(DecodingKey, String), EntraError> {
         let mut keys = self.keys.lock().await;
-        let known = |keys: &Keys| {
-            keys.by_kid
-                .get(kid)
-                .cloned()
-                .zip(keys.issuer.clone())
-        };
+        let known = |keys: &Keys| keys.by_kid.get(kid).cloned().zip(keys.issuer.clone());
         if let Some(found) = known(&keys) {
             return Ok(found);
         }
@@ -172,10 +167,7 @@ impl EntraValidator {
         if !response.status().is_success() {
             return Err(failed(format!("status {}", response.status())));
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| failed(e.to_string()))?;
+        let bytes = response.bytes().await.map_err(|e| failed(e.to_string()))?;
         if bytes.len() > MAX_DOCUMENT_BYTES {
             return Err(failed("the document is too large".into()));
         }

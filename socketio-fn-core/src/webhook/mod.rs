@@ -30,7 +30,9 @@ use crate::state::StateMap;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE};
+use axum::http::{
+    HeaderMap, HeaderValue, Method, StatusCode, header::CONTENT_LENGTH, header::CONTENT_TYPE,
+};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use futures_util::FutureExt;
@@ -100,7 +102,10 @@ async fn serve(webhook: &Webhook, request: Request) -> Result<Response, Rejectio
         return Ok(([(header::WEBHOOK_ALLOWED_ORIGIN, value)], StatusCode::OK).into_response());
     }
     let event = CloudEvent::parse(&parts.headers)?;
-    webhook.auth.authorize(&parts.headers, &parts, &event).await?;
+    webhook
+        .auth
+        .authorize(&parts.headers, &parts, &event)
+        .await?;
     let function = route(&webhook.registry, &event)?;
     if parts.method != Method::POST {
         return Err(Rejection::Method(parts.method.clone()));
@@ -125,7 +130,10 @@ async fn serve(webhook: &Webhook, request: Request) -> Result<Response, Rejectio
     Ok(invoke(function, invocation, ack).await)
 }
 
-fn route<'r>(registry: &'r Registry, event: &CloudEvent<'_>) -> Result<&'r ResolvedFunction, Rejection> {
+fn route<'r>(
+    registry: &'r Registry,
+    event: &CloudEvent<'_>,
+) -> Result<&'r ResolvedFunction, Rejection> {
     let system = event.is_system();
     registry
         .route(event.hub, event.namespace, system, event.event_name)
@@ -250,7 +258,11 @@ fn build_request(
 
 /// Runs the function (a panic fails the invocation, not the connection), logs one line with its outcome
 /// and duration, and turns the result into the reply.
-async fn invoke(function: &ResolvedFunction, invocation: Invocation, ack: Option<AckTarget>) -> Response {
+async fn invoke(
+    function: &ResolvedFunction,
+    invocation: Invocation,
+    ack: Option<AckTarget>,
+) -> Response {
     let name = function.descriptor.name;
     let span = tracing::info_span!(
         "invocation",
@@ -280,10 +292,20 @@ async fn invoke(function: &ResolvedFunction, invocation: Invocation, ack: Option
     let response = reply(function.kind, ack, result.as_ref());
     match &result {
         Ok(_) if response.status().is_success() => {
-            tracing::info!(outcome = "Succeeded", duration_ms, "Executed '{name}' (Succeeded, Duration={duration_ms:.1}ms)");
+            tracing::info!(
+                outcome = "Succeeded",
+                duration_ms,
+                "Executed '{name}' (Succeeded, Duration={duration_ms:.1}ms)"
+            );
         }
         Ok(_) => {
-            tracing::info!(outcome = "Answered", status = response.status().as_u16(), duration_ms, "Executed '{name}' (Succeeded with status {}, Duration={duration_ms:.1}ms)", response.status().as_u16());
+            tracing::info!(
+                outcome = "Answered",
+                status = response.status().as_u16(),
+                duration_ms,
+                "Executed '{name}' (Succeeded with status {}, Duration={duration_ms:.1}ms)",
+                response.status().as_u16()
+            );
         }
         Err(error) if error.status().is_server_error() => {
             tracing::error!(outcome = "Failed", status = error.status().as_u16(), error = %error, duration_ms, "Executed '{name}' (Failed, Duration={duration_ms:.1}ms)");
@@ -295,7 +317,11 @@ async fn invoke(function: &ResolvedFunction, invocation: Invocation, ack: Option
     response
 }
 
-fn reply(kind: EventKind, ack: Option<AckTarget>, result: Result<&Reply, &InvocationError>) -> Response {
+fn reply(
+    kind: EventKind,
+    ack: Option<AckTarget>,
+    result: Result<&Reply, &InvocationError>,
+) -> Response {
     let reply = match result {
         Ok(reply) => reply,
         Err(error) => return text_reply(error.status(), error.message()),

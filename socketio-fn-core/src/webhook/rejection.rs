@@ -53,7 +53,10 @@ pub enum Rejection {
     #[error("invalid message packet: {0}")]
     Packet(#[from] PacketError),
     /// The packet's event name differs from `ce-eventName` (400).
-    #[error("the event name `{packet}` in the packet differs from `{}` `{header}`", header::EVENT_NAME)]
+    #[error(
+        "the event name `{packet}` in the packet differs from `{}` `{header}`",
+        header::EVENT_NAME
+    )]
     EventNameMismatch {
         /// In the packet.
         packet: String,

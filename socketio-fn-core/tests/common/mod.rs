@@ -167,8 +167,12 @@ pub fn decode_signed(token: &str, key: &socketio_fn_core::protocol::AccessKey) -
     validation.validate_exp = false;
     validation.validate_aud = false;
     validation.required_spec_claims.clear();
-    let data = jsonwebtoken::decode::<Value>(token, &DecodingKey::from_secret(key.as_bytes()), &validation)
-        .unwrap_or_else(|e| panic!("{token}: {e}"));
+    let data = jsonwebtoken::decode::<Value>(
+        token,
+        &DecodingKey::from_secret(key.as_bytes()),
+        &validation,
+    )
+    .unwrap_or_else(|e| panic!("{token}: {e}"));
     (serde_json::to_value(&data.header).unwrap(), data.claims)
 }
 

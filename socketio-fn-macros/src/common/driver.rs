@@ -25,8 +25,9 @@ pub(crate) fn expand_fn<A: Attribute>(attr: TokenStream, item: TokenStream) -> T
     let parsed: syn::ItemFn = match syn::parse2(item.clone()) {
         Ok(item) => item,
         Err(e) => {
-            let error = syn::Error::new(e.span(), format!("`#[{}]` goes on an `async fn`", A::NAME))
-                .to_compile_error();
+            let error =
+                syn::Error::new(e.span(), format!("`#[{}]` goes on an `async fn`", A::NAME))
+                    .to_compile_error();
             return quote!(#error #item);
         }
     };
@@ -42,7 +43,11 @@ pub(crate) fn expand_fn<A: Attribute>(attr: TokenStream, item: TokenStream) -> T
             let item = &model.item;
             // A method (with `self`) sits in an `impl`, where the stand-in's items cannot go.
             let in_impl = model.item.sig.receiver().is_some();
-            let stand_in = if in_impl { TokenStream::new() } else { A::stand_in(&model) };
+            let stand_in = if in_impl {
+                TokenStream::new()
+            } else {
+                A::stand_in(&model)
+            };
             quote!(#errors #item #stand_in #uses)
         }
     }
@@ -54,10 +59,16 @@ fn check_shape(name: &str, model: &FnModel, diag: &mut Diag) {
     if sig.asyncness.is_none() {
         diag.error(
             sig.fn_token,
-            format!("`#[{name}]` functions must be async; write `async fn {}`", sig.ident),
+            format!(
+                "`#[{name}]` functions must be async; write `async fn {}`",
+                sig.ident
+            ),
         );
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        diag.error(&sig.generics, format!("`#[{name}]` functions cannot be generic"));
+        diag.error(
+            &sig.generics,
+            format!("`#[{name}]` functions cannot be generic"),
+        );
     }
 }

@@ -20,7 +20,9 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Part>, String> {
             '{' => {
                 let rest = &text[i + 1..];
                 let Some(end) = rest.find('}') else {
-                    return Err(format!("unclosed `{{` at byte {i}: write `{{query.<name>}}` or `{{headers.<name>}}`"));
+                    return Err(format!(
+                        "unclosed `{{` at byte {i}: write `{{query.<name>}}` or `{{headers.<name>}}`"
+                    ));
                 };
                 let inner = &rest[..end];
                 let (source, name) = inner.split_once('.').unwrap_or((inner, ""));
@@ -89,7 +91,10 @@ mod tests {
                 Part::Setting("Region".into()),
             ]
         );
-        assert_eq!(parse("{Headers.x-user}").unwrap(), vec![Part::Header("x-user".into())]);
+        assert_eq!(
+            parse("{Headers.x-user}").unwrap(),
+            vec![Part::Header("x-user".into())]
+        );
         assert_eq!(parse("fixed").unwrap(), vec![Part::Literal("fixed".into())]);
         assert_eq!(parse("é{query.a}{query.b}").unwrap().len(), 3);
         for (bad, message) in [

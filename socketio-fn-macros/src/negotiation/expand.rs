@@ -30,8 +30,8 @@ pub(crate) fn expand(args: &NegotiationArgs, model: &FnModel, valid: &Valid) -> 
         quote_spanned! {ty.span()=>
             let #ident = match <#ty as #sfn::FromNegotiation>::from_negotiation(&__socketio_fn_invocation) {
                 ::core::result::Result::Ok(value) => value,
-                ::core::result::Result::Err(response) => {
-                    return ::std::boxed::Box::pin(::core::future::ready(response));
+                ::core::result::Result::Err(error) => {
+                    return ::std::boxed::Box::pin(::core::future::ready(#sfn::negotiation_rejection(error)));
                 }
             };
         }

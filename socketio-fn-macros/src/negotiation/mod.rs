@@ -18,7 +18,8 @@ impl Attribute for Negotiation {
     fn expand(attr: TokenStream, model: &FnModel, diag: &mut Diag) -> Option<TokenStream> {
         let args = parse::parse(attr, diag)?;
         let valid = validate::validate(&args, model, diag)?;
-        diag.is_empty().then(|| expand::expand(&args, model, &valid))
+        diag.is_empty()
+            .then(|| expand::expand(&args, model, &valid))
     }
 
     fn stand_in(model: &FnModel) -> TokenStream {
@@ -45,12 +46,16 @@ mod tests {
     fn templates_and_routes() {
         let ok = errors(
             quote!(hub = "h", user_id = "user-{query.id}-%Region%"),
-            parse_quote!(async fn f() {}),
+            parse_quote!(
+                async fn f() {}
+            ),
         );
         assert!(ok.is_empty(), "{ok:?}");
         let e = errors(
             quote!(hub = "h", user_id = "{cookie.id}", route = "/api/x"),
-            parse_quote!(async fn f() {}),
+            parse_quote!(
+                async fn f() {}
+            ),
         )
         .join("\n");
         assert!(e.contains("unknown source `cookie`"), "{e}");

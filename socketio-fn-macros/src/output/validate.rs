@@ -28,15 +28,33 @@ pub(crate) fn validate(model: &FnModel, parameter_names: Option<&[LitStr]>, diag
                 ),
             );
         }
-        for (key, value) in [("hub", &output.args.hub), ("connection", &output.args.connection)] {
+        for (key, value) in [
+            ("hub", &output.args.hub),
+            ("connection", &output.args.connection),
+        ] {
             if let Some(v) = value.as_ref().filter(|v| v.value().trim().is_empty()) {
-                diag.error(v, format!("`{key}` must not be empty; omit it for the default"));
+                diag.error(
+                    v,
+                    format!("`{key}` must not be empty; omit it for the default"),
+                );
             }
         }
         let key = format!(
             "{}\u{0}{}",
-            output.args.hub.as_ref().map(LitStr::value).unwrap_or_default().to_lowercase(),
-            output.args.connection.as_ref().map(LitStr::value).unwrap_or_default().to_lowercase()
+            output
+                .args
+                .hub
+                .as_ref()
+                .map(LitStr::value)
+                .unwrap_or_default()
+                .to_lowercase(),
+            output
+                .args
+                .connection
+                .as_ref()
+                .map(LitStr::value)
+                .unwrap_or_default()
+                .to_lowercase()
         );
         if seen.contains(&key) {
             diag.error(

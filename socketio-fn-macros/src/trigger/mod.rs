@@ -18,7 +18,8 @@ impl Attribute for Trigger {
     fn expand(attr: TokenStream, model: &FnModel, diag: &mut Diag) -> Option<TokenStream> {
         let args = parse::parse(attr, diag)?;
         let valid = validate::validate(&args, model, diag)?;
-        diag.is_empty().then(|| expand::expand(&args, model, &valid))
+        diag.is_empty()
+            .then(|| expand::expand(&args, model, &valid))
     }
 
     fn stand_in(model: &FnModel) -> TokenStream {
@@ -83,7 +84,10 @@ mod tests {
             "`namespace` must start with `/`",
             "`#[socketio_parameter]` binds arguments of user events",
         ] {
-            assert!(joined.contains(expected), "missing {expected:?} in {joined}");
+            assert!(
+                joined.contains(expected),
+                "missing {expected:?} in {joined}"
+            );
         }
     }
 

@@ -58,9 +58,7 @@ pub(crate) struct Valid {
 pub(crate) fn validate(args: &TriggerArgs, model: &FnModel, diag: &mut Diag) -> Option<Valid> {
     names_are_not_empty(args, diag);
     namespace_starts_with_a_slash(args, diag);
-    let Some(event) = event_is_given(args, diag) else {
-        return None;
-    };
+    let event = event_is_given(args, diag)?;
     let kind = Kind::of(&event.value());
     let names = args.parameter_names.as_ref().map(|n| n.as_slice());
     match (&args.parameter_names, names) {
@@ -139,7 +137,11 @@ fn parameter_names_exclude_the_attribute(model: &FnModel, diag: &mut Diag) {
     }
 }
 
-fn parameter_names_are_unique_and_match_arguments(names: &[LitStr], model: &FnModel, diag: &mut Diag) {
+fn parameter_names_are_unique_and_match_arguments(
+    names: &[LitStr],
+    model: &FnModel,
+    diag: &mut Diag,
+) {
     for (i, name) in names.iter().enumerate() {
         let value = name.value();
         if names[..i].iter().any(|n| n.value() == value) {
