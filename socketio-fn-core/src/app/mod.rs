@@ -428,6 +428,7 @@ fn entra_config(settings: &Settings) -> Result<Option<EntraConfig>, Error> {
             authority: get(WEBHOOK_ENTRA_AUTHORITY)
                 .unwrap_or(DEFAULT_AUTHORITY)
                 .to_owned(),
+            refresh_interval: crate::webhook::REFRESH_INTERVAL,
         })),
         (Some(_), None) => Err(Error::Unsafe(format!(
             "`{WEBHOOK_ENTRA_TENANT}` is set but `{WEBHOOK_ENTRA_AUDIENCE}` is not: set the resource the \

@@ -31,6 +31,9 @@ pub struct EntraConfig {
     /// The authority host (default [`DEFAULT_AUTHORITY`]); `https`, or `http` on a loopback address
     /// (tests).
     pub authority: String,
+    /// The shortest time between two fetches of the signing keys (default [`REFRESH_INTERVAL`]): a token
+    /// with an unknown `kid` fetches them again only when this long has passed.
+    pub refresh_interval: Duration,
 }
 
 /// Why a token was refused. Never contains the token.
@@ -145,7 +148,7 @@ impl EntraValidator {
         }
         if keys
             .fetched
-            .is_some_and(|at| at.elapsed() < REFRESH_INTERVAL)
+            .is_some_and(|at| at.elapsed() < self.config.refresh_interval)
         {
             return Err(EntraError::UnknownKey);
         }

@@ -1,0 +1,260 @@
+//! Start-up decisions: local mode (the embedded emulator) only when it is safe, an app nothing would
+//! authenticate refuses to build, and what a function names is resolved before the first event.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use socketio_fn_core::app::{Mode, local_mode};
+use socketio_fn_core::state::Requirements;
+use socketio_fn_core::{App, Error, FunctionDescriptor, OutputBinding, Settings};
+use std::net::SocketAddr;
+
+const KEY_CONNECTION: &str = "Endpoint=http://localhost;AccessKey=k";
+
+fn loopback() -> SocketAddr {
+    "127.0.0.1:7071".parse().unwrap()
+}
+
+fn decide(pairs: &[(&str, &str)], listen: SocketAddr) -> Result<bool, Error> {
+    local_mode(&Settings::from_pairs(pairs.iter().copied()), listen)
+}
+
+#[test]
+fn local_mode_only_on_a_loopback_laptop() {
+    // A laptop: no connection, no hosting platform, loopback address -> the emulator.
+    assert!(decide(&[], loopback()).unwrap());
+    // A configured connection -> the service, never the emulator.
+    assert!(
+        !decide(
+            &[("WebPubSubForSocketIOConnectionString", KEY_CONNECTION)],
+            loopback()
+        )
+        .unwrap()
+    );
+    assert!(
+        !decide(
+            &[(
+                "WebPubSubForSocketIOConnectionString__endpoint",
+                "https://x.example"
+            )],
+            loopback()
+        )
+        .unwrap()
+    );
+    // On a hosting platform without a connection: an error naming the setting and the variable.
+    for var in [
+        "WEBSITE_INSTANCE_ID",
+        "CONTAINER_APP_NAME",
+        "FUNCTIONS_CUSTOMHANDLER_PORT",
+        "KUBERNETES_SERVICE_HOST",
+    ] {
+        let err = decide(&[(var, "1")], loopback()).unwrap_err().to_string();
+        assert!(
+            err.starts_with("no `WebPubSubForSocketIOConnectionString` is set")
+                && err.contains(&format!("`{var}` says the app runs on a hosting platform")),
+            "{err}"
+        );
+    }
+    // Listening on every interface without a connection: an error.
+    let err = decide(&[], "0.0.0.0:8080".parse().unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("0.0.0.0:8080, which is not a loopback address"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_override_works_both_ways() {
+    // `on` forces the emulator even where it would not start by itself.
+    assert!(
+        decide(
+            &[("SOCKETIO_FN_EMULATOR", "on")],
+            "0.0.0.0:80".parse().unwrap()
+        )
+        .unwrap()
+    );
+    assert!(
+        decide(
+            &[("SOCKETIO_FN_EMULATOR", "on"), ("CONTAINER_APP_NAME", "x")],
+            loopback()
+        )
+        .unwrap()
+    );
+    // `off` refuses it even on a laptop: the missing connection is an error.
+    let err = decide(&[("SOCKETIO_FN_EMULATOR", "off")], loopback())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`SOCKETIO_FN_EMULATOR=off`"), "{err}");
+    // `on` with a connection is ambiguous: refused.
+    let err = decide(
+        &[
+            ("SOCKETIO_FN_EMULATOR", "on"),
+            ("WebPubSubForSocketIOConnectionString", KEY_CONNECTION),
+        ],
+        loopback(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("remove one of them"), "{err}");
+    let err = decide(&[("SOCKETIO_FN_EMULATOR", "maybe")], loopback()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidSetting {
+                name: "SOCKETIO_FN_EMULATOR",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_app_nothing_authenticates_refuses_to_build() {
+    let identity = [(
+        "WebPubSubForSocketIOConnectionString__endpoint",
+        "https://svc.example",
+    )];
+    let build = |pairs: &[(&str, &str)]| {
+        App::builder()
+            .settings(Settings::from_pairs(pairs.iter().copied()))
+            .credential(
+                "WebPubSubForSocketIOConnectionString",
+                std::sync::Arc::new(FixedToken::new("t")),
+            )
+            .build()
+    };
+    // No connection at all, and an identity connection alone: nothing signs the requests.
+    for pairs in [&[][..], &identity[..]] {
+        let err = build(pairs).unwrap_err();
+        assert!(matches!(err, Error::Unsafe(_)), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.starts_with("nothing would authenticate the webhook")
+                && text.contains("SOCKETIO_FN_WEBHOOK_CODE")
+                && text.contains("SOCKETIO_FN_WEBHOOK_AUTH=none"),
+            "{text}"
+        );
+    }
+    // A code, Entra settings, an explicit `none`, or the builder's opt-in make it build.
+    let with_code = [identity[0], ("SOCKETIO_FN_WEBHOOK_CODE", "s3cret")];
+    assert!(build(&with_code).unwrap().auth().summary().code);
+    let with_entra = [
+        identity[0],
+        ("SOCKETIO_FN_WEBHOOK_ENTRA_TENANT", "tenant"),
+        ("SOCKETIO_FN_WEBHOOK_ENTRA_AUDIENCE", "api://app"),
+    ];
+    assert!(build(&with_entra).unwrap().auth().summary().entra);
+    let none = [identity[0], ("SOCKETIO_FN_WEBHOOK_AUTH", "none")];
+    assert!(build(&none).unwrap().auth().summary().open);
+    let app = App::builder()
+        .settings(Settings::default())
+        .allow_unauthenticated_webhook()
+        .build()
+        .unwrap();
+    assert!(app.auth().summary().open);
+    assert_eq!(app.mode(), &Mode::Unconnected);
+    // Half of the Entra settings, a bad `SOCKETIO_FN_WEBHOOK_AUTH`, or an http authority: refused.
+    let err = build(&[identity[0], ("SOCKETIO_FN_WEBHOOK_ENTRA_TENANT", "t")]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("`SOCKETIO_FN_WEBHOOK_ENTRA_AUDIENCE` is not"),
+        "{err}"
+    );
+    let err = build(&[identity[0], ("SOCKETIO_FN_WEBHOOK_AUTH", "off")]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidSetting {
+                name: "SOCKETIO_FN_WEBHOOK_AUTH",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = build(&[
+        with_entra[0],
+        with_entra[1],
+        with_entra[2],
+        (
+            "SOCKETIO_FN_WEBHOOK_ENTRA_AUTHORITY",
+            "http://login.example",
+        ),
+    ])
+    .unwrap_err();
+    assert!(err.to_string().contains("must use https"), "{err}");
+    // A key-based connection signs the requests: that is enough.
+    let app = App::builder()
+        .settings(Settings::from_pairs([(
+            "WebPubSubForSocketIOConnectionString",
+            KEY_CONNECTION,
+        )]))
+        .build()
+        .unwrap();
+    assert_eq!(app.mode(), &Mode::Key("http://localhost".into()));
+    assert_eq!(app.auth().summary().to_string(), "signature (access key)");
+}
+
+fn needs_counter(requirements: &mut Requirements) {
+    requirements.state::<std::sync::Arc<std::sync::atomic::AtomicU64>>();
+}
+
+#[test]
+fn missing_state_and_bad_outputs_fail_the_build_naming_the_function() {
+    let settings =
+        || Settings::from_pairs([("WebPubSubForSocketIOConnectionString", KEY_CONNECTION)]);
+    let counting = FunctionDescriptor {
+        requires: needs_counter,
+        ..FunctionDescriptor::new("counting", "hub", "ping", noop)
+    };
+    let err = App::builder()
+        .settings(settings())
+        .function(counting)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "function `counting`: no state of type `alloc::sync::Arc<core::sync::atomic::AtomicU64>`: add it with `App::builder().state(...)`"
+    );
+    let app = App::builder()
+        .settings(settings())
+        .state(std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0)))
+        .function(counting)
+        .build();
+    assert!(app.is_ok());
+
+    static ON_OTHER: [OutputBinding; 1] = [OutputBinding {
+        hub: None,
+        connection: Some("Other"),
+    }];
+    let err = App::builder()
+        .settings(settings())
+        .function(FunctionDescriptor {
+            outputs: &ON_OTHER,
+            ..FunctionDescriptor::new("sender", "hub", "send", noop)
+        })
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("function `sender`: connection setting `Other` does not exist"),
+        "{err}"
+    );
+    // A `%Setting%` event resolves at start-up; one naming a system event is refused.
+    let err = App::builder()
+        .settings(Settings::from_pairs([
+            ("WebPubSubForSocketIOConnectionString", KEY_CONNECTION),
+            ("Ev", "connect"),
+        ]))
+        .function(FunctionDescriptor::new("sneaky", "hub", "%Ev%", noop))
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("function `sneaky`: event `%Ev%` resolves to `connect`, a system event"),
+        "{err}"
+    );
+}
