@@ -1,0 +1,293 @@
+//! The real `chat` binary as it would be deployed: what starts where (the emulator only on a loopback
+//! laptop), logs a container platform can read, health checks, and SIGTERM during an in-flight
+//! invocation whose output action still reaches the service.
+#![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
+
+#[path = "../../../socketio-fn-core/tests/common/fake_service.rs"]
+mod fake_service;
+
+use fake_service::{FakeService, Reply};
+use socketio_fn::protocol::{AccessKey, signature};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "deploy-test-key";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The chat binary in a fresh directory with only the given environment (plus PATH/HOME).
+fn chat(env: &[(&str, String)]) -> Command {
+    let dir = std::env::temp_dir().join(format!(
+        "chat-deploy-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_chat"));
+    command.current_dir(dir).env_clear();
+    for name in ["PATH", "HOME"] {
+        if let Ok(v) = std::env::var(name) {
+            command.env(name, v);
+        }
+    }
+    command.env("RUST_LOG", "info");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command
+}
+
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs to completion (bounded) and returns (exit code, stdout + stderr).
+fn run_to_end(mut command: Command) -> (Option<i32>, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let output = child.wait_with_output().unwrap();
+            let text = String::from_utf8_lossy(&output.stdout).into_owned()
+                + &String::from_utf8_lossy(&output.stderr);
+            return (status.code(), text);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the chat binary did not stop by itself"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn no_emulator_by_accident() {
+    let port = free_port();
+    // On a hosting platform (the variable is set), without a connection: an error naming the setting.
+    let (code, out) = run_to_end(chat(&[
+        ("CONTAINER_APP_NAME", "chat".into()),
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+    ]));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("no `WebPubSubForSocketIOConnectionString` is set and `CONTAINER_APP_NAME` says the app runs on a hosting platform"),
+        "{out}"
+    );
+    assert!(!out.contains("started the local Web PubSub"), "{out}");
+    // Listening on every interface (a container's `PORT`), without a connection: the same.
+    let (code, out) = run_to_end(chat(&[("PORT", port.to_string())]));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "listens on 0.0.0.0:{port}, which is not a loopback address"
+        )),
+        "{out}"
+    );
+    // `SOCKETIO_FN_EMULATOR=off` on a laptop: the same.
+    let (code, out) = run_to_end(chat(&[
+        ("SOCKETIO_FN_EMULATOR", "off".into()),
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+    ]));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("`SOCKETIO_FN_EMULATOR=off`"), "{out}");
+}
+
+/// Starts the binary, waits for its health endpoint, returns it with its log file.
+async fn start(env: &[(&str, String)], port: u16) -> (Running, std::path::PathBuf) {
+    let log = std::env::temp_dir().join(format!("chat-deploy-log-{}-{port}", std::process::id()));
+    let file = std::fs::File::create(&log).unwrap();
+    let child = chat(env)
+        .stdout(Stdio::from(file.try_clone().unwrap()))
+        .stderr(Stdio::from(file))
+        .spawn()
+        .unwrap();
+    let running = Running(child);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await {
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.text().await.unwrap(), "ok");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "chat did not start: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (running, log)
+}
+
+/// A signed `new message` from socket `s1`, with ack id 5.
+fn new_message(port: u16) -> reqwest::RequestBuilder {
+    let body = "425[\"new message\",\"hello\"]";
+    reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/runtime/webhooks/socketio"))
+        .header("WebHook-Request-Origin", "127.0.0.1")
+        .header("Content-Type", "text/plain")
+        .header("ce-type", "azure.webpubsub.user.message")
+        .header("ce-connectionId", "c1")
+        .header("ce-hub", "hub")
+        .header("ce-eventName", "new message")
+        .header("ce-namespace", "/")
+        .header("ce-socketId", "s1")
+        .header(
+            "ce-signature",
+            signature::compute(&AccessKey::new(KEY), "c1"),
+        )
+        .body(body)
+}
+
+#[tokio::test]
+async fn json_logs_health_and_one_line_per_invocation() {
+    let service = FakeService::start(vec![]).await;
+    let port = free_port();
+    let env = [
+        (
+            "WebPubSubForSocketIOConnectionString",
+            format!("Endpoint={};AccessKey={KEY}", service.base),
+        ),
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+        ("SOCKETIO_FN_LOG_FORMAT", "json".into()),
+    ];
+    let (running, log) = start(&env, port).await;
+    let ready: serde_json::Value = serde_json::from_str(
+        &reqwest::get(format!("http://127.0.0.1:{port}/readyz"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ready["mode"], "key");
+    assert_eq!(ready["auth"]["signature"], true);
+    let reply = new_message(port).send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(reply.text().await.unwrap(), "435[\"ok\"]");
+    drop(running);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let mode = lines
+        .iter()
+        .find(|l| l["fields"]["mode"].is_string())
+        .unwrap_or_else(|| panic!("no mode line in {text}"));
+    assert_eq!(mode["fields"]["mode"], "key");
+    assert_eq!(mode["fields"]["auth"], "signature (access key)");
+    let executed = lines
+        .iter()
+        .find(|l| l["fields"]["outcome"] == "Succeeded")
+        .unwrap_or_else(|| panic!("no invocation line in {text}"));
+    assert_eq!(executed["span"]["function"], "new_message");
+    assert_eq!(executed["span"]["socket_id"], "s1");
+    assert!(executed["fields"]["duration_ms"].as_f64().unwrap() >= 0.0);
+    assert!(
+        executed["fields"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Executed 'new_message' (Succeeded, Duration="),
+        "{executed}"
+    );
+    assert!(!text.contains(KEY), "the key is never logged");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no terminal escapes in a log file"
+    );
+}
+
+#[tokio::test]
+async fn a_piped_text_log_has_no_colours() {
+    let port = free_port();
+    let env = [
+        (
+            "WebPubSubForSocketIOConnectionString",
+            format!("Endpoint=http://127.0.0.1:1;AccessKey={KEY}"),
+        ),
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+    ];
+    let (running, log) = start(&env, port).await;
+    drop(running);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("mode: key-based connection to http://127.0.0.1:1"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_invocation_and_its_action_finish() {
+    // The service holds its reply to the output action for a while: the invocation is in flight when
+    // SIGTERM arrives.
+    let service = FakeService::start(vec![Reply::Slow(Duration::from_millis(1500))]).await;
+    let port = free_port();
+    let env = [
+        (
+            "WebPubSubForSocketIOConnectionString",
+            format!("Endpoint={};AccessKey={KEY}", service.base),
+        ),
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+        ("SOCKETIO_FN_SHUTDOWN_GRACE_SECS", "10".into()),
+    ];
+    let (mut running, log) = start(&env, port).await;
+    let reply = tokio::spawn(new_message(port).send());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while service.requests().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "the output action never reached the service"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let term = Instant::now();
+    let status = Command::new("kill")
+        .args(["-TERM", &running.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // The in-flight invocation completes and answers its ack...
+    let reply = reply.await.unwrap().unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(reply.text().await.unwrap(), "435[\"ok\"]");
+    // ...its action was delivered whole...
+    let got = service.requests();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].body, "42[\"new message\",\"s1\",\"hello\"]");
+    // ...and the process exits 0 within the grace period.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status.code();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 10 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(code, Some(0), "{}", std::fs::read_to_string(&log).unwrap());
+    assert!(term.elapsed() < Duration::from_secs(10));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("SIGTERM: shutting down"), "{text}");
+}
