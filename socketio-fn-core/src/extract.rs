@@ -345,13 +345,9 @@ impl FromOutput for Actions {
                 return Ok(());
             }
             self.handle.send_all(actions).await.map_err(|e| {
-                let hub = self
-                    .handle
-                    .target()
-                    .map(|t| t.hub.as_str())
-                    .unwrap_or_default();
+                let hub = self.handle.target().map(|t| t.hub).unwrap_or_default();
                 let reason = crate::protocol::error_chain(&e);
-                tracing::error!(hub, error = %reason, "output action failed");
+                tracing::error!(%hub, error = %reason, "output action failed");
                 InvocationError::function(format!("output action failed: {reason}"))
             })
         }

@@ -50,6 +50,26 @@ async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResu
     result
 }
 
+/// A `user_id` template: literal text, a query value, a header and a setting.
+#[socketio_negotiation(
+    hub = "hub",
+    user_id = "user-{query.id}@{headers.x-tenant}-%Region%",
+    route = "templated"
+)]
+async fn templated(result: SocketIoNegotiationResult) -> SocketIoNegotiationResult {
+    result
+}
+
+/// Hub, namespace and event all from settings.
+#[socketio_trigger(
+    hub = "%ChatHub%",
+    namespace = "%ChatNamespace%",
+    event = "%ChatEvent%"
+)]
+async fn configured(ns: Namespace, #[socketio_parameter] n: u32) -> Ack<(String, u32)> {
+    Ack((ns.0, n + 1))
+}
+
 async fn text_body(response: axum::response::Response) -> String {
     String::from_utf8(
         response
@@ -92,6 +112,11 @@ fn app(base: &str) -> App {
 
 /// Posts a signed user event (its name taken from the packet) and returns status and body text.
 async fn emit(app: &App, body: &str) -> (StatusCode, String) {
+    emit_in(app, "/", body).await
+}
+
+/// Like [`emit`], for a socket in `namespace`.
+async fn emit_in(app: &App, namespace: &str, body: &str) -> (StatusCode, String) {
     let event = socketio_fn::protocol::packet::Packet::decode(body)
         .ok()
         .and_then(|p| socketio_fn::protocol::packet::EventData::parse(p.data).ok())
@@ -104,7 +129,7 @@ async fn emit(app: &App, body: &str) -> (StatusCode, String) {
         .header("ce-connectionId", "conn1")
         .header("ce-hub", "hub")
         .header("ce-eventName", event)
-        .header("ce-namespace", "/")
+        .header("ce-namespace", namespace)
         .header("ce-socketId", "sock1")
         .header(
             "ce-signature",
@@ -341,4 +366,88 @@ async fn negotiation_cors_follows_the_host_setting() {
         let response = with.router().oneshot(request()).await.unwrap();
         assert_eq!(response.headers()["access-control-allow-origin"], expected);
     }
+}
+
+#[tokio::test]
+async fn binding_expressions_resolve_like_the_reference() {
+    let app = App::builder()
+        .settings(Settings::from_pairs([
+            (
+                "WebPubSubForSocketIOConnectionString",
+                format!("Endpoint=http://127.0.0.1:1;AccessKey={KEY};Version=1.0;"),
+            ),
+            ("Region", "eu".to_owned()),
+            ("ChatHub", "hub".to_owned()),
+            ("ChatNamespace", "/configured".to_owned()),
+            ("ChatEvent", "ping".to_owned()),
+        ]))
+        .register_negotiation::<templated>()
+        .register::<configured>()
+        .build()
+        .unwrap();
+    let function = &app.registry().functions()[0];
+    assert_eq!(
+        (
+            function.hub.as_str(),
+            function.namespace.as_str(),
+            function.event.as_str()
+        ),
+        ("hub", "/configured", "ping")
+    );
+    // The event routes by its resolved names.
+    let packet = r#"42/configured,3["ping",41]"#;
+    assert_eq!(
+        emit_in(&app, "/configured", packet).await,
+        (
+            StatusCode::OK,
+            r#"43/configured,3["/configured",42]"#.into()
+        )
+    );
+    assert_eq!(emit(&app, r#"42["ping",1]"#).await.0, StatusCode::NOT_FOUND);
+
+    // The `user_id` template: every part present gives the `sub` claim...
+    let aud = "http://127.0.0.1:1/clients/socketio/hubs/hub";
+    let response = app
+        .router()
+        .oneshot(
+            Request::get("/api/templated?id=7")
+                .header("x-tenant", "acme")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        claims_of(&json_body(response).await, aud)["sub"],
+        "user-7@acme-eu"
+    );
+    // ...a missing request part gives an anonymous token.
+    let response = app
+        .router()
+        .oneshot(
+            Request::get("/api/templated?id=7")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        claims_of(&json_body(response).await, aud)
+            .get("sub")
+            .is_none()
+    );
+
+    // Unknown settings in the template or the names: start-up errors naming the function.
+    let err = App::builder()
+        .settings(Settings::from_pairs([(
+            "WebPubSubForSocketIOConnectionString",
+            format!("Endpoint=http://127.0.0.1:1;AccessKey={KEY};Version=1.0;"),
+        )]))
+        .register_negotiation::<templated>()
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "function `templated`: failed to resolve `%Region%`: no such app setting"
+    );
 }

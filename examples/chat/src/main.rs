@@ -1,13 +1,20 @@
 //! The chat sample of Web PubSub for Socket.IO's serverless docs, as socketio-fn functions, with a chat
-//! page.
+//! page, rooms, a message counter shared with an HTTP route, and an HTTP route that sends to a room.
 //!
 //! `cargo run -p chat`, then open <http://127.0.0.1:7071/> in two browser tabs. Without a connection
 //! string the local emulator of the service runs in-process; with `WebPubSubForSocketIOConnectionString`
 //! set the same binary uses that service.
 
+use axum::extract::State as RouteState;
 use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::routing::{get, post};
 use socketio_fn::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Messages relayed since the app started, shared by the `new message` function and `GET /api/stats`.
+#[derive(Clone, Default)]
+struct MessageCount(Arc<AtomicU64>);
 
 /// Hands a browser its service endpoint and token; `?userId=` becomes the connection's user id.
 #[socketio_negotiation(hub = "hub", user_id = "{query.userId}")]
@@ -40,9 +47,11 @@ async fn disconnected(request: SocketIoDisconnectedRequest) {
 async fn new_message(
     socket: SocketId,
     user: UserId,
+    count: State<MessageCount>,
     #[socketio_parameter] message: String,
     #[socketio_output(hub = "hub")] out: Actions,
 ) -> Ack<(&'static str,)> {
+    count.0.0.fetch_add(1, Ordering::Relaxed);
     let from = user.0.unwrap_or(socket.0);
     tracing::info!(%from, %message, "new message");
     out.add(SocketIoAction::send_to_namespace(
@@ -50,6 +59,42 @@ async fn new_message(
         (from, message),
     ));
     Ack(("ok",))
+}
+
+/// A client emitted `join` with a room name: its socket joins the room (acked with `true`).
+#[socketio_trigger(hub = "hub", event = "join")]
+async fn join(
+    socket: SocketId,
+    #[socketio_parameter] room: String,
+    #[socketio_output] out: Actions,
+) -> Ack<(bool,)> {
+    out.add(SocketIoAction::add_socket_to_room(socket.0, room));
+    Ack((true,))
+}
+
+/// `POST /api/broadcast` with `{"room": "...", "text": "..."}`: an HTTP route (not a function) sends
+/// `new message` from `server` to the sockets of one room, through a service handle. An example: put
+/// your own authentication in front of such a route.
+async fn broadcast(
+    RouteState(hub): RouteState<ServiceHandle>,
+    axum::Json(body): axum::Json<serde_json::Value>,
+) -> impl IntoResponse {
+    let (Some(room), Some(text)) = (body["room"].as_str(), body["text"].as_str()) else {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            "expected {\"room\": ..., \"text\": ...}".to_owned(),
+        );
+    };
+    let action = SocketIoAction::send_to_rooms([room], "new message", ("server", text));
+    match hub.send(action).await {
+        Ok(()) => (axum::http::StatusCode::ACCEPTED, String::new()),
+        Err(e) => (axum::http::StatusCode::BAD_GATEWAY, e.to_string()),
+    }
+}
+
+/// `GET /api/stats`: the count the `new message` function keeps.
+async fn stats(RouteState(count): RouteState<MessageCount>) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "messages": count.0.load(Ordering::Relaxed) }))
 }
 
 async fn page() -> Html<&'static str> {
@@ -71,11 +116,15 @@ async fn main() -> Result<(), socketio_fn::Error> {
     {
         println!("chat page: http://{address}/?user=alice (open a second tab with ?user=bob)");
     }
-    socketio_fn::run_with(|app| {
-        app.routes(
+    let count = MessageCount::default();
+    socketio_fn::run_with(|mut app| {
+        let hub = app.service("hub");
+        app.state(count.clone()).routes(
             axum::Router::new()
                 .route("/", get(page))
-                .route("/socket.io.min.js", get(client_library)),
+                .route("/socket.io.min.js", get(client_library))
+                .route("/api/broadcast", post(broadcast).with_state(hub))
+                .route("/api/stats", get(stats).with_state(count)),
         )
     })
     .await

@@ -279,7 +279,7 @@ impl AppBuilder {
                     reason,
                 })?;
             if let Some(target) = resolved.target() {
-                handle.bind(target.clone(), executor.clone());
+                handle.bind(target, executor.clone());
             }
         }
 

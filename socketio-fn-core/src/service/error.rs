@@ -56,8 +56,8 @@ pub enum ServiceError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// The handle was made by an app builder that has not been built yet.
-    #[error("the service handle is not ready: build the app that made it first")]
+    /// The handle was made by an app builder that was dropped without building the app.
+    #[error("the service handle has no target: the app that made it was never built")]
     NotReady,
     /// A target names a connection the app has no client for (only hand-made targets can).
     #[error("no service connection named `{0}` is configured in this app")]

@@ -7,7 +7,7 @@ use crate::actions::SocketIoAction;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// A boxed future borrowing its inputs.
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SendError>> + Send + 'a>>;
@@ -84,7 +84,9 @@ impl ActionExecutor for ServiceClients {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ServiceHandle {
-    bound: Arc<OnceLock<Bound>>,
+    bound: tokio::sync::watch::Receiver<Option<Arc<Bound>>>,
+    /// Held by handles the builder made until the app binds them (dropped with the builder otherwise).
+    binder: Option<Arc<tokio::sync::watch::Sender<Option<Arc<Bound>>>>>,
 }
 
 #[derive(Debug)]
@@ -111,35 +113,56 @@ pub struct BatchError {
 impl ServiceHandle {
     /// A handle sending to `target` through `executor`.
     pub fn new(target: OutputTarget, executor: Arc<dyn ActionExecutor>) -> Self {
-        let handle = Self::unbound();
-        handle.bind(target, executor);
-        handle
+        let (_, bound) = tokio::sync::watch::channel(Some(Arc::new(Bound { target, executor })));
+        Self {
+            bound,
+            binder: None,
+        }
     }
 
-    /// A handle whose target is set when the app that made it is built.
+    /// A handle whose target is set when the app that made it is built; sends wait until then.
     pub(crate) fn unbound() -> Self {
+        let (binder, bound) = tokio::sync::watch::channel(None);
         Self {
-            bound: Arc::new(OnceLock::new()),
+            bound,
+            binder: Some(Arc::new(binder)),
         }
     }
 
     /// Sets the target of an unbound handle (once).
     pub(crate) fn bind(&self, target: OutputTarget, executor: Arc<dyn ActionExecutor>) {
-        let _ = self.bound.set(Bound { target, executor });
+        if let Some(binder) = &self.binder {
+            binder.send_if_modified(|slot| {
+                if slot.is_some() {
+                    return false;
+                }
+                *slot = Some(Arc::new(Bound { target, executor }));
+                true
+            });
+        }
     }
 
     /// The hub and connection actions go to; `None` until the app that made the handle is built.
-    pub fn target(&self) -> Option<&OutputTarget> {
-        self.bound.get().map(|b| &b.target)
+    pub fn target(&self) -> Option<OutputTarget> {
+        self.bound.borrow().as_ref().map(|b| b.target.clone())
     }
 
-    fn bound(&self) -> Result<&Bound, ServiceError> {
-        self.bound.get().ok_or(ServiceError::NotReady)
+    /// The bound target, waiting for the app to be built; an error when its builder was dropped.
+    async fn bound(&self) -> Result<Arc<Bound>, ServiceError> {
+        if let Some(bound) = self.bound.borrow().clone() {
+            return Ok(bound);
+        }
+        let mut rx = self.bound.clone();
+        let outcome = rx.wait_for(Option::is_some).await.map(|b| b.clone());
+        match outcome {
+            Ok(Some(bound)) => Ok(bound),
+            _ => Err(ServiceError::NotReady),
+        }
     }
 
     /// Sends one action.
     pub async fn send(&self, action: SocketIoAction) -> Result<(), SendError> {
-        let bound = self.bound()?;
+        let bound = self.bound().await?;
         bound.executor.execute(&bound.target, &action).await
     }
 
@@ -151,7 +174,7 @@ impl ServiceHandle {
         let actions: Vec<_> = actions.into_iter().collect();
         let total = actions.len();
         for (index, action) in actions.iter().enumerate() {
-            let sent = match self.bound() {
+            let sent = match self.bound().await {
                 Ok(bound) => bound.executor.execute(&bound.target, action).await,
                 Err(e) => Err(e.into()),
             };

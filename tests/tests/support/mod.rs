@@ -129,3 +129,84 @@ pub async fn node_test(file: &str, env: &[(&str, String)], limit: Duration) {
         ),
     }
 }
+
+/// A free loopback port (bound and released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running example binary, killed when dropped; its stdout and stderr go to `log`.
+pub struct Binary {
+    pub child: std::process::Child,
+    pub log: PathBuf,
+    pub url: String,
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Binary {
+    /// Starts `program` in local mode (no connection string; app and emulator on free loopback ports)
+    /// with extra `env`, and waits until its `/healthz` answers.
+    pub async fn start_local(program: &str, env: &[(&str, String)]) -> Self {
+        let (app, emulator) = (free_port(), free_port());
+        let dir = std::env::temp_dir().join(format!("sfn-bin-{}-{app}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let log = dir.join("out.log");
+        let file = std::fs::File::create(&log).unwrap();
+        let mut command = Command::new(program);
+        command
+            .current_dir(&dir)
+            .env_remove("WebPubSubForSocketIOConnectionString")
+            .env("SOCKETIO_FN_ADDR", format!("127.0.0.1:{app}"))
+            .env("SOCKETIO_FN_EMULATOR_ADDR", format!("127.0.0.1:{emulator}"))
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::from(file.try_clone().unwrap()))
+            .stderr(std::process::Stdio::from(file));
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let child = command.spawn().unwrap();
+        let url = format!("http://127.0.0.1:{app}");
+        let binary = Self { child, log, url };
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while !binary.healthy().await {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{program} did not start: {}",
+                binary.output()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        binary
+    }
+
+    async fn healthy(&self) -> bool {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let Ok(mut stream) =
+            tokio::net::TcpStream::connect(self.url.trim_start_matches("http://")).await
+        else {
+            return false;
+        };
+        let request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        if stream.write_all(request.as_bytes()).await.is_err() {
+            return false;
+        }
+        let mut reply = String::new();
+        let _ = stream.read_to_string(&mut reply).await;
+        reply.starts_with("HTTP/1.1 200")
+    }
+
+    /// What the binary printed so far.
+    pub fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
