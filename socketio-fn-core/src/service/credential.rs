@@ -10,7 +10,7 @@
 //! | none of the above (`tenantId`, or the seed's `tenant`, optional) | the developer's login: Azure CLI, then Azure Developer CLI |
 
 use crate::settings::{IdentitySettings, Settings};
-use azure_core::credentials::TokenCredential;
+use azure_core::credentials::{AccessToken, TokenCredential};
 use azure_core::http::ClientOptions;
 use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, AzureDeveloperCliCredential,
@@ -303,11 +303,18 @@ fn client_certificate(
 /// login`), the first that gives a token being used from then on. (`azure_identity`'s
 /// `DeveloperToolsCredential` chains the same two but cannot pass a tenant, which the seed's local
 /// settings name.)
+///
+/// The CLI credentials run the tool for every token; this one keeps a token until
+/// [`REFRESH_MARGIN`] before it expires.
 #[derive(Debug)]
 struct DeveloperLogin {
     sources: [Arc<dyn TokenCredential>; 2],
     chosen: std::sync::OnceLock<usize>,
+    cache: tokio::sync::Mutex<Option<(Vec<String>, AccessToken)>>,
 }
+
+/// How long before its expiry a cached token is replaced.
+const REFRESH_MARGIN: azure_core::time::Duration = azure_core::time::Duration::minutes(5);
 
 impl DeveloperLogin {
     fn new(tenant_id: Option<String>) -> azure_core::Result<Self> {
@@ -323,6 +330,7 @@ impl DeveloperLogin {
                 }))?,
             ],
             chosen: std::sync::OnceLock::new(),
+            cache: tokio::sync::Mutex::new(None),
         })
     }
 }
@@ -333,7 +341,32 @@ impl TokenCredential for DeveloperLogin {
         &self,
         scopes: &[&str],
         options: Option<azure_core::credentials::TokenRequestOptions<'_>>,
-    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+    ) -> azure_core::Result<AccessToken> {
+        let mut cache = self.cache.lock().await;
+        if let Some((cached_scopes, token)) = cache.as_ref()
+            && cached_scopes
+                .iter()
+                .map(String::as_str)
+                .eq(scopes.iter().copied())
+            && token.expires_on > azure_core::time::OffsetDateTime::now_utc() + REFRESH_MARGIN
+        {
+            return Ok(token.clone());
+        }
+        let token = self.fetch(scopes, options).await?;
+        *cache = Some((
+            scopes.iter().map(|s| (*s).to_owned()).collect(),
+            token.clone(),
+        ));
+        Ok(token)
+    }
+}
+
+impl DeveloperLogin {
+    async fn fetch(
+        &self,
+        scopes: &[&str],
+        options: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
         if let Some(&i) = self.chosen.get() {
             return self.sources[i].get_token(scopes, options).await;
         }

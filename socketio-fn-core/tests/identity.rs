@@ -1,0 +1,468 @@
+//! Identity-based connections on `azure_identity`: which credential each combination of settings
+//! selects, and the credentials against loopback fakes only (the App Service identity endpoint, a token
+//! authority, a fake `az` on `PATH`), so no test reaches the network.
+//!
+//! The identity environment (`IDENTITY_ENDPOINT`, `PATH`) is read from the process environment, which a
+//! test cannot change safely while others run; those tests re-run one test of this binary in a child
+//! process with the environment set (`child_*` tests, ignored unless started that way).
+#![allow(clippy::unwrap_used)]
+
+mod common;
+#[path = "common/fake_service.rs"]
+mod fake_service;
+
+use fake_service::{FakeService, Reply};
+use socketio_fn_core::service::{CredentialKind, UserAssigned, credential_kind, entra_credential};
+use socketio_fn_core::settings::{IdentitySettings, SecretValue, Settings};
+use socketio_fn_core::{App, Settings as AppSettings};
+use std::process::Command;
+
+fn identity(pairs: &[(&str, &str)]) -> IdentitySettings {
+    let mut s = IdentitySettings::default();
+    for (k, v) in pairs {
+        let v = Some((*v).to_owned());
+        match *k {
+            "credential" => s.credential = v,
+            "clientId" => s.client_id = v,
+            "managedIdentityResourceId" => s.managed_identity_resource_id = v,
+            "managedIdentityObjectId" => s.managed_identity_object_id = v,
+            "tenantId" => s.tenant_id = v,
+            "clientSecret" => s.client_secret = v.map(SecretValue::new),
+            "certificate" => s.certificate = v,
+            other => panic!("{other}"),
+        }
+    }
+    s
+}
+
+#[test]
+fn each_combination_selects_a_credential_or_names_the_problem() {
+    let none = Settings::default();
+    let workload_env = Settings::from_pairs([
+        ("AZURE_FEDERATED_TOKEN_FILE", "/var/run/token"),
+        ("AZURE_CLIENT_ID", "cid"),
+        ("AZURE_TENANT_ID", "tid"),
+    ]);
+    let ok: &[(&[(&str, &str)], &Settings, CredentialKind)] = &[
+        (
+            &[("credential", "managedidentity")],
+            &none,
+            CredentialKind::ManagedIdentity(None),
+        ),
+        (
+            &[("credential", "ManagedIdentity"), ("clientId", "c")],
+            &none,
+            CredentialKind::ManagedIdentity(Some(UserAssigned::ClientId("c".into()))),
+        ),
+        (
+            &[
+                ("credential", "managedidentity"),
+                ("managedIdentityResourceId", "/sub/r"),
+            ],
+            &none,
+            CredentialKind::ManagedIdentity(Some(UserAssigned::ResourceId("/sub/r".into()))),
+        ),
+        (
+            &[
+                ("credential", "managedidentity"),
+                ("managedIdentityObjectId", "o"),
+            ],
+            &none,
+            CredentialKind::ManagedIdentity(Some(UserAssigned::ObjectId("o".into()))),
+        ),
+        (
+            &[("credential", "workloadidentity")],
+            &none,
+            CredentialKind::WorkloadIdentity,
+        ),
+        (&[], &workload_env, CredentialKind::WorkloadIdentity),
+        (
+            &[("tenantId", "t"), ("clientId", "c"), ("clientSecret", "s")],
+            &none,
+            CredentialKind::ClientSecret,
+        ),
+        (
+            &[
+                ("tenantId", "t"),
+                ("clientId", "c"),
+                ("certificate", "/cert.pfx"),
+            ],
+            &none,
+            CredentialKind::ClientCertificate,
+        ),
+        (&[], &none, CredentialKind::Developer),
+        (&[("tenantId", "t")], &none, CredentialKind::Developer),
+    ];
+    for (pairs, settings, expected) in ok {
+        assert_eq!(
+            &credential_kind("C", &identity(pairs), settings).unwrap(),
+            expected,
+            "{pairs:?}"
+        );
+    }
+    let refused: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("credential", "password")],
+            "`C__credential` is `password`; expected `managedidentity` or `workloadidentity`",
+        ),
+        (
+            &[
+                ("credential", "managedidentity"),
+                ("clientSecret", "hunter2"),
+            ],
+            "`C__clientSecret` does not go with `credential=managedidentity`",
+        ),
+        (
+            &[("credential", "workloadidentity"), ("certificate", "x")],
+            "`C__certificate` does not go with `credential=workloadidentity`",
+        ),
+        (
+            &[
+                ("credential", "managedidentity"),
+                ("clientId", "a"),
+                ("managedIdentityObjectId", "b"),
+            ],
+            "set only one of `C__clientId`",
+        ),
+        (
+            &[("clientSecret", "hunter2"), ("clientId", "c")],
+            "a service principal needs `C__tenantId` too",
+        ),
+        (
+            &[("certificate", "x"), ("tenantId", "t")],
+            "a service principal needs `C__clientId` too",
+        ),
+        (
+            &[
+                ("tenantId", "t"),
+                ("clientId", "c"),
+                ("clientSecret", "hunter2"),
+                ("certificate", "x"),
+            ],
+            "set `C__clientSecret` or `C__certificate`, not both",
+        ),
+        (
+            &[("clientId", "c")],
+            "`C__clientId` alone selects no credential",
+        ),
+        (
+            &[("managedIdentityResourceId", "/r")],
+            "a user-assigned managed identity needs `C__credential=managedidentity`",
+        ),
+    ];
+    for (pairs, message) in refused {
+        let err = credential_kind("C", &identity(pairs), &none)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("connection `C`: ") && err.contains(message),
+            "{pairs:?}: {err}"
+        );
+        assert!(!err.contains("hunter2"), "no secret in the error: {err}");
+    }
+    // Secrets never show in Debug.
+    let shown = format!("{:?}", identity(&[("clientSecret", "hunter2")]));
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+/// An HTTP client for `azure_identity` that sends every request to one loopback server, whatever its
+/// URL (the authority is `https://login.microsoftonline.com`): nothing leaves the machine.
+#[derive(Debug)]
+struct Loopback {
+    port: u16,
+    http: reqwest::Client,
+}
+
+#[async_trait::async_trait]
+impl azure_core::http::HttpClient for Loopback {
+    async fn execute_request(
+        &self,
+        request: &azure_core::http::Request,
+    ) -> azure_core::Result<azure_core::http::AsyncRawResponse> {
+        let mut request = request.clone();
+        let url = request.url_mut();
+        url.set_scheme("http").unwrap();
+        url.set_host(Some("127.0.0.1")).unwrap();
+        url.set_port(Some(self.port)).unwrap();
+        self.http.execute_request(&request).await
+    }
+}
+
+#[tokio::test]
+async fn a_client_secret_gets_its_token_from_the_authority() {
+    let authority = FakeService::start(vec![Reply::Status(
+        200,
+        vec![("Content-Type", "application/json")],
+        r#"{"token_type":"Bearer","expires_in":3599,"access_token":"secret-token"}"#,
+    )])
+    .await;
+    let port: u16 = authority.base.rsplit(':').next().unwrap().parse().unwrap();
+    let mut options = azure_core::http::ClientOptions::default();
+    options.transport = Some(azure_core::http::Transport::new(std::sync::Arc::new(
+        Loopback {
+            port,
+            http: reqwest::Client::new(),
+        },
+    )));
+    let settings = identity(&[
+        ("tenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
+        ("clientId", "app-id"),
+        ("clientSecret", "hunter2"),
+    ]);
+    let credential = entra_credential("C", &settings, &Settings::default(), Some(options)).unwrap();
+    let scope = socketio_fn_core::service::ENTRA_SCOPE;
+    let token = credential.get_token(&[scope], None).await.unwrap();
+    assert_eq!(token.token.secret(), "secret-token");
+    // Cached by the crate: a second call makes no request.
+    credential.get_token(&[scope], None).await.unwrap();
+    let got = authority.requests();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].method, "POST");
+    assert_eq!(
+        got[0].target,
+        "/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token"
+    );
+    let form: Vec<(String, String)> = form_urlencoded::parse(got[0].body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    for (k, v) in [
+        ("grant_type", "client_credentials"),
+        ("client_id", "app-id"),
+        ("client_secret", "hunter2"),
+        ("scope", scope),
+    ] {
+        assert!(
+            form.contains(&(k.to_owned(), v.to_owned())),
+            "{k} in {form:?}"
+        );
+    }
+    assert!(!format!("{credential:?}").contains("hunter2"));
+}
+
+/// Runs test `name` of this binary in a child process with `env`; returns whether it passed and its
+/// output.
+fn run_child(name: &str, env: &[(&str, String)]) -> (bool, String) {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "--exact",
+            name,
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("SOCKETIO_FN_CHILD_TEST", name);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = command.output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    (output.status.success() && text.contains("1 passed"), text)
+}
+
+/// Whether this process is the child started for `name` (otherwise the child test does nothing).
+fn is_child(name: &str) -> bool {
+    std::env::var("SOCKETIO_FN_CHILD_TEST").is_ok_and(|n| n == name)
+}
+
+/// Negotiates through an app built from the process environment (the seed's settings), as a browser
+/// would: `GET /api/negotiate?userId=alice`.
+fn negotiate_in_child() -> serde_json::Value {
+    use socketio_fn_core::negotiation::{NegotiationDescriptor, NegotiationInvocation};
+    fn invoke(i: NegotiationInvocation) -> socketio_fn_core::BoxFuture<axum::response::Response> {
+        socketio_fn_core::negotiation::invoke(async move { i.result })
+    }
+    static PARTS: [socketio_fn_core::negotiation::TemplatePart; 1] =
+        [socketio_fn_core::negotiation::TemplatePart::Query("userId")];
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = App::builder()
+            .settings(AppSettings::load().unwrap())
+            .negotiation(NegotiationDescriptor {
+                name: "negotiate",
+                route: "/api/negotiate",
+                hub: Some("hub"),
+                user_id: Some(&PARTS),
+                connection: None,
+                requires: socketio_fn_core::registry::no_requirements,
+                invoke,
+            })
+            .build()
+            .unwrap();
+        let mut results = Vec::new();
+        for _ in 0..2 {
+            let (status, _, body) = common::send(
+                &app,
+                axum::http::Request::get("/api/negotiate?userId=alice")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(status, 200, "{body:?}");
+            results.push(serde_json::from_slice::<serde_json::Value>(&body).unwrap());
+        }
+        results.remove(0)
+    })
+}
+
+#[tokio::test]
+async fn managed_identity_uses_the_app_service_endpoint() {
+    let identity = FakeService::start(vec![Reply::Status(
+        200,
+        vec![("Content-Type", "application/json")],
+        r#"{"access_token":"mi-token","expires_on":"4102444800","resource":"https://webpubsub.azure.com","token_type":"Bearer"}"#,
+    )])
+    .await;
+    let service = FakeService::start(vec![
+        Reply::Status(200, vec![], r#"{"token":"service-token-1"}"#),
+        Reply::Status(200, vec![], r#"{"token":"service-token-2"}"#),
+    ])
+    .await;
+    let env = [
+        ("IDENTITY_ENDPOINT", format!("{}/msi/token", identity.base)),
+        ("IDENTITY_HEADER", "identity-header-secret".to_owned()),
+        (
+            "WebPubSubForSocketIOConnectionString__endpoint",
+            service.base.clone(),
+        ),
+        (
+            "WebPubSubForSocketIOConnectionString__credential",
+            "managedidentity".to_owned(),
+        ),
+        (
+            "WebPubSubForSocketIOConnectionString__clientId",
+            "user-assigned-id".to_owned(),
+        ),
+        ("SOCKETIO_FN_WEBHOOK_CODE", "code".to_owned()),
+    ];
+    let (passed, output) =
+        tokio::task::spawn_blocking(move || run_child("child_managed_identity", &env))
+            .await
+            .unwrap();
+    assert!(passed, "{output}");
+    let token_requests = identity.requests();
+    assert_eq!(
+        token_requests.len(),
+        1,
+        "the token is cached: {token_requests:?}"
+    );
+    assert_eq!(token_requests[0].method, "GET");
+    let target = &token_requests[0].target;
+    assert!(target.starts_with("/msi/token?"), "{target}");
+    for part in [
+        "api-version=2019-08-01",
+        "resource=https%3A%2F%2Fwebpubsub.azure.com",
+        "client_id=user-assigned-id",
+    ] {
+        assert!(target.contains(part), "{part} in {target}");
+    }
+    assert_eq!(
+        token_requests[0].header("x-identity-header"),
+        Some("identity-header-secret")
+    );
+    let calls = service.requests();
+    assert_eq!(calls.len(), 2);
+    for call in &calls {
+        assert_eq!(
+            call.target,
+            "/api/hubs/hub/:generateToken?userId=alice&minutesToExpire=59&api-version=2024-01-01"
+        );
+        assert_eq!(call.header("Authorization"), Some("Bearer mi-token"));
+    }
+    assert!(
+        !output.contains("identity-header-secret"),
+        "no secret in the output"
+    );
+}
+
+#[test]
+#[ignore = "run by `managed_identity_uses_the_app_service_endpoint` in a child process"]
+fn child_managed_identity() {
+    if !is_child("child_managed_identity") {
+        return;
+    }
+    let result = negotiate_in_child();
+    assert_eq!(result["token"], "service-token-1");
+    assert_eq!(result["path"], "/clients/socketio/hubs/hub");
+}
+
+#[tokio::test]
+async fn the_seeds_local_settings_work_with_az_login() {
+    // A fake `az` on PATH: it records its arguments and prints a token as `az account get-access-token`.
+    let dir = std::env::temp_dir().join(format!("fake-az-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let log = dir.join("az.log");
+    let az = dir.join("az");
+    std::fs::write(
+        &az,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\necho '{{\"accessToken\":\"cli-token\",\"expiresOn\":\"2100-01-01 00:00:00.000000\",\"expires_on\":4102444800,\"subscription\":\"s\",\"tenant\":\"t\",\"tokenType\":\"Bearer\"}}'\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod").arg("+x").arg(&az).status().unwrap();
+    let service = FakeService::start(vec![
+        Reply::Status(200, vec![], r#"{"token":"service-token-1"}"#),
+        Reply::Status(200, vec![], r#"{"token":"service-token-2"}"#),
+    ])
+    .await;
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // The seed's local example: endpoint and tenant, nothing else (plus the webhook code, which an
+    // identity connection needs).
+    let env = [
+        ("PATH", path),
+        (
+            "WebPubSubForSocketIOConnectionString__endpoint",
+            service.base.clone(),
+        ),
+        (
+            "WebPubSubForSocketIOConnectionString__tenant",
+            "72f988bf-86f1-41af-91ab-2d7cd011db47".to_owned(),
+        ),
+        ("SOCKETIO_FN_WEBHOOK_CODE", "code".to_owned()),
+        ("AZURE_FEDERATED_TOKEN_FILE", String::new()),
+        ("IDENTITY_ENDPOINT", String::new()),
+    ];
+    let (passed, output) =
+        tokio::task::spawn_blocking(move || run_child("child_developer_login", &env))
+            .await
+            .unwrap();
+    assert!(passed, "{output}");
+    let calls = service.requests();
+    assert_eq!(calls.len(), 2);
+    for call in &calls {
+        assert_eq!(call.header("Authorization"), Some("Bearer cli-token"));
+        assert!(
+            call.target
+                .starts_with("/api/hubs/hub/:generateToken?userId=alice&"),
+            "{}",
+            call.target
+        );
+    }
+    let invocations = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        invocations.lines().count(),
+        1,
+        "the token is cached: {invocations}"
+    );
+    assert!(
+        invocations.starts_with("account get-access-token -o json --scope https://webpubsub.azure.com/.default --tenant 72f988bf-86f1-41af-91ab-2d7cd011db47"),
+        "{invocations}"
+    );
+}
+
+#[test]
+#[ignore = "run by `the_seeds_local_settings_work_with_az_login` in a child process"]
+fn child_developer_login() {
+    if !is_child("child_developer_login") {
+        return;
+    }
+    let result = negotiate_in_child();
+    assert_eq!(result["token"], "service-token-1");
+}
