@@ -43,7 +43,8 @@ fn each_combination_selects_a_credential_or_names_the_problem() {
         ("AZURE_CLIENT_ID", "cid"),
         ("AZURE_TENANT_ID", "tid"),
     ]);
-    let ok: &[(&[(&str, &str)], &Settings, CredentialKind)] = &[
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a Settings, CredentialKind);
+    let ok: &[Case<'_>] = &[
         (
             &[("credential", "managedidentity")],
             &none,
@@ -197,13 +198,15 @@ async fn a_client_secret_gets_its_token_from_the_authority() {
     )])
     .await;
     let port: u16 = authority.base.rsplit(':').next().unwrap().parse().unwrap();
-    let mut options = azure_core::http::ClientOptions::default();
-    options.transport = Some(azure_core::http::Transport::new(std::sync::Arc::new(
-        Loopback {
-            port,
-            http: reqwest::Client::new(),
-        },
-    )));
+    let options = azure_core::http::ClientOptions {
+        transport: Some(azure_core::http::Transport::new(std::sync::Arc::new(
+            Loopback {
+                port,
+                http: reqwest::Client::new(),
+            },
+        ))),
+        ..Default::default()
+    };
     let settings = identity(&[
         ("tenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
         ("clientId", "app-id"),
