@@ -20,7 +20,7 @@ pub use sockets::QUEUE_CAPACITY;
 pub use upstream::{BREAKER_COOL_DOWN, BREAKER_THRESHOLD, MAX_CONCURRENT_CALLS};
 
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use socketio_fn_protocol::AccessKey;
@@ -49,6 +49,8 @@ pub struct EmulatorConfig {
     pub upstream: Option<String>,
     /// Timeout of each webhook call.
     pub upstream_timeout: Duration,
+    /// After three failed webhook calls in a row, how long events fail fast before one is tried again.
+    pub breaker_cool_down: Duration,
     /// Connection limits and timeouts of the emulator's HTTP server.
     pub server: ServerConfig,
 }
@@ -63,6 +65,7 @@ impl std::fmt::Debug for EmulatorConfig {
             )
             .field("upstream", &self.upstream)
             .field("upstream_timeout", &self.upstream_timeout)
+            .field("breaker_cool_down", &self.breaker_cool_down)
             .field("server", &self.server)
             .finish()
     }
@@ -75,6 +78,7 @@ impl Default for EmulatorConfig {
             access_key: None,
             upstream: None,
             upstream_timeout: Duration::from_secs(30),
+            breaker_cool_down: BREAKER_COOL_DOWN,
             server: ServerConfig {
                 name: "emulator",
                 ..ServerConfig::default()
@@ -96,8 +100,17 @@ pub struct Emulator {
 
 async fn dispatch(
     State((_, clients)): State<(Arc<Shared>, ClientService)>,
+    Path(hub): Path<String>,
     request: Request,
 ) -> Response {
+    // Only valid hub names reach the Socket.IO server (a 20 kB "hub" is refused here).
+    if !socketio_fn_protocol::paths::is_valid_hub(&hub) {
+        return (
+            axum::http::StatusCode::BAD_REQUEST,
+            "the hub name must match ^[A-Za-z][A-Za-z0-9_`,.[\\]]{0,127}$",
+        )
+            .into_response();
+    }
     match clients.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
@@ -127,6 +140,7 @@ impl Emulator {
                 address.ip().to_string(),
                 access_key.clone(),
                 config.upstream_timeout,
+                config.breaker_cool_down,
             )
         });
         let shared = Arc::new(Shared {
@@ -136,6 +150,7 @@ impl Emulator {
             hubs: hubs::Hubs::default(),
             io: std::sync::OnceLock::new(),
             namespaces: std::sync::Mutex::default(),
+            live_sockets: Arc::default(),
         });
         let clients = sockets::socket_io(shared.clone());
         let router = Router::new()
@@ -204,6 +219,15 @@ impl Emulator {
     /// How many hubs have connected clients (a hub is dropped when its last client leaves).
     pub fn hub_count(&self) -> usize {
         self.shared.hubs.len()
+    }
+
+    /// How many sockets the emulator holds state for: connected ones, and closed ones whose queued
+    /// upstream calls (ending with `disconnected`) are still being made. Back to zero once every client
+    /// has left: a closed socket leaves nothing behind.
+    pub fn socket_count(&self) -> usize {
+        self.shared
+            .live_sockets
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// How many namespaces the Socket.IO server holds (unused ones are dropped by a periodic sweep).

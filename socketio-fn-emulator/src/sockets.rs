@@ -45,6 +45,8 @@ pub(crate) struct Shared {
     pub(crate) io: OnceLock<SocketIo>,
     /// Sockets connecting or connected per namespace (the sweeper keeps namespaces that have any).
     pub(crate) namespaces: Mutex<HashMap<String, usize>>,
+    /// Live [`SocketState`]s (a leak detector, see `Emulator::socket_count`).
+    pub(crate) live_sockets: Arc<AtomicUsize>,
 }
 
 impl Shared {
@@ -100,6 +102,13 @@ struct SocketState {
     queue: mpsc::UnboundedSender<Item>,
     pending: AtomicUsize,
     closed: AtomicBool,
+    live: Arc<AtomicUsize>,
+}
+
+impl Drop for SocketState {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// One entry of a socket's ordered queue of upstream calls.
@@ -290,7 +299,9 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
         queue,
         pending: AtomicUsize::new(0),
         closed: AtomicBool::new(false),
+        live: shared.live_sockets.clone(),
     });
+    shared.live_sockets.fetch_add(1, Ordering::SeqCst);
     let _ = state.queue.send(Item::Connected);
     s.extensions.insert(state.clone());
     s.on_fallback(Enqueue);

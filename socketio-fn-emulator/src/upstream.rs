@@ -13,7 +13,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Consecutive failures (timeouts or unreachable) after which the breaker opens.
 pub const BREAKER_THRESHOLD: u32 = 3;
-/// How long an open breaker fails calls before it lets one through again.
+/// How long an open breaker fails calls before it lets one through again (default of
+/// `EmulatorConfig::breaker_cool_down`).
 pub const BREAKER_COOL_DOWN: Duration = Duration::from_secs(5);
 
 /// Upstream calls in flight at once (the rest wait their turn): keeps the emulator's connections to the
@@ -32,6 +33,7 @@ pub(crate) struct Upstream {
     /// Whether the CloudEvents abuse-protection handshake has been made (once per emulator).
     validated: tokio::sync::OnceCell<()>,
     breaker: Mutex<Breaker>,
+    cool_down: Duration,
     slots: tokio::sync::Semaphore,
 }
 
@@ -78,7 +80,13 @@ pub(crate) enum UpstreamError {
 }
 
 impl Upstream {
-    pub(crate) fn new(url: String, origin: String, key: AccessKey, timeout: Duration) -> Self {
+    pub(crate) fn new(
+        url: String,
+        origin: String,
+        key: AccessKey,
+        timeout: Duration,
+        cool_down: Duration,
+    ) -> Self {
         Self {
             http: reqwest::Client::builder()
                 .pool_max_idle_per_host(MAX_CONCURRENT_CALLS)
@@ -91,6 +99,7 @@ impl Upstream {
             ids: AtomicU64::new(1),
             validated: tokio::sync::OnceCell::new(),
             breaker: Mutex::default(),
+            cool_down,
             slots: tokio::sync::Semaphore::new(MAX_CONCURRENT_CALLS),
         }
     }
@@ -121,9 +130,9 @@ impl Upstream {
         breaker.failures += 1;
         if breaker.failures >= BREAKER_THRESHOLD {
             if breaker.open_until.is_none_or(|u| Instant::now() >= u) {
-                tracing::warn!(url = %self.url, "the function app is not answering: failing events for {BREAKER_COOL_DOWN:?}");
+                tracing::warn!(url = %self.url, "the function app is not answering: failing events for {:?}", self.cool_down);
             }
-            breaker.open_until = Some(Instant::now() + BREAKER_COOL_DOWN);
+            breaker.open_until = Some(Instant::now() + self.cool_down);
         }
     }
 
@@ -279,6 +288,7 @@ mod tests {
             "127.0.0.1".into(),
             AccessKey::new("k"),
             Duration::from_secs(1),
+            BREAKER_COOL_DOWN,
         );
         for _ in 0..BREAKER_THRESHOLD - 1 {
             u.record(false);

@@ -24,12 +24,20 @@ pub struct Stack {
 
 impl Stack {
     pub async fn start(upstream_timeout: Duration) -> Self {
+        Self::start_with(EmulatorConfig {
+            upstream_timeout,
+            ..EmulatorConfig::default()
+        })
+        .await
+    }
+
+    /// Like [`Stack::start`], with the emulator's settings (its `upstream` is set to the app).
+    pub async fn start_with(config: EmulatorConfig) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let app_url = format!("http://{}", listener.local_addr().unwrap());
         let emulator = Emulator::start(EmulatorConfig {
             upstream: Some(format!("{app_url}/runtime/webhooks/socketio")),
-            upstream_timeout,
-            ..EmulatorConfig::default()
+            ..config
         })
         .await
         .unwrap();

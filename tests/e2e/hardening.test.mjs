@@ -1,0 +1,99 @@
+// The emulator under attack and churn (driven by tests/tests/hardening.rs): every event it cannot
+// forward gets an error ack and the connection stays; no first event is lost; REST paths are decoded
+// once. (A hanging app: breaker.test.mjs.)
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { io } from "socket.io-client";
+
+const { APP_URL, ENDPOINT, KEY, BAD_USER_TOKEN } = process.env;
+const sockets = [];
+after(() => sockets.forEach((s) => s.close()));
+
+let neg;
+async function negotiate() {
+  neg ??= await (await fetch(`${APP_URL}/api/negotiate?userId=hardy`)).json();
+  return neg;
+}
+
+function open(n, namespace = "", query = {}) {
+  const s = io(n.endpoint + namespace, { path: n.path, query: { access_token: n.token, ...query }, forceNew: true, reconnection: false });
+  sockets.push(s);
+  return s;
+}
+
+async function connected(namespace = "") {
+  const s = open(await negotiate(), namespace);
+  await new Promise((resolve, reject) => { s.once("connect", resolve); s.once("connect_error", reject); });
+  return s;
+}
+
+// HS256 REST token with `aud` = the request URL, as the service's SDKs sign it.
+function bearer(url) {
+  const b64 = (v) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  const unsigned = `${b64({ alg: "HS256", typ: "JWT" })}.${b64({ aud: url, iat: now, nbf: now, exp: now + 300 })}`;
+  return `Bearer ${unsigned}.${createHmac("sha256", KEY).update(unsigned).digest("base64url")}`;
+}
+
+async function rest(method, path, body) {
+  const url = `${ENDPOINT}/api/hubs/hard/${path}?api-version=2024-01-01`;
+  const res = await fetch(url, { method, body, headers: { authorization: bearer(url), "content-type": "text/plain" } });
+  return res.status;
+}
+
+test("no first event is lost: 300 sockets emit the moment they connect", async () => {
+  const n = await negotiate();
+  const count = 300;
+  const acks = await Promise.all(Array.from({ length: count }, (_, i) => new Promise((resolve, reject) => {
+    const s = open(n, i % 10 === 0 ? "/ns" : "");
+    s.once("connect", () => s.timeout(30000).emitWithAck("echo", i).then(resolve, reject));
+    s.once("connect_error", reject);
+  })));
+  acks.forEach((value, i) => assert.equal(value, i, `socket ${i}`));
+  // Visit dynamic namespaces nobody serves (accepted: no `connect` function there), then leave them.
+  for (let i = 0; i < 20; i++) {
+    (await connected(`/visit-${i}`)).close();
+  }
+});
+
+test("events the app cannot read get an error ack, and the connection stays", async () => {
+  const s = await connected();
+  let deep = 1;
+  for (let i = 0; i < 200; i++) deep = [deep];
+  const cases = [
+    ["echo", deep, /the event cannot be forwarded/],
+    ["echo", "\ud800", /the event cannot be forwarded/],
+    [" padded event", 1, /control characters or surrounding whitespace/],
+  ];
+  for (const [event, arg, message] of cases) {
+    const ack = await s.timeout(5000).emitWithAck(event, arg);
+    assert.match(ack.error, message, `${event}: ${JSON.stringify(ack)}`);
+    assert.equal(s.connected, true);
+  }
+  assert.equal(await s.timeout(5000).emitWithAck("echo", "still here"), "still here");
+});
+
+test("a user id that cannot travel in a header is refused at connect", async () => {
+  const n = await negotiate();
+  const s = io(n.endpoint, { path: n.path, query: { access_token: BAD_USER_TOKEN }, forceNew: true, reconnection: false });
+  sockets.push(s);
+  const err = await new Promise((resolve) => s.once("connect_error", resolve));
+  assert.match(err.message, /^Unauthorized: the token's user id/);
+});
+
+test("REST group paths are decoded exactly once", async () => {
+  const [a, b] = await Promise.all([connected(), connected()]);
+  const got = { a: [], b: [] };
+  a.on("grp", (v) => got.a.push(v));
+  b.on("grp", (v) => got.b.push(v));
+  assert.equal(await rest("PUT", `groups/a%2Fb/connections/${a.id}`), 200);
+  assert.equal(await rest("PUT", `groups/a%252Fb/connections/${b.id}`), 200);
+  assert.equal(await rest("POST", "groups/a%252Fb/:send", '42["grp","to a%2Fb"]'), 202);
+  assert.equal(await rest("POST", "groups/a%2Fb/:send", '42["grp","to a/b"]'), 202);
+  const synced = Promise.all([a, b].map((s) => new Promise((resolve) => s.once("sync", resolve))));
+  assert.equal(await rest("POST", `connections/${a.id}/:send`, '42["sync"]'), 202);
+  assert.equal(await rest("POST", `connections/${b.id}/:send`, '42["sync"]'), 202);
+  await synced;
+  assert.deepEqual(got, { a: ["to a/b"], b: ["to a%2Fb"] });
+});
