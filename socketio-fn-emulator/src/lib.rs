@@ -42,6 +42,10 @@ const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 pub struct EmulatorConfig {
     /// Listen address (`127.0.0.1:0` picks a free port).
     pub address: SocketAddr,
+    /// The URL clients and the app reach the emulator at (token audiences, the connection string, the
+    /// `WebHook-Request-Origin` host); default `http://<address>`. Set it when listening on `0.0.0.0`
+    /// (a container): e.g. `http://localhost:7072`.
+    pub public_endpoint: Option<String>,
     /// The access key clients' tokens and REST calls are signed with; random when `None`.
     pub access_key: Option<String>,
     /// The function app's webhook URL (`http://127.0.0.1:7071/runtime/webhooks/socketio`); without it,
@@ -59,6 +63,7 @@ impl std::fmt::Debug for EmulatorConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmulatorConfig")
             .field("address", &self.address)
+            .field("public_endpoint", &self.public_endpoint)
             .field(
                 "access_key",
                 &self.access_key.as_ref().map(|_| "<redacted>"),
@@ -75,6 +80,7 @@ impl Default for EmulatorConfig {
     fn default() -> Self {
         Self {
             address: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_endpoint: None,
             access_key: None,
             upstream: None,
             upstream_timeout: Duration::from_secs(30),
@@ -129,7 +135,20 @@ impl Emulator {
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.address).await?;
         let address = listener.local_addr()?;
-        let endpoint = format!("http://{address}");
+        let endpoint = match &config.public_endpoint {
+            Some(e) => e.trim_end_matches('/').to_owned(),
+            None => format!("http://{address}"),
+        };
+        // The service sends its host name (no scheme, no port) as `WebHook-Request-Origin`.
+        let origin = reqwest::Url::parse(&endpoint)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("invalid public endpoint `{endpoint}`"),
+                )
+            })?;
         let access_key = match config.access_key {
             Some(k) => AccessKey::new(k),
             None => AccessKey::random().map_err(std::io::Error::other)?,
@@ -137,7 +156,7 @@ impl Emulator {
         let upstream = config.upstream.map(|url| {
             upstream::Upstream::new(
                 url,
-                address.ip().to_string(),
+                origin,
                 access_key.clone(),
                 config.upstream_timeout,
                 config.breaker_cool_down,

@@ -4,8 +4,8 @@
 use clap::Parser;
 use socketio_fn_emulator::{Emulator, EmulatorConfig};
 use socketio_fn_protocol::setting_names::{
-    DEFAULT_EMULATOR_ADDRESS, DEFAULT_EMULATOR_UPSTREAM, EMULATOR_ADDRESS, EMULATOR_KEY,
-    EMULATOR_UPSTREAM,
+    DEFAULT_EMULATOR_ADDRESS, DEFAULT_EMULATOR_UPSTREAM, EMULATOR_ADDRESS, EMULATOR_ENDPOINT,
+    EMULATOR_KEY, EMULATOR_UPSTREAM,
 };
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -20,6 +20,10 @@ struct Args {
     /// Listen address.
     #[arg(long, env = EMULATOR_ADDRESS, default_value = DEFAULT_EMULATOR_ADDRESS)]
     address: SocketAddr,
+    /// The URL clients and the app reach the emulator at, when it differs from the listen address
+    /// (listening on 0.0.0.0 in a container): e.g. http://localhost:7072.
+    #[arg(long, env = EMULATOR_ENDPOINT)]
+    endpoint: Option<String>,
     /// Access key (random when not given).
     #[arg(long, env = EMULATOR_KEY)]
     access_key: Option<String>,
@@ -39,6 +43,7 @@ async fn main() -> std::io::Result<()> {
     let args = Args::parse();
     let emulator = Emulator::start(EmulatorConfig {
         address: args.address,
+        public_endpoint: args.endpoint,
         access_key: args.access_key,
         upstream: Some(args.upstream.clone()),
         upstream_timeout: Duration::from_secs(args.upstream_timeout),
@@ -58,7 +63,30 @@ async fn main() -> std::io::Result<()> {
             emulator.connection_string()
         );
     }
-    let _ = tokio::signal::ctrl_c().await;
+    stopped().await;
     emulator.stop().await;
     Ok(())
+}
+
+/// Completes on Ctrl-C (SIGINT) or SIGTERM (containers).
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

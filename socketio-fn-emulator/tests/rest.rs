@@ -233,3 +233,45 @@ async fn the_key_is_not_in_debug_output() {
     assert_eq!(e.access_key(), "emulator-key");
     e.stop().await;
 }
+
+#[tokio::test]
+async fn a_public_endpoint_names_the_emulator_in_tokens_and_connection_strings() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = Emulator::start(EmulatorConfig {
+        address: ([127, 0, 0, 1], port).into(),
+        public_endpoint: Some(format!("http://localhost:{port}/")),
+        access_key: Some("emulator-key".into()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(e.endpoint(), format!("http://localhost:{port}"));
+    assert!(
+        e.connection_string()
+            .starts_with(&format!("Endpoint=http://localhost:{port};"))
+    );
+    // REST calls are authenticated against the public URL, and client tokens name it.
+    let url = format!(
+        "http://localhost:{port}/api/hubs/chat/:generateToken?userId=u&api-version=2024-01-01"
+    );
+    let (status, _, body) = post(&url, signed(&url, "emulator-key"), "").await;
+    assert_eq!(status, 200, "{body}");
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let aud = format!("http://localhost:{port}/clients/socketio/hubs/chat");
+    assert_eq!(verify(&token, &key(), &aud, 0).unwrap()["sub"], "u");
+    e.stop().await;
+    let bad = Emulator::start(EmulatorConfig {
+        public_endpoint: Some("not a url".into()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(bad.to_string().contains("invalid public endpoint"), "{bad}");
+}

@@ -28,6 +28,9 @@ pub const DEFAULT_EMULATOR_ADDRESS: &str = "127.0.0.1:7072";
 pub const EMULATOR_UPSTREAM: &str = "SOCKETIO_FN_EMULATOR_UPSTREAM";
 /// The standalone emulator's default upstream: an app on the Functions host's local port.
 pub const DEFAULT_EMULATOR_UPSTREAM: &str = "http://127.0.0.1:7071/runtime/webhooks/socketio";
+/// The URL clients and the app reach the standalone emulator at, when it differs from its listen
+/// address (a container listening on `0.0.0.0`).
+pub const EMULATOR_ENDPOINT: &str = "SOCKETIO_FN_EMULATOR_ENDPOINT";
 /// The standalone emulator's access key (random when unset).
 pub const EMULATOR_KEY: &str = "SOCKETIO_FN_EMULATOR_KEY";
 

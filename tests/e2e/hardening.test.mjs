@@ -65,6 +65,7 @@ test("events the app cannot read get an error ack, and the connection stays", as
     ["echo", deep, /the event cannot be forwarded/],
     ["echo", "\ud800", /the event cannot be forwarded/],
     [" padded event", 1, /control characters or surrounding whitespace/],
+    ["echo", Buffer.from([1, 2, 3]), /binary arguments are not supported/],
   ];
   for (const [event, arg, message] of cases) {
     const ack = await s.timeout(5000).emitWithAck(event, arg);
