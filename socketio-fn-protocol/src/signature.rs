@@ -3,8 +3,7 @@
 
 use crate::AccessKey;
 use crate::cloud_events::split_list;
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use aws_lc_rs::hmac;
 
 const PREFIX: &str = "sha256=";
 
@@ -18,9 +17,8 @@ const PREFIX: &str = "sha256=";
 /// );
 /// ```
 pub fn compute(key: &AccessKey, connection_id: &str) -> String {
-    let mut mac = Verifier::new(key).0;
-    mac.update(connection_id.as_bytes());
-    format!("{PREFIX}{}", hex::encode(mac.finalize().into_bytes()))
+    let Expected(bytes) = Verifier::new(key).expected(connection_id);
+    format!("{PREFIX}{}", hex::encode(bytes))
 }
 
 /// Checks a `ce-signature` header value against one key: valid when any of its comma/space separated
@@ -32,7 +30,7 @@ pub fn verify(key: &AccessKey, connection_id: &str, header_value: &str) -> bool 
 /// A signature checker for one access key. It keeps the keyed HMAC state, so each check hashes only the
 /// connection id, once, whatever the number of candidate values. Its `Debug` never shows the key.
 #[derive(Clone)]
-pub struct Verifier(Hmac<Sha256>);
+pub struct Verifier(hmac::Key);
 
 impl std::fmt::Debug for Verifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -43,17 +41,15 @@ impl std::fmt::Debug for Verifier {
 impl Verifier {
     /// A checker for `key`.
     pub fn new(key: &AccessKey) -> Self {
-        // HMAC takes keys of any length, so this cannot fail; the fallback only avoids a panic path.
-        let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_bytes())
-            .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
-        Self(mac)
+        Self(hmac::Key::new(hmac::HMAC_SHA256, key.as_bytes()))
     }
 
     /// The expected signature bytes for `connection_id` (one HMAC).
     pub fn expected(&self, connection_id: &str) -> Expected {
-        let mut mac = self.0.clone();
-        mac.update(connection_id.as_bytes());
-        Expected(mac.finalize().into_bytes().into())
+        let tag = hmac::sign(&self.0, connection_id.as_bytes());
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(tag.as_ref());
+        Expected(bytes)
     }
 
     /// Like [`verify`], with this checker's key.

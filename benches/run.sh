@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Out-of-process webhook benchmark: the README app and a bare axum handler as release binaries, each in
+# turn pinned to core 0, the load generator pinned to core 1, same request, same run. Method and figures:
+# benches/README.md.
+#
+#   bash benches/run.sh                      # ROUNDS=3 SECONDS_PER_ROUND=10 CONNECTIONS=32 APP_LOG=warn
+#   APP_LOG=info bash benches/run.sh         # with the app's per-invocation info lines (to /dev/null)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${ROUNDS:-3}
+seconds=${SECONDS_PER_ROUND:-10}
+connections=${CONNECTIONS:-32}
+app_log=${APP_LOG:-warn}
+port=${PORT_BASE:-18071}
+cargo build --release -q -p webhook-bench
+bin=target/release
+connection_string="Endpoint=http://localhost;Port=8080;AccessKey=7aab239577fd4f24bc919802fb629f5f;Version=1.0;"
+
+wait_ready() {
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "server on port $1 did not start" >&2
+  return 1
+}
+
+run_one() { # name binary port
+  taskset -c 0 env SOCKETIO_FN_ADDR="127.0.0.1:$3" WebPubSubForSocketIOConnectionString="$connection_string" \
+    RUST_LOG="$app_log" "$bin/$2" >/dev/null 2>&1 &
+  local pid=$!
+  wait_ready "$3"
+  local result
+  result=$(taskset -c 1 env URL="127.0.0.1:$3" CONNECTIONS="$connections" SECONDS="$seconds" WARMUP=2 "$bin/bench-load")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "$1 $result"
+}
+
+results=$(
+  for round in $(seq "$rounds"); do
+    run_one bare bench-bare $((port + 2 * round))
+    run_one app bench-app $((port + 2 * round + 1))
+  done
+)
+echo "$results"
+python3 - "$results" "$app_log" "$connections" "$seconds" <<'PY'
+import json, statistics, sys
+rows = [line.split(" ", 1) for line in sys.argv[1].splitlines()]
+by = {"bare": [], "app": []}
+for name, data in rows:
+    by[name].append(json.loads(data))
+for name, runs in by.items():
+    assert all(r["errors"] == 0 for r in runs), f"{name}: errors in {runs}"
+med = {n: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50_us", "p99_us")} for n, runs in by.items()}
+print(f"app log level {sys.argv[2]}, {sys.argv[3]} connections, {sys.argv[4]} s per round, medians of {len(by['app'])} rounds:")
+for n in ("bare", "app"):
+    m = med[n]
+    print(f"  {n:5} {m['rps']:8.0f} req/s   p50 {m['p50_us']:5.0f} us   p99 {m['p99_us']:5.0f} us")
+print(f"  throughput ratio app/bare: {med['app']['rps'] / med['bare']['rps']:.3f} (target >= 0.85)")
+print(f"  p99 ratio app/bare:        {med['app']['p99_us'] / med['bare']['p99_us']:.2f} (target <= 1.3)")
+PY

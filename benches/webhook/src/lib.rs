@@ -1,0 +1,55 @@
+//! Shared by the benchmark binaries: the request both servers answer and the reply they send.
+//!
+//! The request is the `upstream-message-ack` vector's first case: a signed user event `chat` in
+//! namespace `/ns` with ack id 7 and two arguments; the reply is `43/ns,7["ok",1]`.
+
+/// The access key the request is signed with (the vector's).
+pub const KEY: &str = "7aab239577fd4f24bc919802fb629f5f";
+/// The connection string of the benchmarked app.
+pub const CONNECTION_STRING: &str =
+    "Endpoint=http://localhost;Port=8080;AccessKey=7aab239577fd4f24bc919802fb629f5f;Version=1.0;";
+/// The webhook path.
+pub const PATH: &str = "/runtime/webhooks/socketio";
+/// The request body.
+pub const BODY: &str = "42/ns,7[\"chat\",\"hi\",{\"a\":1}]";
+/// The expected reply body.
+pub const REPLY: &str = "43/ns,7[\"ok\",1]";
+
+/// The request headers, in the order the service sends them.
+pub const HEADERS: [(&str, &str); 14] = [
+    ("WebHook-Request-Origin", "localhost"),
+    ("Content-Type", "text/plain"),
+    ("ce-specversion", "1.0"),
+    ("ce-type", "azure.webpubsub.user.message"),
+    (
+        "ce-source",
+        "/hubs/hub/client/0f9c97a2f0bf4706afe87a14e0797b11",
+    ),
+    ("ce-id", "1"),
+    ("ce-time", "2024-09-23T05:43:04Z"),
+    (
+        "ce-signature",
+        "sha256=7767effcb3946f3e1de039df4b986ef02c110b1469d02c0a06f41b3b727ab561",
+    ),
+    ("ce-userId", "user"),
+    ("ce-connectionId", "0f9c97a2f0bf4706afe87a14e0797b11"),
+    ("ce-hub", "hub"),
+    ("ce-eventName", "chat"),
+    ("ce-namespace", "/ns"),
+    ("ce-socketId", "sock1"),
+];
+
+/// The request as an `http::Request` for `host`.
+pub fn request<B>(host: &str, body: B) -> axum::http::Request<B> {
+    let mut builder = axum::http::Request::builder()
+        .method("POST")
+        .uri(PATH)
+        .header("host", host);
+    for (name, value) in HEADERS {
+        builder = builder.header(name, value);
+    }
+    match builder.body(body) {
+        Ok(r) => r,
+        Err(e) => unreachable!("constant request: {e}"),
+    }
+}
