@@ -168,19 +168,19 @@ macro_rules! context_extractor {
 
 context_extractor!(
     /// The socket id of the event's socket.
-    SocketId(String) = |inv| inv.context().socket_id.clone()
+    SocketId(String) = |inv| inv.context().socket_id().to_owned()
 );
 context_extractor!(
     /// The namespace of the event's socket.
-    Namespace(String) = |inv| inv.context().namespace.clone()
+    Namespace(String) = |inv| inv.context().namespace().to_owned()
 );
 context_extractor!(
     /// The connection's user id (`ce-userId`), when the client's token named one.
-    UserId(Option<String>) = |inv| inv.context().user_id.clone()
+    UserId(Option<String>) = |inv| inv.context().user_id().map(str::to_owned)
 );
 context_extractor!(
     /// The hub name.
-    Hub(String) = |inv| inv.context().hub.clone()
+    Hub(String) = |inv| inv.context().hub().to_owned()
 );
 
 impl<K: KindMarker> FromInvocation<K> for ConnectionContext {

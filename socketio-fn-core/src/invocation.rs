@@ -43,6 +43,24 @@ impl Invocation {
         }
     }
 
+    /// An invocation with its function's resolved output bindings and the app's state (the webhook's
+    /// constructor: no placeholder values to allocate and replace).
+    pub(crate) fn with_bindings(
+        function: &'static str,
+        context: ConnectionContext,
+        request: TriggerRequest,
+        outputs: Arc<[ServiceHandle]>,
+        state: StateMap,
+    ) -> Self {
+        Self {
+            function,
+            context,
+            request,
+            outputs,
+            state,
+        }
+    }
+
     /// Sets the function's resolved output bindings, in argument order.
     pub fn with_outputs(mut self, outputs: Arc<[ServiceHandle]>) -> Self {
         self.outputs = outputs;

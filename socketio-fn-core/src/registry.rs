@@ -119,8 +119,9 @@ fn folded(name: &str) -> std::borrow::Cow<'_, str> {
 #[derive(Debug, Default)]
 pub struct Registry {
     functions: Vec<ResolvedFunction>,
-    /// (system event?, folded event name) -> functions with that event, told apart by hub and namespace.
-    routes: HashMap<(bool, String), Vec<usize>>,
+    /// Indexed by "is a system event": folded event name -> functions with that event, told apart by
+    /// hub and namespace. Two maps rather than a `(bool, String)` key, so a lookup borrows the name.
+    routes: [HashMap<String, Vec<usize>>; 2],
 }
 
 impl Registry {
@@ -140,11 +141,9 @@ impl Registry {
                     function: descriptor.name,
                     reason,
                 })?;
-            let key = (
-                function.kind.is_system(),
-                folded(&function.event).into_owned(),
-            );
-            let bucket = registry.routes.entry(key).or_default();
+            let bucket = registry.routes[usize::from(function.kind.is_system())]
+                .entry(folded(&function.event).into_owned())
+                .or_default();
             if let Some(&existing) = bucket.iter().find(|&&i| {
                 let other = &registry.functions[i];
                 same_name(&other.hub, &function.hub)
@@ -178,7 +177,7 @@ impl Registry {
         system: bool,
         event: &str,
     ) -> Option<&ResolvedFunction> {
-        let bucket = self.routes.get(&(system, folded(event).into_owned()))?;
+        let bucket = self.routes[usize::from(system)].get(folded(event).as_ref())?;
         bucket
             .iter()
             .map(|&i| &self.functions[i])

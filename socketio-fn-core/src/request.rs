@@ -1,6 +1,7 @@
 //! What a function receives: the request of each event kind and the connection context.
 
 pub use crate::protocol::cloud_events::{ClientCertificate, MultiMap};
+use crate::protocol::cloud_events::{CloudEvent, HeaderError};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -108,26 +109,159 @@ pub enum TriggerRequest {
 }
 
 /// Facts about the connection and event, from the CloudEvents headers.
-#[derive(Debug, Clone, Default)]
+///
+/// The attributes are read with methods; their text shares one allocation per event (the webhook's hot
+/// path builds a context for every call).
+///
+/// ```
+/// use socketio_fn_core::ConnectionContext;
+/// let mut headers = axum::http::HeaderMap::new();
+/// for (name, value) in [
+///     ("ce-connectionId", "c1"), ("ce-hub", "chat"), ("ce-type", "azure.webpubsub.user.message"),
+///     ("ce-eventName", "hi"), ("ce-namespace", "/"), ("ce-socketId", "s1"), ("ce-userId", "ann"),
+/// ] {
+///     headers.insert(name, value.parse().unwrap());
+/// }
+/// let context = ConnectionContext::from_headers(headers).unwrap();
+/// assert_eq!((context.hub(), context.socket_id(), context.user_id()), ("chat", "s1", Some("ann")));
+/// assert_eq!(context.origin(), None);
+/// ```
+#[derive(Clone, Default)]
 pub struct ConnectionContext {
+    /// The attributes' text, back to back.
+    text: Box<str>,
+    /// Where each attribute is in `text` (indexed by [`Attr`]); `None` when absent.
+    spans: [Option<(u32, u32)>; ATTRS],
+    headers: HeaderMap,
+}
+
+/// The attributes, in `spans` order.
+#[derive(Clone, Copy)]
+enum Attr {
+    Hub,
+    ConnectionId,
+    UserId,
+    EventType,
+    EventName,
+    Namespace,
+    SocketId,
+    Origin,
+    Signature,
+}
+const ATTRS: usize = 9;
+
+impl ConnectionContext {
+    /// The context of `event`, whose attributes were parsed from `headers`.
+    pub fn new(event: &CloudEvent<'_>, headers: HeaderMap) -> Self {
+        let values = [
+            Some(event.hub),
+            Some(event.connection_id),
+            event.user_id,
+            Some(event.ce_type),
+            Some(event.event_name),
+            Some(event.namespace),
+            Some(event.socket_id),
+            event.origin.as_deref(),
+            event.signature.as_deref(),
+        ];
+        let mut text = String::with_capacity(values.iter().flatten().map(|v| v.len()).sum());
+        let mut spans = [None; ATTRS];
+        for (span, value) in spans.iter_mut().zip(values) {
+            *span = value.and_then(|value| {
+                let start = u32::try_from(text.len()).ok()?;
+                text.push_str(value);
+                Some((start, u32::try_from(text.len()).ok()?))
+            });
+        }
+        Self {
+            text: text.into_boxed_str(),
+            spans,
+            headers,
+        }
+    }
+
+    /// Parses the CloudEvents headers of an upstream call (see [`CloudEvent::parse`]).
+    pub fn from_headers(headers: HeaderMap) -> Result<Self, HeaderError> {
+        let event = CloudEvent::parse(&headers)?;
+        let context = Self::new(&event, HeaderMap::new());
+        Ok(context.with_headers(headers))
+    }
+
+    /// Sets the request headers (when the attributes were read from them and they can now move).
+    pub(crate) fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    fn get(&self, attr: Attr) -> Option<&str> {
+        let (start, end) = self.spans[attr as usize]?;
+        self.text.get(start as usize..end as usize)
+    }
+
     /// Hub name (`ce-hub`).
-    pub hub: String,
-    /// Engine.IO connection id (`ce-connectionId`).
-    pub connection_id: String,
+    pub fn hub(&self) -> &str {
+        self.get(Attr::Hub).unwrap_or_default()
+    }
+
+    /// Engine.IO connection id (`ce-connectionId`), shared by the client's sockets.
+    pub fn connection_id(&self) -> &str {
+        self.get(Attr::ConnectionId).unwrap_or_default()
+    }
+
     /// User id (`ce-userId`), when the connection has one.
-    pub user_id: Option<String>,
+    pub fn user_id(&self) -> Option<&str> {
+        self.get(Attr::UserId)
+    }
+
     /// CloudEvents type (`ce-type`).
-    pub event_type: String,
+    pub fn event_type(&self) -> &str {
+        self.get(Attr::EventType).unwrap_or_default()
+    }
+
     /// Event name (`ce-eventName`).
-    pub event_name: String,
+    pub fn event_name(&self) -> &str {
+        self.get(Attr::EventName).unwrap_or_default()
+    }
+
     /// Namespace (`ce-namespace`).
-    pub namespace: String,
+    pub fn namespace(&self) -> &str {
+        self.get(Attr::Namespace).unwrap_or_default()
+    }
+
     /// Socket id (`ce-socketId`).
-    pub socket_id: String,
+    pub fn socket_id(&self) -> &str {
+        self.get(Attr::SocketId).unwrap_or_default()
+    }
+
     /// Origin host(s) of the service (`WebHook-Request-Origin`), when sent.
-    pub origin: Option<String>,
+    pub fn origin(&self) -> Option<&str> {
+        self.get(Attr::Origin)
+    }
+
     /// The `ce-signature` value, when present.
-    pub signature: Option<String>,
+    pub fn signature(&self) -> Option<&str> {
+        self.get(Attr::Signature)
+    }
+
     /// All request headers.
-    pub headers: HeaderMap,
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+}
+
+impl std::fmt::Debug for ConnectionContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionContext")
+            .field("hub", &self.hub())
+            .field("connection_id", &self.connection_id())
+            .field("user_id", &self.user_id())
+            .field("event_type", &self.event_type())
+            .field("event_name", &self.event_name())
+            .field("namespace", &self.namespace())
+            .field("socket_id", &self.socket_id())
+            .field("origin", &self.origin())
+            .field("signed", &self.signature().is_some())
+            .field("headers", &self.headers.len())
+            .finish()
+    }
 }

@@ -85,11 +85,11 @@ async fn upstream_connect() {
         );
         let ctx = calls[0].context();
         let data = &v["expectedBindingData"];
-        assert_eq!(ctx.socket_id, data["SocketId"].as_str().unwrap());
-        assert_eq!(ctx.namespace, data["Namespace"].as_str().unwrap());
-        assert_eq!(ctx.user_id.as_deref(), data["UserId"].as_str());
-        assert_eq!(ctx.hub, "hub");
-        assert_eq!(ctx.connection_id, "0f9c97a2f0bf4706afe87a14e0797b11");
+        assert_eq!(ctx.socket_id(), data["SocketId"].as_str().unwrap());
+        assert_eq!(ctx.namespace(), data["Namespace"].as_str().unwrap());
+        assert_eq!(ctx.user_id(), data["UserId"].as_str());
+        assert_eq!(ctx.hub(), "hub");
+        assert_eq!(ctx.connection_id(), "0f9c97a2f0bf4706afe87a14e0797b11");
     }
 }
 
@@ -114,7 +114,7 @@ async fn upstream_connected_and_disconnected() {
             v["expectedTriggerValue"],
             "{file}"
         );
-        assert_eq!(calls[0].context().user_id.as_deref(), Some("user"));
+        assert_eq!(calls[0].context().user_id(), Some("user"));
     }
 }
 

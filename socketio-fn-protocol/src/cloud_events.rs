@@ -2,7 +2,8 @@
 //! [`CloudEvent`] that both parses a request's headers (the webhook) and writes them (the emulator), and
 //! the JSON bodies of the system events.
 
-use http::{HeaderMap, HeaderValue};
+use http::header::AsHeaderName;
+use http::{HeaderMap, HeaderName, HeaderValue};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -44,6 +45,32 @@ pub mod header {
     pub const ID: &str = "ce-id";
     /// CloudEvents time (ISO-8601, UTC).
     pub const TIME: &str = "ce-time";
+}
+
+/// The headers the webhook reads, as parsed names (lower case, as HTTP/2 and `http` store them): a
+/// lookup by a `&str` name parses and lower-cases the name on every request, a lookup by these does not.
+/// A test checks each against its name in [`header`].
+pub mod key {
+    use http::HeaderName;
+    /// [`super::header::WEBHOOK_REQUEST_ORIGIN`].
+    pub const WEBHOOK_REQUEST_ORIGIN: HeaderName =
+        HeaderName::from_static("webhook-request-origin");
+    /// [`super::header::CONNECTION_ID`].
+    pub const CONNECTION_ID: HeaderName = HeaderName::from_static("ce-connectionid");
+    /// [`super::header::HUB`].
+    pub const HUB: HeaderName = HeaderName::from_static("ce-hub");
+    /// [`super::header::TYPE`].
+    pub const TYPE: HeaderName = HeaderName::from_static("ce-type");
+    /// [`super::header::EVENT_NAME`].
+    pub const EVENT_NAME: HeaderName = HeaderName::from_static("ce-eventname");
+    /// [`super::header::NAMESPACE`].
+    pub const NAMESPACE: HeaderName = HeaderName::from_static("ce-namespace");
+    /// [`super::header::SOCKET_ID`].
+    pub const SOCKET_ID: HeaderName = HeaderName::from_static("ce-socketid");
+    /// [`super::header::SIGNATURE`].
+    pub const SIGNATURE: HeaderName = HeaderName::from_static("ce-signature");
+    /// [`super::header::USER_ID`].
+    pub const USER_ID: HeaderName = HeaderName::from_static("ce-userid");
 }
 
 /// The value of `ce-specversion`.
@@ -223,10 +250,10 @@ fn text<'a>(name: &'static str, value: &'a HeaderValue) -> Result<&'a str, Heade
 /// Exactly one value, trimmed; `allow_empty` only for `ce-type`.
 fn single<'a>(
     headers: &'a HeaderMap,
-    name: &'static str,
+    (key, name): (HeaderName, &'static str),
     allow_empty: bool,
 ) -> Result<&'a str, HeaderError> {
-    let mut values = headers.get_all(name).iter();
+    let mut values = headers.get_all(key).iter();
     let value = values.next().ok_or(HeaderError::Missing(name))?;
     if values.next().is_some() {
         return Err(HeaderError::Repeated(name));
@@ -253,9 +280,17 @@ pub fn list<'a>(
     headers: &'a HeaderMap,
     name: &'static str,
 ) -> Result<Option<Cow<'a, str>>, HeaderError> {
+    list_by(headers, name, name)
+}
+
+fn list_by<'a>(
+    headers: &'a HeaderMap,
+    key: impl AsHeaderName,
+    name: &'static str,
+) -> Result<Option<Cow<'a, str>>, HeaderError> {
     let mut out: Option<Cow<'a, str>> = None;
     let mut count = 0;
-    for value in headers.get_all(name) {
+    for value in headers.get_all(key) {
         let value = text(name, value)?;
         count += split_list(value).count();
         if count > MAX_LIST_VALUES {
@@ -273,24 +308,28 @@ impl<'a> CloudEvent<'a> {
     /// Parses the headers of an upstream request: the six `ce-*` attributes are required once and
     /// non-empty (`ce-type` may be empty); origin, signature and user id are optional.
     pub fn parse(headers: &'a HeaderMap) -> Result<Self, HeaderError> {
-        let origin = list(headers, header::WEBHOOK_REQUEST_ORIGIN)?;
+        let origin = list_by(
+            headers,
+            key::WEBHOOK_REQUEST_ORIGIN,
+            header::WEBHOOK_REQUEST_ORIGIN,
+        )?;
         if origin.as_deref().is_some_and(|o| o.trim().is_empty()) {
             return Err(HeaderError::Empty(header::WEBHOOK_REQUEST_ORIGIN));
         }
         Ok(Self {
-            connection_id: single(headers, header::CONNECTION_ID, false)?,
-            hub: single(headers, header::HUB, false)?,
-            ce_type: single(headers, header::TYPE, true)?,
-            event_name: single(headers, header::EVENT_NAME, false)?,
-            namespace: single(headers, header::NAMESPACE, false)?,
-            socket_id: single(headers, header::SOCKET_ID, false)?,
+            connection_id: single(headers, (key::CONNECTION_ID, header::CONNECTION_ID), false)?,
+            hub: single(headers, (key::HUB, header::HUB), false)?,
+            ce_type: single(headers, (key::TYPE, header::TYPE), true)?,
+            event_name: single(headers, (key::EVENT_NAME, header::EVENT_NAME), false)?,
+            namespace: single(headers, (key::NAMESPACE, header::NAMESPACE), false)?,
+            socket_id: single(headers, (key::SOCKET_ID, header::SOCKET_ID), false)?,
             user_id: headers
-                .get(header::USER_ID)
+                .get(key::USER_ID)
                 .map(|v| text(header::USER_ID, v))
                 .transpose()?
                 .filter(|s| !s.is_empty()),
             origin,
-            signature: list(headers, header::SIGNATURE)?,
+            signature: list_by(headers, key::SIGNATURE, header::SIGNATURE)?,
         })
     }
 
@@ -525,6 +564,27 @@ fn certificates<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ClientCertificate
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parsed_keys_are_the_header_names() {
+        for (key, name) in [
+            (key::WEBHOOK_REQUEST_ORIGIN, header::WEBHOOK_REQUEST_ORIGIN),
+            (key::CONNECTION_ID, header::CONNECTION_ID),
+            (key::HUB, header::HUB),
+            (key::TYPE, header::TYPE),
+            (key::EVENT_NAME, header::EVENT_NAME),
+            (key::NAMESPACE, header::NAMESPACE),
+            (key::SOCKET_ID, header::SOCKET_ID),
+            (key::SIGNATURE, header::SIGNATURE),
+            (key::USER_ID, header::USER_ID),
+        ] {
+            assert_eq!(
+                key,
+                HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn system_type_prefix_is_case_insensitive() {

@@ -169,6 +169,13 @@ impl<'a> Packet<'a> {
     /// ```
     pub fn encode(&self) -> String {
         let mut out = String::with_capacity(8 + self.namespace.len() + self.data.len());
+        self.write_head(&mut out);
+        out.push_str(self.data);
+        out
+    }
+
+    /// Everything before the data: `4`, type, attachments, namespace and id.
+    fn write_head(&self, out: &mut String) {
         out.push(ENGINE_IO_MESSAGE);
         out.push(self.kind.digit());
         if let Some(n) = self.attachments {
@@ -181,8 +188,29 @@ impl<'a> Packet<'a> {
         if let Some(id) = self.id {
             let _ = write!(out, "{id}");
         }
-        out.push_str(self.data);
-        out
+    }
+
+    /// Encodes a packet whose data is the JSON array `[head, ...items]` (`head` omitted when `None`),
+    /// serialized straight into the packet's text.
+    fn encode_array(&self, head: Option<&str>, items: &[Value]) -> String {
+        let mut out = String::with_capacity(32 + self.namespace.len());
+        self.write_head(&mut out);
+        let mut bytes = out.into_bytes();
+        bytes.push(b'[');
+        // Writing a `str` or a `Value` to a `Vec` cannot fail.
+        if let Some(head) = head {
+            let _ = serde_json::to_writer(&mut bytes, head);
+        }
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 || head.is_some() {
+                bytes.push(b',');
+            }
+            let _ = serde_json::to_writer(&mut bytes, item);
+        }
+        bytes.push(b']');
+        // serde_json writes UTF-8; the lossy branch is never taken.
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 }
 
@@ -223,22 +251,6 @@ impl EventData {
     }
 }
 
-fn json_array<'v>(head: Option<&str>, items: impl IntoIterator<Item = &'v Value>) -> String {
-    let mut out = String::from("[");
-    if let Some(head) = head {
-        // A string always serializes.
-        out.push_str(&serde_json::to_string(head).unwrap_or_default());
-    }
-    for item in items {
-        if out.len() > 1 {
-            out.push(',');
-        }
-        out.push_str(&item.to_string());
-    }
-    out.push(']');
-    out
-}
-
 /// Encodes an EVENT packet: `42<ns,>["event",...parameters]`.
 ///
 /// ```
@@ -246,15 +258,14 @@ fn json_array<'v>(head: Option<&str>, items: impl IntoIterator<Item = &'v Value>
 /// assert_eq!(encode_event("/ns", "event", &["abc".into()]), "42/ns,[\"event\",\"abc\"]");
 /// ```
 pub fn encode_event(namespace: &str, event_name: &str, parameters: &[Value]) -> String {
-    let data = json_array(Some(event_name), parameters);
     Packet {
         kind: PacketType::Event,
         attachments: None,
         namespace,
         id: None,
-        data: &data,
+        data: "",
     }
-    .encode()
+    .encode_array(Some(event_name), parameters)
 }
 
 /// Encodes an ACK packet: `43<ns,><id>[...values]`.
@@ -264,15 +275,14 @@ pub fn encode_event(namespace: &str, event_name: &str, parameters: &[Value]) -> 
 /// assert_eq!(encode_ack("/", 13, &["bar".into()]), "4313[\"bar\"]");
 /// ```
 pub fn encode_ack(namespace: &str, id: u64, values: &[Value]) -> String {
-    let data = json_array(None, values);
     Packet {
         kind: PacketType::Ack,
         attachments: None,
         namespace,
         id: Some(id),
-        data: &data,
+        data: "",
     }
-    .encode()
+    .encode_array(None, values)
 }
 
 /// Encodes a DISCONNECT packet: `41<ns,>`, or `41<ns,>{"close":true}` to also close the connection.

@@ -71,31 +71,46 @@ impl std::fmt::Debug for Expected {
 impl Expected {
     /// Whether one `sha256=<hex>` value is this signature (constant time in the value's content).
     pub fn matches(&self, candidate: &str) -> bool {
-        let Some(hex_part) = candidate
-            .get(..PREFIX.len())
-            .filter(|p| p.eq_ignore_ascii_case(PREFIX))
-            .and_then(|_| candidate.get(PREFIX.len()..))
-        else {
-            return false;
-        };
-        let mut bytes = [0u8; 32];
-        if hex::decode_to_slice(hex_part, &mut bytes).is_err() {
-            return false;
-        }
-        // Constant-time equality: fold the differences of every byte.
-        self.0
-            .iter()
-            .zip(bytes.iter())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+        same_hex(&self.lower_hex(), candidate)
     }
 
-    /// Whether any comma/space separated value of a header is this signature. Callers bound the number
-    /// of values (see `cloud_events::MAX_LIST_VALUES`).
+    /// Whether any value of a `ce-signature` header is this signature. Every candidate is compared (no
+    /// early exit), so timing does not tell which one matched.
     pub fn matches_any(&self, header_value: &str) -> bool {
-        // Check every candidate (no early exit) so timing does not tell which one matched.
-        split_list(header_value).fold(false, |found, candidate| self.matches(candidate) | found)
+        let expected = self.lower_hex();
+        split_list(header_value).fold(false, |found, candidate| {
+            same_hex(&expected, candidate) | found
+        })
     }
+
+    /// The signature in lower-case hex: encoding the expected value once is cheaper than decoding (and
+    /// validating) every candidate.
+    fn lower_hex(&self) -> [u8; 64] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(self.0) {
+            pair.copy_from_slice(&[
+                DIGITS[usize::from(byte >> 4)],
+                DIGITS[usize::from(byte & 0xf)],
+            ]);
+        }
+        out
+    }
+}
+
+/// `sha256=` (any case) followed by exactly the expected hex digits (any case); the digits are compared
+/// without an early exit.
+fn same_hex(expected: &[u8; 64], candidate: &str) -> bool {
+    let Some((prefix, digits)) = candidate.as_bytes().split_at_checked(PREFIX.len()) else {
+        return false;
+    };
+    prefix.eq_ignore_ascii_case(PREFIX.as_bytes())
+        && digits.len() == expected.len()
+        && expected
+            .iter()
+            .zip(digits)
+            .fold(0u8, |acc, (e, d)| acc | (e ^ d.to_ascii_lowercase()))
+            == 0
 }
 
 #[cfg(test)]

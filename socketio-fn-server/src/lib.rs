@@ -5,10 +5,15 @@
 //!   in the listen backlog, and one warning says so;
 //! - a header timeout ([`ServerConfig::header_timeout`]): a request's headers must arrive within it,
 //!   and an idle keep-alive connection is closed after it (hyper starts the same timer for both);
-//! - a body timeout ([`ServerConfig::body_timeout`]): reading a request body fails after it;
+//! - a body timeout ([`ServerConfig::body_timeout`]): reading a request body fails when the body has
+//!   not arrived whole within it ([`BodyDeadline`]);
 //! - graceful shutdown: stop accepting, let open requests finish for at most
 //!   [`ServerConfig::grace_period`], then close what is left (a half-sent request does not hold the
 //!   shutdown).
+
+mod body_timeout;
+
+pub use body_timeout::{BodyDeadline, BodyTimedOut};
 
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -30,7 +35,7 @@ pub struct ServerConfig {
     /// Time for a request's headers to arrive, and for an idle keep-alive connection to send its next
     /// request (default 30 s).
     pub header_timeout: Duration,
-    /// Time to read a request body (default 30 s).
+    /// Time to read a request body, from the first read that has to wait for data (default 30 s).
     pub body_timeout: Duration,
     /// Time open requests get to finish after shutdown starts (default 25 s).
     pub grace_period: Duration,
@@ -75,9 +80,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
     draining: impl FnOnce() + Send,
 ) -> Stopped {
-    let router = router.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
-        config.body_timeout,
-    ));
+    let body_timeout = config.body_timeout;
+    let router = router.layer(tower::util::MapRequestLayer::new(move |request| {
+        BodyDeadline::apply(request, body_timeout)
+    }));
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()

@@ -107,6 +107,37 @@ async fn a_stalled_body_times_out() {
 }
 
 #[tokio::test]
+async fn a_trickled_body_times_out_as_a_whole() {
+    // A byte every 100 ms keeps each read short; the deadline covers the whole body (300 ms), so the
+    // request fails long before its 40 bytes could arrive (4 s).
+    let (address, _stop, _task) = start(config(16, 5000, 300, 1000)).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut reply = Vec::new();
+    for _ in 0..40 {
+        if stream.write_all(b"x").await.is_err() {
+            break;
+        }
+        let mut buf = [0u8; 512];
+        match tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => reply.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+    }
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 4"), "refused: {reply}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "refused before the body could finish"
+    );
+}
+
+#[tokio::test]
 async fn connections_beyond_the_cap_wait_for_a_free_slot() {
     let (address, _stop, _task) = start(config(2, 10_000, 5000, 1000)).await;
     // Two connections hold both slots (keep-alive after one request each).

@@ -112,21 +112,16 @@ async fn serve(webhook: &Webhook, request: Request) -> Result<Response, Rejectio
     }
     let bytes = read_body(body, &parts.headers, webhook.max_body_bytes).await?;
     let (request, ack) = build_request(function.kind, &event, &parts.headers, bytes)?;
-    let context = ConnectionContext {
-        hub: event.hub.to_owned(),
-        connection_id: event.connection_id.to_owned(),
-        user_id: event.user_id.map(str::to_owned),
-        event_type: event.ce_type.to_owned(),
-        event_name: event.event_name.to_owned(),
-        namespace: event.namespace.to_owned(),
-        socket_id: event.socket_id.to_owned(),
-        origin: event.origin.as_deref().map(str::to_owned),
-        signature: event.signature.as_deref().map(str::to_owned),
-        headers: parts.headers,
-    };
-    let invocation = Invocation::new(function.descriptor.name, context, request)
-        .with_outputs(function.outputs.clone())
-        .with_state(webhook.state.clone());
+    let context = ConnectionContext::new(&event, HeaderMap::new());
+    drop(event); // ends the borrow of the headers, which move into the context
+    let context = context.with_headers(parts.headers);
+    let invocation = Invocation::with_bindings(
+        function.descriptor.name,
+        context,
+        request,
+        function.outputs.clone(),
+        webhook.state.clone(),
+    );
     Ok(invoke(function, invocation, ack).await)
 }
 
@@ -267,10 +262,10 @@ async fn invoke(
     let span = tracing::info_span!(
         "invocation",
         function = name,
-        hub = %invocation.context().hub,
-        namespace = %invocation.context().namespace,
-        event = %invocation.context().event_name,
-        socket_id = %invocation.context().socket_id,
+        hub = invocation.context().hub(),
+        namespace = invocation.context().namespace(),
+        event = invocation.context().event_name(),
+        socket_id = invocation.context().socket_id(),
     );
     let started = Instant::now();
     let result = std::panic::AssertUnwindSafe((function.descriptor.invoke)(invocation))

@@ -7,7 +7,7 @@ struct Shouting(bool);
 
 impl FromInvocation<kind::Message> for Shouting {
     async fn from_invocation(invocation: &Invocation, _: &ArgSpec) -> Result<Self, InvocationError> {
-        Ok(Shouting(invocation.context().event_name.chars().all(|c| c.is_uppercase())))
+        Ok(Shouting(invocation.context().event_name().chars().all(|c| c.is_uppercase())))
     }
 }
 
