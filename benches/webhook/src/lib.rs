@@ -53,3 +53,25 @@ pub fn request<B>(host: &str, body: B) -> axum::http::Request<B> {
         Err(e) => unreachable!("constant request: {e}"),
     }
 }
+
+use socketio_fn::prelude::*;
+
+/// The benchmarked function (the same as `bench-app`'s, which keeps its own copy so that it is written
+/// exactly as the README shows): binds the first argument, acks `["ok", <length - 1>]`.
+#[socketio_trigger(hub = "hub", namespace = "/ns", event = "chat")]
+pub async fn chat(#[socketio_parameter] text: String) -> Ack<(&'static str, usize)> {
+    Ack(("ok", text.len() - 1))
+}
+
+/// The bare axum handler: reads the body (as any webhook must) and answers the reply bytes.
+pub async fn bare_handler(
+    body: axum::body::Bytes,
+) -> ([(&'static str, &'static str); 1], &'static str) {
+    std::hint::black_box(body);
+    ([("content-type", "text/plain; charset=utf-8")], REPLY)
+}
+
+/// The bare axum router: [`bare_handler`] at [`PATH`].
+pub fn bare_router() -> axum::Router {
+    axum::Router::new().route(PATH, axum::routing::post(bare_handler))
+}

@@ -3,17 +3,10 @@
 
 use axum::body::Body;
 use http_body_util::BodyExt;
-use socketio_fn::prelude::*;
 use tower::ServiceExt;
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
-
-/// The same function as `bench-app`.
-#[socketio_trigger(hub = "hub", namespace = "/ns", event = "chat")]
-async fn chat(#[socketio_parameter] text: String) -> Ack<(&'static str, usize)> {
-    Ack(("ok", text.len() - 1))
-}
 
 async fn count(name: &str, router: axum::Router, requests: u64) {
     // Warm up (lazy statics, pools), then count.
@@ -55,19 +48,10 @@ async fn main() {
             "WebPubSubForSocketIOConnectionString",
             webhook_bench::CONNECTION_STRING,
         )]))
-        .register::<chat>()
+        .register::<webhook_bench::chat>()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let bare = axum::Router::new().route(
-        webhook_bench::PATH,
-        axum::routing::post(|body: axum::body::Bytes| async move {
-            std::hint::black_box(body);
-            (
-                [("content-type", "text/plain; charset=utf-8")],
-                webhook_bench::REPLY,
-            )
-        }),
-    );
+    let bare = webhook_bench::bare_router();
     count("bare axum", bare, 10_000).await;
     count("webhook  ", app.router(), 10_000).await;
 }

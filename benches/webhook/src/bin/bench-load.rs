@@ -1,6 +1,9 @@
 //! The load generator: `CONNECTIONS` keep-alive HTTP/1.1 connections (hyper client) sending the signed
 //! request to `URL` for `SECONDS` after `WARMUP` seconds, checking every reply's status and body.
 //! Prints one JSON line: requests per second, p50 and p99 latency (µs), errors.
+//!
+//! With `REQUESTS` set, each connection sends its share of that many requests instead (no warm-up, no
+//! time limit): the instruction counts of `benches/instructions.sh` need a known number of requests.
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -18,6 +21,7 @@ async fn connection(
     host: String,
     until: Instant,
     measure_from: Instant,
+    count: Option<u64>,
 ) -> Result<(Vec<u32>, u64), Box<dyn std::error::Error + Send + Sync>> {
     let stream = tokio::net::TcpStream::connect(&host).await?;
     stream.set_nodelay(true)?;
@@ -26,11 +30,17 @@ async fn connection(
     let mut latencies = Vec::with_capacity(1 << 16);
     let mut errors = 0;
     let body = Bytes::from_static(webhook_bench::BODY.as_bytes());
+    let mut sent = 0u64;
     loop {
         let started = Instant::now();
-        if started >= until {
+        let done = match count {
+            Some(count) => sent >= count,
+            None => started >= until,
+        };
+        if done {
             break;
         }
+        sent += 1;
         let request = webhook_bench::request(&host, Full::new(body.clone()));
         let response = sender.send_request(request).await?;
         let ok = response.status() == 200;
@@ -53,8 +63,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let start = Instant::now();
     let measure_from = start + Duration::from_secs(warmup);
     let until = measure_from + Duration::from_secs(seconds);
+    let total = std::env::var("REQUESTS").ok().and_then(|v| v.parse::<u64>().ok());
+    let measure_from = if total.is_some() { start } else { measure_from };
     let tasks: Vec<_> = (0..connections)
-        .map(|_| tokio::spawn(connection(host.clone(), until, measure_from)))
+        .map(|i| {
+            // Shares of `total` that add up to it exactly.
+            let share = total.map(|t| t / connections + u64::from(i < t % connections));
+            tokio::spawn(connection(host.clone(), until, measure_from, share))
+        })
         .collect();
     let mut latencies = Vec::new();
     let mut errors = 0;
@@ -63,6 +79,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         latencies.extend(l);
         errors += e;
     }
+    let measured = match total {
+        Some(_) => start.elapsed().as_secs_f64(),
+        None => seconds as f64,
+    };
     latencies.sort_unstable();
     let pick = |q: f64| {
         latencies
@@ -74,7 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     {
         println!(
             "{{\"rps\":{:.0},\"p50_us\":{},\"p99_us\":{},\"requests\":{},\"errors\":{errors}}}",
-            latencies.len() as f64 / seconds as f64,
+            latencies.len() as f64 / measured,
             pick(0.50),
             pick(0.99),
             latencies.len()

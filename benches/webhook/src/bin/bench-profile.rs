@@ -3,14 +3,7 @@
 
 use axum::body::Body;
 use http_body_util::BodyExt;
-use socketio_fn::prelude::*;
 use tower::ServiceExt;
-
-/// The same function as `bench-app`.
-#[socketio_trigger(hub = "hub", namespace = "/ns", event = "chat")]
-async fn chat(#[socketio_parameter] text: String) -> Ack<(&'static str, usize)> {
-    Ack(("ok", text.len() - 1))
-}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
@@ -23,7 +16,7 @@ async fn main() {
             "WebPubSubForSocketIOConnectionString",
             webhook_bench::CONNECTION_STRING,
         )]))
-        .register::<chat>()
+        .register::<webhook_bench::chat>()
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let router = app.router();
