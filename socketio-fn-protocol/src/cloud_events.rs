@@ -590,7 +590,10 @@ mod tests {
     #[test]
     fn lower_case_names_are_the_header_names() {
         for (lower, name) in [
-            (lower::WEBHOOK_REQUEST_ORIGIN, header::WEBHOOK_REQUEST_ORIGIN),
+            (
+                lower::WEBHOOK_REQUEST_ORIGIN,
+                header::WEBHOOK_REQUEST_ORIGIN,
+            ),
             (lower::CONNECTION_ID, header::CONNECTION_ID),
             (lower::HUB, header::HUB),
             (lower::TYPE, header::TYPE),

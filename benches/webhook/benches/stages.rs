@@ -20,7 +20,10 @@ use std::hint::black_box;
 use tower::ServiceExt;
 
 fn headers() -> axum::http::HeaderMap {
-    webhook_bench::request("localhost", ()).into_parts().0.headers
+    webhook_bench::request("localhost", ())
+        .into_parts()
+        .0
+        .headers
 }
 
 fn stages(c: &mut Criterion) {
@@ -30,7 +33,12 @@ fn stages(c: &mut Criterion) {
     let signature = event.signature.as_deref().unwrap().to_owned();
 
     c.bench_function("1 headers: CloudEvent::parse", |b| {
-        b.iter(|| CloudEvent::parse(black_box(&headers)).unwrap().socket_id.len())
+        b.iter(|| {
+            CloudEvent::parse(black_box(&headers))
+                .unwrap()
+                .socket_id
+                .len()
+        })
     });
     c.bench_function("2 signature: HMAC-SHA256 + compare", |b| {
         b.iter(|| {
@@ -96,12 +104,16 @@ fn whole(c: &mut Criterion) {
             .router()
     });
     let bare = webhook_bench::bare_router();
-    for (name, router) in [("7 whole: app router", app), ("7 whole: bare axum router", bare)] {
+    for (name, router) in [
+        ("7 whole: app router", app),
+        ("7 whole: bare axum router", bare),
+    ] {
         c.bench_function(name, |b| {
             b.to_async(&runtime).iter(|| {
                 let router = router.clone();
                 async move {
-                    let request = webhook_bench::request("localhost", Body::from(webhook_bench::BODY));
+                    let request =
+                        webhook_bench::request("localhost", Body::from(webhook_bench::BODY));
                     let response = router.oneshot(request).await.unwrap();
                     let body = response.into_body().collect().await.unwrap().to_bytes();
                     assert_eq!(body, webhook_bench::REPLY.as_bytes());

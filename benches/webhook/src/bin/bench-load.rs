@@ -63,7 +63,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let start = Instant::now();
     let measure_from = start + Duration::from_secs(warmup);
     let until = measure_from + Duration::from_secs(seconds);
-    let total = std::env::var("REQUESTS").ok().and_then(|v| v.parse::<u64>().ok());
+    let total = std::env::var("REQUESTS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
     let measure_from = if total.is_some() { start } else { measure_from };
     let tasks: Vec<_> = (0..connections)
         .map(|i| {
