@@ -7,6 +7,8 @@ import { createHmac } from "node:crypto";
 import { io } from "socket.io-client";
 
 const { APP_URL, ENDPOINT, KEY, BAD_USER_TOKEN } = process.env;
+// CHURN_ONLY=1: only the wave of sockets (the Rust side runs it again to measure memory per closed socket).
+const churnOnly = process.env.CHURN_ONLY === "1";
 const sockets = [];
 after(() => sockets.forEach((s) => s.close()));
 
@@ -51,13 +53,14 @@ test("no first event is lost: 300 sockets emit the moment they connect", async (
     s.once("connect_error", reject);
   })));
   acks.forEach((value, i) => assert.equal(value, i, `socket ${i}`));
+  console.log(`FIGURES first_event acked=${acks.filter((value, i) => value === i).length} of ${count}`);
   // Visit dynamic namespaces nobody serves (accepted: no `connect` function there), then leave them.
   for (let i = 0; i < 20; i++) {
     (await connected(`/visit-${i}`)).close();
   }
 });
 
-test("events the app cannot read get an error ack, and the connection stays", async () => {
+test("events the app cannot read get an error ack, and the connection stays", { skip: churnOnly }, async () => {
   const s = await connected();
   let deep = 1;
   for (let i = 0; i < 200; i++) deep = [deep];
@@ -75,7 +78,7 @@ test("events the app cannot read get an error ack, and the connection stays", as
   assert.equal(await s.timeout(5000).emitWithAck("echo", "still here"), "still here");
 });
 
-test("a user id that cannot travel in a header is refused at connect", async () => {
+test("a user id that cannot travel in a header is refused at connect", { skip: churnOnly }, async () => {
   const n = await negotiate();
   const s = io(n.endpoint, { path: n.path, query: { access_token: BAD_USER_TOKEN }, forceNew: true, reconnection: false });
   sockets.push(s);
@@ -83,7 +86,7 @@ test("a user id that cannot travel in a header is refused at connect", async () 
   assert.match(err.message, /^Unauthorized: the token's user id/);
 });
 
-test("REST group paths are decoded exactly once", async () => {
+test("REST group paths are decoded exactly once", { skip: churnOnly }, async () => {
   const [a, b] = await Promise.all([connected(), connected()]);
   const got = { a: [], b: [] };
   a.on("grp", (v) => got.a.push(v));

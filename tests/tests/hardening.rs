@@ -54,6 +54,24 @@ async fn settle(what: &str, check: impl Fn() -> bool) {
     }
 }
 
+/// One more wave of the Node test's sockets (`CHURN_ONLY=1`), then everything of them freed.
+async fn churn_wave(stack: &support::Stack) {
+    support::node_test(
+        "hardening.test.mjs",
+        &[
+            ("APP_URL", stack.app_url.clone()),
+            ("ENDPOINT", stack.emulator.endpoint().to_owned()),
+            ("KEY", stack.emulator.access_key().to_owned()),
+            ("CHURN_ONLY", "1".to_owned()),
+        ],
+        Duration::from_secs(180),
+    )
+    .await;
+    settle("sockets", || stack.emulator.socket_count() == 0).await;
+    settle("hubs", || stack.emulator.hub_count() == 0).await;
+    stack.emulator.sweep_namespaces_now();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_emulator_under_attack_and_churn() {
     let stack = support::Stack::start(Duration::from_secs(30)).await;
@@ -108,11 +126,27 @@ async fn the_emulator_under_attack_and_churn() {
         "only `/` is left after the sweep"
     );
     let rss_after = rss_kb();
+
+    // Memory per closed socket: the first wave warmed the allocator; two more waves of the same 320
+    // sockets (300 + 20 namespace visits) must leave the process about where the second one did. The
+    // leak this guards against kept 28-34 kB per closed socket.
+    churn_wave(&stack).await;
+    let rss_warm = rss_kb();
+    churn_wave(&stack).await;
+    churn_wave(&stack).await;
+    let rss_churned = rss_kb();
+    let per_socket_bytes = rss_churned.saturating_sub(rss_warm) * 1024 / (2 * 320);
     println!(
-        "FIGURES churn: sockets_left={} hubs_left={} namespaces_left={} rss_before_kb={rss_before} rss_after_kb={rss_after}",
+        "FIGURES churn: sockets_left={} hubs_left={} namespaces_left={} rss_before_kb={rss_before} \
+         rss_after_first_wave_kb={rss_after} rss_warm_kb={rss_warm} rss_after_two_more_waves_kb={rss_churned} \
+         bytes_per_closed_socket={per_socket_bytes}",
         stack.emulator.socket_count(),
         stack.emulator.hub_count(),
         stack.emulator.namespace_count()
+    );
+    assert!(
+        per_socket_bytes < 16 * 1024,
+        "memory grows by {per_socket_bytes} bytes per closed socket"
     );
     stack.stop().await;
 }
