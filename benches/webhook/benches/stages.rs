@@ -6,9 +6,7 @@
 //! out-of-process throughput comparison (`benches/run.sh`).
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use axum::body::Body;
 use criterion::{Criterion, criterion_group, criterion_main};
-use http_body_util::BodyExt;
 use socketio_fn_core::extract::{ArgSpec, bind_parameter};
 use socketio_fn_core::protocol::AccessKey;
 use socketio_fn_core::protocol::cloud_events::CloudEvent;
@@ -17,7 +15,6 @@ use socketio_fn_core::protocol::signature::Verifier;
 use socketio_fn_core::request::{SocketIoMessageRequest, TriggerRequest};
 use socketio_fn_core::{ConnectionContext, Invocation, SocketIoMessageResponse};
 use std::hint::black_box;
-use tower::ServiceExt;
 
 fn headers() -> axum::http::HeaderMap {
     webhook_bench::request("localhost", ())
@@ -92,33 +89,15 @@ fn whole(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let app = runtime.block_on(async {
-        socketio_fn::App::builder()
-            .settings(socketio_fn::Settings::from_pairs([(
-                "WebPubSubForSocketIOConnectionString",
-                webhook_bench::CONNECTION_STRING,
-            )]))
-            .register::<webhook_bench::chat>()
-            .build()
-            .unwrap()
-            .router()
-    });
+    let app = runtime.block_on(async { webhook_bench::app_router() });
     let bare = webhook_bench::bare_router();
     for (name, router) in [
         ("7 whole: app router", app),
         ("7 whole: bare axum router", bare),
     ] {
         c.bench_function(name, |b| {
-            b.to_async(&runtime).iter(|| {
-                let router = router.clone();
-                async move {
-                    let request =
-                        webhook_bench::request("localhost", Body::from(webhook_bench::BODY));
-                    let response = router.oneshot(request).await.unwrap();
-                    let body = response.into_body().collect().await.unwrap().to_bytes();
-                    assert_eq!(body, webhook_bench::REPLY.as_bytes());
-                }
-            })
+            b.to_async(&runtime)
+                .iter(|| webhook_bench::send_in_process(&router))
         });
     }
 }

@@ -75,3 +75,33 @@ pub async fn bare_handler(
 pub fn bare_router() -> axum::Router {
     axum::Router::new().route(PATH, axum::routing::post(bare_handler))
 }
+
+/// The app's router with [`chat`] registered and the benchmark's connection string, for in-process
+/// measurements. Call it inside a tokio runtime.
+pub fn app_router() -> axum::Router {
+    socketio_fn::App::builder()
+        .settings(socketio_fn::Settings::from_pairs([(
+            "WebPubSubForSocketIOConnectionString",
+            CONNECTION_STRING,
+        )]))
+        .register::<chat>()
+        .build()
+        .unwrap_or_else(|e| panic!("the benchmark app: {e}"))
+        .router()
+}
+
+/// Sends the request through `router` in process (tower `oneshot`, no sockets) and checks the reply's
+/// status and bytes.
+pub async fn send_in_process(router: &axum::Router) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = request("localhost", axum::body::Body::from(BODY));
+    let response = router
+        .clone()
+        .oneshot(request)
+        .await
+        .unwrap_or_else(|e| match e {});
+    assert_eq!(response.status(), 200);
+    let body = response.into_body().collect().await.map(|b| b.to_bytes());
+    assert_eq!(body.ok().as_deref(), Some(REPLY.as_bytes()));
+}
