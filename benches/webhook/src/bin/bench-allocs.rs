@@ -1,7 +1,6 @@
 //! Heap allocations per request: the signed request through the app's router and through the bare
 //! handler's, in process (tower `oneshot`), counted with dhat. Prints one line per server.
 
-
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
 

@@ -1,7 +1,6 @@
 //! A loop of signed requests through the app's router in process (tower `oneshot`), to run under a
 //! profiler (`valgrind --tool=callgrind target/release/bench-profile`). `REQUESTS` (default 20000).
 
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let requests: u64 = std::env::var("REQUESTS")
