@@ -4,6 +4,8 @@
 use crate::AccessKey;
 use crate::cloud_events::split_list;
 use aws_lc_rs::hmac;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::Mutex;
 
 const PREFIX: &str = "sha256=";
 
@@ -77,10 +79,7 @@ impl Expected {
     /// Whether any value of a `ce-signature` header is this signature. Every candidate is compared (no
     /// early exit), so timing does not tell which one matched.
     pub fn matches_any(&self, header_value: &str) -> bool {
-        let expected = self.lower_hex();
-        split_list(header_value).fold(false, |found, candidate| {
-            same_hex(&expected, candidate) | found
-        })
+        any_same_hex(&self.lower_hex(), header_value)
     }
 
     /// The signature in lower-case hex: encoding the expected value once is cheaper than decoding (and
@@ -96,6 +95,87 @@ impl Expected {
         }
         out
     }
+}
+
+/// A [`Verifier`] that remembers, per connection id, the signatures that verified.
+///
+/// The service signs every event of a connection with the same value (the HMAC of its connection id),
+/// so after a connection's first event a check is a lookup and a constant-time comparison instead of an
+/// HMAC. Only values that matched a candidate are stored, so a request without the key can neither fill
+/// nor evict the memo; its slots are direct-mapped (a connection id hashes to one slot, a newer
+/// connection replaces an older one), so its memory is bounded: [`CachedVerifier::SLOTS`] connection ids
+/// and their 64 hex digits. A hit answers faster than a miss: timing can tell whether a connection id
+/// has been verified lately, which a caller without the key cannot turn into a valid signature.
+pub struct CachedVerifier {
+    verifier: Verifier,
+    slots: Box<[Mutex<Option<Verified>>]>,
+    hasher: RandomState,
+}
+
+/// A connection id and its signature in lower-case hex.
+struct Verified {
+    connection_id: Box<str>,
+    hex: [u8; 64],
+}
+
+impl std::fmt::Debug for CachedVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CachedVerifier(<redacted>)")
+    }
+}
+
+impl CachedVerifier {
+    /// How many connection ids the memo holds at most.
+    pub const SLOTS: usize = 2048;
+
+    /// A caching checker for `key`.
+    pub fn new(key: &AccessKey) -> Self {
+        Self {
+            verifier: Verifier::new(key),
+            slots: (0..Self::SLOTS).map(|_| Mutex::new(None)).collect(),
+            hasher: RandomState::new(),
+        }
+    }
+
+    /// The uncached checker of the same key.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// Whether any value of a `ce-signature` header is the signature of `connection_id` (as
+    /// [`Expected::matches_any`]).
+    pub fn verify(&self, connection_id: &str, header_value: &str) -> bool {
+        let slot = &self.slots[self.hasher.hash_one(connection_id) as usize % Self::SLOTS];
+        // A poisoned slot only held a verified value: keep using it.
+        let lock = || {
+            slot.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let cached = lock()
+            .as_ref()
+            .filter(|v| &*v.connection_id == connection_id)
+            .map(|v| v.hex);
+        let hex = match cached {
+            Some(hex) => hex,
+            None => self.verifier.expected(connection_id).lower_hex(),
+        };
+        let valid = any_same_hex(&hex, header_value);
+        if valid && cached.is_none() {
+            *lock() = Some(Verified {
+                connection_id: connection_id.into(),
+                hex,
+            });
+        }
+        valid
+    }
+}
+
+/// Whether any value of a `ce-signature` header is `expected`; every candidate is compared (no early
+/// exit), so timing does not tell which one matched.
+fn any_same_hex(expected: &[u8; 64], header_value: &str) -> bool {
+    split_list(header_value).fold(false, |found, candidate| {
+        same_hex(expected, candidate) | found
+    })
 }
 
 /// `sha256=` (any case) followed by exactly the expected hex digits (any case); the digits are compared
@@ -131,5 +211,39 @@ mod tests {
         assert!(!verify(&key, "c", "sha1=00"));
         assert!(!verify(&key, "c", ""));
         assert!(!verify(&key, "d", &good));
+    }
+
+    #[test]
+    fn the_cache_answers_as_the_verifier_and_keeps_only_matches() {
+        let key = AccessKey::new("k");
+        let cached = CachedVerifier::new(&key);
+        let good = compute(&key, "c");
+        let stored = |id: &str| {
+            cached.slots.iter().any(|slot| {
+                slot.lock()
+                    .unwrap()
+                    .as_ref()
+                    .is_some_and(|v| &*v.connection_id == id)
+            })
+        };
+        assert!(!cached.verify("c", "sha256=00"));
+        assert!(!stored("c"), "a failed check is not remembered");
+        assert!(cached.verify("c", &format!("sha256=00, {good}")));
+        assert!(stored("c"));
+        // Hits answer exactly as misses did.
+        assert!(cached.verify("c", &good));
+        assert!(cached.verify("c", &good.to_uppercase()));
+        assert!(!cached.verify("c", "sha256=00"));
+        assert!(!cached.verify("c", &good[..good.len() - 2]));
+        assert!(!cached.verify("d", &good));
+        assert!(!stored("d"));
+        // A connection id is never confused with another that shares its slot.
+        for i in 0..3 * CachedVerifier::SLOTS {
+            let id = format!("conn-{i}");
+            assert!(!cached.verify(&id, &good));
+            assert!(cached.verify(&id, &compute(&key, &id)));
+        }
+        assert!(cached.verify("c", &good));
+        assert!(!cached.verify("c", &compute(&key, "conn-1")));
     }
 }

@@ -10,7 +10,7 @@
 use super::entra::EntraValidator;
 use super::rejection::Rejection;
 use crate::protocol::cloud_events::{CloudEvent, split_list};
-use crate::protocol::signature::Verifier;
+use crate::protocol::signature::CachedVerifier;
 use crate::settings::{SecretValue, ServiceConnection};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -24,8 +24,9 @@ pub const CODE_QUERY: &str = "code";
 /// How the webhook authenticates requests.
 #[derive(Debug, Clone, Default)]
 pub struct WebhookAuth {
-    /// Key-based connections: (lower-case host, checker of its key); one entry per distinct key.
-    keys: Vec<(String, Verifier)>,
+    /// Key-based connections: (lower-case host, checker of its key); one entry per distinct key. The
+    /// checker remembers verified connection ids, so a connection's later events cost no HMAC.
+    keys: Vec<(String, Arc<CachedVerifier>)>,
     /// Hosts of every connection (allowed origins of the abuse-protection handshake).
     hosts: Vec<String>,
     code: Option<SecretValue>,
@@ -78,13 +79,12 @@ impl WebhookAuth {
             self.hosts.push(host.clone());
         }
         if let Some(key) = connection.access_key() {
-            let verifier = Verifier::new(key);
-            let known = self
-                .keys
-                .iter()
-                .any(|(h, v)| *h == host && v.expected("") == verifier.expected(""));
+            let verifier = CachedVerifier::new(key);
+            let same_key =
+                |v: &CachedVerifier| v.verifier().expected("") == verifier.verifier().expected("");
+            let known = self.keys.iter().any(|(h, v)| *h == host && same_key(v));
             if !known {
-                self.keys.push((host, verifier));
+                self.keys.push((host, Arc::new(verifier)));
             }
         }
     }
@@ -173,10 +173,7 @@ impl WebhookAuth {
                 None => true,
             })
             .fold(false, |found, (_, verifier)| {
-                verifier
-                    .expected(event.connection_id)
-                    .matches_any(signature)
-                    | found
+                verifier.verify(event.connection_id, signature) | found
             })
     }
 
