@@ -8,12 +8,15 @@
 # benches/README.md.
 #
 #   bash benches/compile-time.sh            # FUNCTIONS=50 RUNS=5
+#   DEV_PROFILE='debug = "line-tables-only"' bash benches/compile-time.sh   # the same [profile.dev] for both
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 functions=${FUNCTIONS:-50}
 runs=${RUNS:-5}
 dir="$root/target/compile-bench"
+# Extra [profile.dev] lines for both crates (default: none, Cargo's dev profile).
+dev_profile=${DEV_PROFILE:-}
 rm -rf "$dir/macros-app" "$dir/axum-app"
 mkdir -p "$dir/macros-app/src" "$dir/axum-app/src"
 export CARGO_TARGET_DIR="$dir/target"
@@ -32,6 +35,9 @@ tokio = { version = "1", features = ["full"] }
 serde = { version = "1", features = ["derive"] }
 
 [workspace]
+
+[profile.dev]
+$dev_profile
 EOF
 {
   echo "use socketio_fn::prelude::*;"
@@ -71,6 +77,9 @@ serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 
 [workspace]
+
+[profile.dev]
+$dev_profile
 EOF
 {
   echo "use axum::{Json, Router, routing::post};"
@@ -130,7 +139,9 @@ done
 python3 - "${clean[macros-app]}" "${clean[axum-app]}" "${incremental[macros-app]}" "${incremental[axum-app]}" "$functions" "$runs" <<'PY'
 import sys
 cm, ca, im, ia, functions, runs = map(float, sys.argv[1:7])
-print(f"{int(functions)} functions, dev profile, medians of {int(runs)} builds:")
+import os
+extra = os.environ.get("DEV_PROFILE", "").strip()
+print(f"{int(functions)} functions, dev profile{' with ' + repr(extra) if extra else ''}, medians of {int(runs)} builds:")
 print(f"  clean build of the crate:  macros {cm:5.2f} s   hand-written axum {ca:5.2f} s   ratio {cm / ca:.2f} (target <= 1.3)")
 print(f"  incremental (one body):    macros {im:5.2f} s   hand-written axum {ia:5.2f} s   ratio {im / ia:.2f} (target <= 1.3)")
 PY

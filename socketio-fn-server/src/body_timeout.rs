@@ -22,30 +22,39 @@ pub struct BodyTimedOut(pub Duration);
 
 /// A request body that fails with [`BodyTimedOut`] when it is not read whole within `timeout` of the
 /// first poll that had to wait for data.
+///
+/// Generic over the body it wraps, so the server wraps hyper's body before the router boxes it (one
+/// box per request, not two).
 #[derive(Debug)]
-pub struct BodyDeadline {
-    inner: Body,
+pub struct BodyDeadline<B = Body> {
+    inner: B,
     timeout: Duration,
     deadline: Option<Pin<Box<Sleep>>>,
 }
 
-impl BodyDeadline {
+impl<B> BodyDeadline<B> {
     /// Wraps `inner`.
-    pub fn new(inner: Body, timeout: Duration) -> Self {
+    pub fn new(inner: B, timeout: Duration) -> Self {
         Self {
             inner,
             timeout,
             deadline: None,
         }
     }
+}
 
+impl BodyDeadline {
     /// Replaces the body of `request` with one that has this deadline.
     pub fn apply(request: Request, timeout: Duration) -> Request {
         request.map(|body| Body::new(Self::new(body, timeout)))
     }
 }
 
-impl http_body::Body for BodyDeadline {
+impl<B> http_body::Body for BodyDeadline<B>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+    B::Error: Into<axum::BoxError>,
+{
     type Data = Bytes;
     type Error = axum::BoxError;
 

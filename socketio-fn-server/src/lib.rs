@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
+use tower::ServiceExt;
 
 /// Limits and timeouts of a server.
 #[derive(Debug, Clone)]
@@ -81,9 +82,10 @@ pub async fn serve(
     draining: impl FnOnce() + Send,
 ) -> Stopped {
     let body_timeout = config.body_timeout;
-    let router = router.layer(tower::util::MapRequestLayer::new(move |request| {
-        BodyDeadline::apply(request, body_timeout)
-    }));
+    // hyper's body gets its deadline before the router boxes it: one box per request.
+    let router = router.map_request(move |request: hyper::Request<hyper::body::Incoming>| {
+        request.map(|body| BodyDeadline::new(body, body_timeout))
+    });
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()

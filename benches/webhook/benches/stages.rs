@@ -11,7 +11,7 @@ use socketio_fn_core::extract::{ArgSpec, bind_parameter};
 use socketio_fn_core::protocol::AccessKey;
 use socketio_fn_core::protocol::cloud_events::CloudEvent;
 use socketio_fn_core::protocol::packet::{EventData, Packet, encode_ack};
-use socketio_fn_core::protocol::signature::Verifier;
+use socketio_fn_core::protocol::signature::{CachedVerifier, Verifier};
 use socketio_fn_core::request::{SocketIoMessageRequest, TriggerRequest};
 use socketio_fn_core::{ConnectionContext, Invocation, SocketIoMessageResponse};
 use std::hint::black_box;
@@ -44,6 +44,12 @@ fn stages(c: &mut Criterion) {
                 .matches_any(black_box(&signature))
         })
     });
+    let cached = CachedVerifier::new(&AccessKey::new(webhook_bench::KEY));
+    assert!(cached.verify(event.connection_id, &signature));
+    c.bench_function(
+        "2b signature, remembered: CachedVerifier hit + compare",
+        |b| b.iter(|| cached.verify(black_box(event.connection_id), black_box(&signature))),
+    );
     c.bench_function("3 packet: Engine.IO decode + JSON arguments", |b| {
         b.iter(|| {
             let packet = Packet::decode(black_box(webhook_bench::BODY)).unwrap();
