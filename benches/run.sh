@@ -4,6 +4,9 @@
 # benches/README.md.
 #
 #   bash benches/run.sh                      # ROUNDS=10 SECONDS_PER_ROUND=3 CONNECTIONS=32 APP_LOG=warn
+#
+# Prints throughput and latency (medians, and the median of per-round ratios) and each server's CPU
+# time per request (from /proc/<pid>/stat over the whole load).
 #   APP_LOG=info bash benches/run.sh         # with the app's per-invocation info lines (to /dev/null)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,15 +28,23 @@ wait_ready() {
   return 1
 }
 
+cpu_ticks() { # pid -> utime + stime of the process, in clock ticks (/proc/<pid>/stat fields 14, 15)
+  awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat"
+}
+ticks_per_second=$(getconf CLK_TCK)
+
 run_one() { # name binary port
   taskset -c 0 env SOCKETIO_FN_ADDR="127.0.0.1:$3" WebPubSubForSocketIOConnectionString="$connection_string" \
     RUST_LOG="$app_log" "$bin/$2" >/dev/null 2>&1 &
   local pid=$!
   wait_ready "$3"
-  local result
+  local result before after
+  before=$(cpu_ticks "$pid")
   result=$(taskset -c 1 env URL="127.0.0.1:$3" CONNECTIONS="$connections" SECONDS="$seconds" WARMUP=1 "$bin/bench-load")
+  after=$(cpu_ticks "$pid")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  echo "$1 $result"
+  # The server's CPU time (user + system) over the whole load, warm-up included, in clock ticks.
+  echo "$1 ${result%\}},\"cpu_ticks\":$((after - before))}"
 }
 
 results=$(
@@ -43,7 +54,7 @@ results=$(
   done
 )
 echo "$results"
-python3 - "$results" "$app_log" "$connections" "$seconds" <<'PY'
+python3 - "$results" "$app_log" "$connections" "$seconds" "$ticks_per_second" <<'PY'
 import json, statistics, sys
 rows = [line.split(" ", 1) for line in sys.argv[1].splitlines()]
 by = {"bare": [], "app": []}
@@ -64,4 +75,12 @@ p99_ratio = statistics.median(a["p99_us"] / b["p99_us"] for a, b in pairs)
 spread = sorted(round(a["rps"] / b["rps"], 2) for a, b in pairs)
 print(f"  throughput ratio app/bare: {rps_ratio:.3f} (median of rounds {spread}; target >= 0.85)")
 print(f"  p99 ratio app/bare:        {p99_ratio:.2f} (target <= 1.3)")
+# CPU time per request: what one request costs the server's core, whatever else the VM does meanwhile
+# (time stolen by the hypervisor is not the process's CPU time). bare/app is the throughput ratio a
+# saturated core would reach.
+tick_us = 1e6 / float(sys.argv[5])
+cpu = {n: statistics.median(r["cpu_ticks"] * tick_us / r["sent"] for r in runs) for n, runs in by.items()}
+cpu_ratio = statistics.median((b["cpu_ticks"] / b["sent"]) / (a["cpu_ticks"] / a["sent"]) for a, b in pairs)
+cpu_spread = sorted(round((b["cpu_ticks"] / b["sent"]) / (a["cpu_ticks"] / a["sent"]), 2) for a, b in pairs)
+print(f"  server CPU per request:    bare {cpu['bare']:.2f} us, app {cpu['app']:.2f} us; bare/app {cpu_ratio:.3f} (median of rounds {cpu_spread})")
 PY

@@ -2,9 +2,7 @@
 //! real service, and the server.
 
 use socketio_fn_core::app::{init_tracing, listen_address, local_mode};
-use socketio_fn_core::protocol::setting_names::{
-    CONNECTION, DEFAULT_EMULATOR_ADDRESS, EMULATOR_ADDRESS,
-};
+use socketio_fn_core::protocol::setting_names::CONNECTION;
 use socketio_fn_core::{App, AppBuilder, Error, Settings};
 
 /// Runs every `#[socketio_trigger]` and `#[socketio_negotiation]` function of this program until
@@ -41,9 +39,13 @@ pub async fn run_with(customise: impl FnOnce(AppBuilder) -> AppBuilder) -> Resul
     let mut settings = Settings::load()?;
     let mut builder = App::builder();
     let emulator = if local_mode(&settings, listen_address(&settings)?)? {
-        let emulator = start_emulator(&settings).await?;
-        settings.set(CONNECTION, emulator.connection_string());
-        builder = builder.local_emulator(emulator.endpoint());
+        let Started {
+            emulator,
+            connection_string,
+            endpoint,
+        } = start_emulator(&settings).await?;
+        settings.set(CONNECTION, connection_string);
+        builder = builder.local_emulator(endpoint);
         Some(emulator)
     } else {
         None
@@ -59,11 +61,21 @@ pub async fn run_with(customise: impl FnOnce(AppBuilder) -> AppBuilder) -> Resul
     result
 }
 
+/// The embedded emulator, and what the app needs to talk to it.
+struct Started {
+    emulator: Emulator,
+    connection_string: String,
+    endpoint: String,
+}
+
 #[cfg(feature = "emulator")]
 type Emulator = socketio_fn_emulator::Emulator;
 
 #[cfg(feature = "emulator")]
-async fn start_emulator(settings: &Settings) -> Result<Emulator, Error> {
+async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
+    use socketio_fn_core::protocol::setting_names::{
+        DEFAULT_EMULATOR_ADDRESS, EMULATOR_ADDRESS, EMULATOR_KEY,
+    };
     use socketio_fn_emulator::EmulatorConfig;
     let value = settings
         .get(EMULATOR_ADDRESS)
@@ -91,17 +103,24 @@ async fn start_emulator(settings: &Settings) -> Result<Emulator, Error> {
             "http://{upstream_host}{}",
             socketio_fn_core::protocol::cloud_events::WEBHOOK_PATH
         )),
+        // A key you choose (to reach the embedded emulator with other tools); random otherwise. It is
+        // never logged.
+        access_key: settings.get(EMULATOR_KEY).map(str::to_owned),
         ..EmulatorConfig::default()
     })
     .await
     .map_err(|source| Error::Bind { address, source })?;
     tracing::info!(
         "no `{CONNECTION}` set: started the local Web PubSub for Socket.IO emulator at {} \
-         (access key {}; local development only). Set `{CONNECTION}` to use a real service.",
+         (local development only; its access key is `{EMULATOR_KEY}` when set, random otherwise). \
+         Set `{CONNECTION}` to use a real service.",
         emulator.endpoint(),
-        emulator.access_key()
     );
-    Ok(emulator)
+    Ok(Started {
+        connection_string: emulator.connection_string(),
+        endpoint: emulator.endpoint().to_owned(),
+        emulator,
+    })
 }
 
 #[cfg(feature = "emulator")]
@@ -113,7 +132,7 @@ async fn stop(emulator: Emulator) {
 type Emulator = std::convert::Infallible;
 
 #[cfg(not(feature = "emulator"))]
-async fn start_emulator(_: &Settings) -> Result<Emulator, Error> {
+async fn start_emulator(_: &Settings) -> Result<Started, Error> {
     Err(Error::Unsafe(format!(
         "no `{CONNECTION}` is set and this build has no embedded emulator (feature `emulator`): set \
          `{CONNECTION}`, or run `socketio-fn-emulator` and point `{CONNECTION}` at it"

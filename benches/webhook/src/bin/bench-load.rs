@@ -1,14 +1,26 @@
 //! The load generator: `CONNECTIONS` keep-alive HTTP/1.1 connections (hyper client) sending the signed
 //! request to `URL` for `SECONDS` after `WARMUP` seconds, checking every reply's status and body.
-//! Prints one JSON line: requests per second, p50 and p99 latency (µs), errors.
+//! Prints one JSON line: requests per second, p50 and p99 latency (µs), requests measured, requests sent
+//! (warm-up included), errors.
 //!
 //! With `REQUESTS` set, each connection sends its share of that many requests instead (no warm-up, no
 //! time limit): the instruction counts of `benches/instructions.sh` need a known number of requests.
+//!
+//! `CLIENT=raw` (the default) writes the request's bytes, prepared once, and reads each reply with a
+//! minimal HTTP/1.1 parser (status line, `content-length`, body): a load generator has to cost its
+//! core less per request than the fastest server costs its own, or it measures itself. `CLIENT=hyper`
+//! uses hyper's client (its cost per request is close to a bare axum server's, so it caps the bare
+//! server's throughput on these 2-core machines).
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// What a connection measured: latencies (µs) after the warm-up, errors, requests sent.
+type Measured = (Vec<u32>, u64, u64);
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 fn env(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -17,12 +29,96 @@ fn env(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// The request's bytes on the wire: what hyper's client writes for `webhook_bench::request`.
+fn raw_request(host: &str) -> Vec<u8> {
+    let mut head = format!("POST {} HTTP/1.1\r\nhost: {host}\r\n", webhook_bench::PATH);
+    for (name, value) in webhook_bench::HEADERS {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "content-length: {}\r\n\r\n{}",
+        webhook_bench::BODY.len(),
+        webhook_bench::BODY
+    ));
+    head.into_bytes()
+}
+
+/// Reads one reply into `buf` (cleared first): whether it is `200` with the expected body.
+async fn read_reply(
+    stream: &mut tokio::net::TcpStream,
+    buf: &mut Vec<u8>,
+) -> Result<bool, BoxError> {
+    buf.clear();
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buf[..end])?;
+            let length: usize = head
+                .split("\r\n")
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse().ok())?
+                })
+                .ok_or("a reply without content-length")?;
+            let ok = head.starts_with("HTTP/1.1 200 ");
+            let total = end + 4 + length;
+            while buf.len() < total {
+                if stream.read_buf(buf).await? == 0 {
+                    return Err("the server closed the connection".into());
+                }
+            }
+            if buf.len() > total {
+                return Err("bytes after the reply (nothing was pipelined)".into());
+            }
+            return Ok(ok && &buf[end + 4..] == webhook_bench::REPLY.as_bytes());
+        }
+        if stream.read_buf(buf).await? == 0 {
+            return Err("the server closed the connection".into());
+        }
+    }
+}
+
+/// One keep-alive connection with the raw client.
+async fn raw_connection(
+    host: String,
+    until: Instant,
+    measure_from: Instant,
+    count: Option<u64>,
+) -> Result<Measured, BoxError> {
+    let mut stream = tokio::net::TcpStream::connect(&host).await?;
+    stream.set_nodelay(true)?;
+    let request = raw_request(&host);
+    let mut buf = Vec::with_capacity(1024);
+    let mut latencies = Vec::with_capacity(1 << 16);
+    let (mut errors, mut sent) = (0, 0u64);
+    loop {
+        let started = Instant::now();
+        let done = match count {
+            Some(count) => sent >= count,
+            None => started >= until,
+        };
+        if done {
+            break;
+        }
+        sent += 1;
+        stream.write_all(&request).await?;
+        if !read_reply(&mut stream, &mut buf).await? {
+            errors += 1;
+        }
+        if started >= measure_from {
+            latencies.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
+        }
+    }
+    Ok((latencies, errors, sent))
+}
+
+/// One keep-alive connection with hyper's client.
 async fn connection(
     host: String,
     until: Instant,
     measure_from: Instant,
     count: Option<u64>,
-) -> Result<(Vec<u32>, u64), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<Measured, BoxError> {
     let stream = tokio::net::TcpStream::connect(&host).await?;
     stream.set_nodelay(true)?;
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
@@ -52,13 +148,18 @@ async fn connection(
             latencies.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
         }
     }
-    Ok((latencies, errors))
+    Ok((latencies, errors, sent))
 }
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+async fn main() -> Result<(), BoxError> {
     let host = std::env::var("URL").unwrap_or_else(|_| "127.0.0.1:7071".into());
     let connections = env("CONNECTIONS", 32);
+    let raw = match std::env::var("CLIENT").as_deref() {
+        Ok("hyper") => false,
+        Ok("raw") | Err(_) => true,
+        Ok(other) => return Err(format!("CLIENT must be raw or hyper, not {other}").into()),
+    };
     let (warmup, seconds) = (env("WARMUP", 2), env("SECONDS", 10));
     let start = Instant::now();
     let measure_from = start + Duration::from_secs(warmup);
@@ -71,15 +172,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .map(|i| {
             // Shares of `total` that add up to it exactly.
             let share = total.map(|t| t / connections + u64::from(i < t % connections));
-            tokio::spawn(connection(host.clone(), until, measure_from, share))
+            match raw {
+                true => tokio::spawn(raw_connection(host.clone(), until, measure_from, share)),
+                false => tokio::spawn(connection(host.clone(), until, measure_from, share)),
+            }
         })
         .collect();
     let mut latencies = Vec::new();
-    let mut errors = 0;
+    let (mut errors, mut sent) = (0, 0);
     for task in tasks {
-        let (l, e) = task.await??;
+        let (l, e, s) = task.await??;
         latencies.extend(l);
         errors += e;
+        sent += s;
     }
     let measured = match total {
         Some(_) => start.elapsed().as_secs_f64(),
@@ -95,7 +200,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     #[allow(clippy::print_stdout)]
     {
         println!(
-            "{{\"rps\":{:.0},\"p50_us\":{},\"p99_us\":{},\"requests\":{},\"errors\":{errors}}}",
+            "{{\"rps\":{:.0},\"p50_us\":{},\"p99_us\":{},\"requests\":{},\"sent\":{sent},\"errors\":{errors}}}",
             latencies.len() as f64 / measured,
             pick(0.50),
             pick(0.99),
