@@ -291,3 +291,40 @@ async fn sigterm_lets_an_in_flight_invocation_and_its_action_finish() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains("SIGTERM: shutting down"), "{text}");
 }
+
+#[tokio::test]
+async fn local_mode_with_a_chosen_emulator_key_never_logs_it() {
+    use socketio_fn::protocol::token::{TokenClaims, sign, unix_now};
+    let (port, emulator_port) = (free_port(), free_port());
+    let chosen = "a-local-key-of-my-choice";
+    let env = [
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+        (
+            "SOCKETIO_FN_EMULATOR_ADDR",
+            format!("127.0.0.1:{emulator_port}"),
+        ),
+        ("SOCKETIO_FN_EMULATOR_KEY", chosen.to_owned()),
+    ];
+    let (running, log) = start(&env, port).await;
+    // Another tool reaches the embedded emulator's REST API with the chosen key; a wrong one is 401.
+    let url = format!(
+        "http://127.0.0.1:{emulator_port}/api/hubs/chat/:generateToken?userId=u&api-version=2024-01-01"
+    );
+    let call = |key: &'static str| {
+        let token = sign(
+            &TokenClaims::new(url.clone(), unix_now(), 300, None),
+            &AccessKey::new(key),
+        )
+        .unwrap();
+        reqwest::Client::new().post(&url).bearer_auth(token).send()
+    };
+    assert_eq!(call(chosen).await.unwrap().status(), 200);
+    assert_eq!(call("another-key").await.unwrap().status(), 401);
+    drop(running);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("started the local Web PubSub for Socket.IO emulator at http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(!text.contains(chosen), "the key is in the log: {text}");
+}
