@@ -4,8 +4,9 @@
 //! opts out (`AppBuilder::allow_unauthenticated_webhook`, or `SOCKETIO_FN_WEBHOOK_AUTH=none`).
 //!
 //! The work an unauthenticated request causes is bounded: list headers hold at most
-//! `MAX_LIST_VALUES` values, and each configured key costs one HMAC, however many origins and
-//! signature candidates a request names.
+//! `MAX_LIST_VALUES` values, and each configured key costs at most one HMAC, however many origins
+//! and signature candidates a request names (none for a connection whose signature verified lately:
+//! `CachedVerifier`).
 
 use super::entra::EntraValidator;
 use super::rejection::Rejection;
