@@ -60,6 +60,7 @@ fn app(prefix: &'static str) -> App {
         "c" => ["c-msg", "c-connect", "c-disc", "c-fail"],
         "d" => ["d-msg", "d-connect", "d-disc", "d-fail"],
         "f" => ["f-msg", "f-connect", "f-disc", "f-fail"],
+        "m" => ["m-msg", "m-connect", "m-disc", "m-fail"],
         _ => ["e-msg", "e-connect", "e-disc", "e-fail"],
     };
     app_with(
@@ -228,6 +229,32 @@ async fn wrong_or_missing_signature_is_401_and_the_function_does_not_run() {
         .insert("WebHook-Request-Origin", "evil.example".parse().unwrap());
     expect(&app, b, StatusCode::UNAUTHORIZED, reason).await;
     assert!(recorded("b-msg").is_empty());
+}
+
+#[tokio::test]
+async fn a_remembered_signature_relaxes_nothing() {
+    // After a connection's event verified (and its signature is remembered), wrong signatures for the
+    // same connection, and its signature for another connection, are still refused.
+    let app = app("m");
+    let reason = "invalid `ce-signature` or unknown `WebHook-Request-Origin`";
+    for _ in 0..2 {
+        let (status, _, body) = send(&app, event("chat", "42[\"chat\"]")).await;
+        assert_eq!(status, StatusCode::OK, "{body:?}");
+    }
+    for sig in [
+        "sha256=00",
+        "abc",
+        &signature::compute(&AccessKey::new("otherkey"), CONN),
+    ] {
+        let mut b = event("chat", "42[\"chat\"]");
+        b.headers_mut().insert("ce-signature", sig.parse().unwrap());
+        expect(&app, b, StatusCode::UNAUTHORIZED, reason).await;
+    }
+    let mut b = event("chat", "42[\"chat\"]");
+    b.headers_mut()
+        .insert("ce-connectionId", "another-connection".parse().unwrap());
+    expect(&app, b, StatusCode::UNAUTHORIZED, reason).await;
+    assert_eq!(recorded("m-msg").len(), 2);
 }
 
 #[tokio::test]
