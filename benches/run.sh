@@ -4,10 +4,10 @@
 # benches/README.md.
 #
 #   bash benches/run.sh                      # ROUNDS=10 SECONDS_PER_ROUND=3 CONNECTIONS=32 APP_LOG=warn
+#   APP_LOG=info bash benches/run.sh         # with the app's per-invocation info lines (to /dev/null)
 #
 # Prints throughput and latency (medians, and the median of per-round ratios) and each server's CPU
 # time per request (from /proc/<pid>/stat over the whole load).
-#   APP_LOG=info bash benches/run.sh         # with the app's per-invocation info lines (to /dev/null)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-10}

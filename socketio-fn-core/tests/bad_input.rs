@@ -184,13 +184,7 @@ async fn a_signed_post_without_origin_is_accepted_an_unsigned_one_is_not() {
     b.headers_mut().remove("WebHook-Request-Origin");
     b.headers_mut()
         .insert("ce-signature", "sha256=00".parse().unwrap());
-    expect(
-        &app,
-        b,
-        StatusCode::UNAUTHORIZED,
-        "invalid `ce-signature` or unknown `WebHook-Request-Origin`",
-    )
-    .await;
+    expect(&app, b, StatusCode::UNAUTHORIZED, BAD_SIGNATURE).await;
     // The abuse-protection handshake still requires the header.
     let handshake = Request::builder()
         .method("OPTIONS")
@@ -206,28 +200,42 @@ async fn a_signed_post_without_origin_is_accepted_an_unsigned_one_is_not() {
     .await;
 }
 
-#[tokio::test]
-async fn wrong_or_missing_signature_is_401_and_the_function_does_not_run() {
-    let app = app("b");
-    let reason = "invalid `ce-signature` or unknown `WebHook-Request-Origin`";
-    for sig in [
+/// The 401 reason of a key-based app.
+const BAD_SIGNATURE: &str = "invalid `ce-signature` or unknown `WebHook-Request-Origin`";
+
+/// A `chat` event whose `ce-signature` is missing or one that does not verify: absent, not hex, the
+/// wrong hex, another key's.
+fn chat_with_wrong_signatures() -> Vec<Request<Body>> {
+    let other_key = signature::compute(&AccessKey::new("otherkey"), CONN);
+    [
         None,
         Some("sha256=00"),
         Some("abc"),
-        Some(signature::compute(&AccessKey::new("otherkey"), CONN).as_str()),
-    ] {
+        Some(other_key.as_str()),
+    ]
+    .into_iter()
+    .map(|sig| {
         let mut b = event("chat", "42[\"chat\"]");
         b.headers_mut().remove("ce-signature");
         if let Some(sig) = sig {
             b.headers_mut().insert("ce-signature", sig.parse().unwrap());
         }
-        expect(&app, b, StatusCode::UNAUTHORIZED, reason).await;
+        b
+    })
+    .collect()
+}
+
+#[tokio::test]
+async fn wrong_or_missing_signature_is_401_and_the_function_does_not_run() {
+    let app = app("b");
+    for b in chat_with_wrong_signatures() {
+        expect(&app, b, StatusCode::UNAUTHORIZED, BAD_SIGNATURE).await;
     }
     // A signed request from another origin is refused too.
     let mut b = event("chat", "42[\"chat\"]");
     b.headers_mut()
         .insert("WebHook-Request-Origin", "evil.example".parse().unwrap());
-    expect(&app, b, StatusCode::UNAUTHORIZED, reason).await;
+    expect(&app, b, StatusCode::UNAUTHORIZED, BAD_SIGNATURE).await;
     assert!(recorded("b-msg").is_empty());
 }
 
@@ -236,24 +244,17 @@ async fn a_remembered_signature_relaxes_nothing() {
     // After a connection's event verified (and its signature is remembered), wrong signatures for the
     // same connection, and its signature for another connection, are still refused.
     let app = app("m");
-    let reason = "invalid `ce-signature` or unknown `WebHook-Request-Origin`";
     for _ in 0..2 {
         let (status, _, body) = send(&app, event("chat", "42[\"chat\"]")).await;
         assert_eq!(status, StatusCode::OK, "{body:?}");
     }
-    for sig in [
-        "sha256=00",
-        "abc",
-        &signature::compute(&AccessKey::new("otherkey"), CONN),
-    ] {
-        let mut b = event("chat", "42[\"chat\"]");
-        b.headers_mut().insert("ce-signature", sig.parse().unwrap());
-        expect(&app, b, StatusCode::UNAUTHORIZED, reason).await;
+    for b in chat_with_wrong_signatures() {
+        expect(&app, b, StatusCode::UNAUTHORIZED, BAD_SIGNATURE).await;
     }
     let mut b = event("chat", "42[\"chat\"]");
     b.headers_mut()
         .insert("ce-connectionId", "another-connection".parse().unwrap());
-    expect(&app, b, StatusCode::UNAUTHORIZED, reason).await;
+    expect(&app, b, StatusCode::UNAUTHORIZED, BAD_SIGNATURE).await;
     assert_eq!(recorded("m-msg").len(), 2);
 }
 

@@ -6,8 +6,7 @@
 //! per period never times out. [`BodyDeadline`] polls the body first and arms one timer, on the first
 //! poll that has to wait, for the whole rest of the body.
 
-use axum::body::{Body, Bytes};
-use axum::extract::Request;
+use axum::body::Bytes;
 use http_body::{Frame, SizeHint};
 use std::future::Future;
 use std::pin::Pin;
@@ -26,7 +25,7 @@ pub struct BodyTimedOut(pub Duration);
 /// Generic over the body it wraps, so the server wraps hyper's body before the router boxes it (one
 /// box per request, not two).
 #[derive(Debug)]
-pub struct BodyDeadline<B = Body> {
+pub struct BodyDeadline<B> {
     inner: B,
     timeout: Duration,
     deadline: Option<Pin<Box<Sleep>>>,
@@ -40,13 +39,6 @@ impl<B> BodyDeadline<B> {
             timeout,
             deadline: None,
         }
-    }
-}
-
-impl BodyDeadline {
-    /// Replaces the body of `request` with one that has this deadline.
-    pub fn apply(request: Request, timeout: Duration) -> Request {
-        request.map(|body| Body::new(Self::new(body, timeout)))
     }
 }
 

@@ -1,4 +1,4 @@
-//! The load generator: `CONNECTIONS` keep-alive HTTP/1.1 connections (hyper client) sending the signed
+//! The load generator: `CONNECTIONS` keep-alive HTTP/1.1 connections sending the signed
 //! request to `URL` for `SECONDS` after `WARMUP` seconds, checking every reply's status and body.
 //! Prints one JSON line: requests per second, p50 and p99 latency (µs), requests measured, requests sent
 //! (warm-up included), errors.
@@ -78,17 +78,70 @@ async fn read_reply(
     }
 }
 
-/// One keep-alive connection with the raw client.
-async fn raw_connection(
+/// One keep-alive connection: sends a request and checks its reply.
+enum Client {
+    /// Prepared request bytes and a minimal reply parser.
+    Raw {
+        stream: tokio::net::TcpStream,
+        request: Vec<u8>,
+        buf: Vec<u8>,
+    },
+    /// hyper's client.
+    Hyper {
+        sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+        host: String,
+    },
+}
+
+impl Client {
+    async fn connect(host: String, raw: bool) -> Result<Self, BoxError> {
+        let stream = tokio::net::TcpStream::connect(&host).await?;
+        stream.set_nodelay(true)?;
+        if raw {
+            return Ok(Self::Raw {
+                stream,
+                request: raw_request(&host),
+                buf: Vec::with_capacity(1024),
+            });
+        }
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        Ok(Self::Hyper { sender, host })
+    }
+
+    /// One request: whether its reply was `200` with the expected body.
+    async fn exchange(&mut self) -> Result<bool, BoxError> {
+        match self {
+            Self::Raw {
+                stream,
+                request,
+                buf,
+            } => {
+                stream.write_all(request).await?;
+                read_reply(stream, buf).await
+            }
+            Self::Hyper { sender, host } => {
+                let body = Full::new(Bytes::from_static(webhook_bench::BODY.as_bytes()));
+                let response = sender
+                    .send_request(webhook_bench::request(host, body))
+                    .await?;
+                let ok = response.status() == 200;
+                let bytes = response.into_body().collect().await?.to_bytes();
+                Ok(ok && bytes == webhook_bench::REPLY.as_bytes())
+            }
+        }
+    }
+}
+
+/// Runs one connection until `until` (or for `count` requests).
+async fn connection(
     host: String,
+    raw: bool,
     until: Instant,
     measure_from: Instant,
     count: Option<u64>,
 ) -> Result<Measured, BoxError> {
-    let mut stream = tokio::net::TcpStream::connect(&host).await?;
-    stream.set_nodelay(true)?;
-    let request = raw_request(&host);
-    let mut buf = Vec::with_capacity(1024);
+    let mut client = Client::connect(host, raw).await?;
     let mut latencies = Vec::with_capacity(1 << 16);
     let (mut errors, mut sent) = (0, 0u64);
     loop {
@@ -101,47 +154,7 @@ async fn raw_connection(
             break;
         }
         sent += 1;
-        stream.write_all(&request).await?;
-        if !read_reply(&mut stream, &mut buf).await? {
-            errors += 1;
-        }
-        if started >= measure_from {
-            latencies.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
-        }
-    }
-    Ok((latencies, errors, sent))
-}
-
-/// One keep-alive connection with hyper's client.
-async fn connection(
-    host: String,
-    until: Instant,
-    measure_from: Instant,
-    count: Option<u64>,
-) -> Result<Measured, BoxError> {
-    let stream = tokio::net::TcpStream::connect(&host).await?;
-    stream.set_nodelay(true)?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(conn);
-    let mut latencies = Vec::with_capacity(1 << 16);
-    let mut errors = 0;
-    let body = Bytes::from_static(webhook_bench::BODY.as_bytes());
-    let mut sent = 0u64;
-    loop {
-        let started = Instant::now();
-        let done = match count {
-            Some(count) => sent >= count,
-            None => started >= until,
-        };
-        if done {
-            break;
-        }
-        sent += 1;
-        let request = webhook_bench::request(&host, Full::new(body.clone()));
-        let response = sender.send_request(request).await?;
-        let ok = response.status() == 200;
-        let bytes = response.into_body().collect().await?.to_bytes();
-        if !ok || bytes != webhook_bench::REPLY.as_bytes() {
+        if !client.exchange().await? {
             errors += 1;
         }
         if started >= measure_from {
@@ -172,10 +185,7 @@ async fn main() -> Result<(), BoxError> {
         .map(|i| {
             // Shares of `total` that add up to it exactly.
             let share = total.map(|t| t / connections + u64::from(i < t % connections));
-            match raw {
-                true => tokio::spawn(raw_connection(host.clone(), until, measure_from, share)),
-                false => tokio::spawn(connection(host.clone(), until, measure_from, share)),
-            }
+            tokio::spawn(connection(host.clone(), raw, until, measure_from, share))
         })
         .collect();
     let mut latencies = Vec::new();
