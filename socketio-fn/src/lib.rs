@@ -8,6 +8,11 @@ pub use socketio_fn_core::{
     TriggerRequest, app, protocol, settings, webhook,
 };
 
+// Feature `dynamic-linking`: naming the dylib makes rustc take the runtime from it (see its docs).
+#[cfg(feature = "dynamic-linking")]
+#[allow(unused_imports)]
+use socketio_fn_dylib as _;
+
 mod run;
 pub use run::{run, run_with};
 

@@ -22,7 +22,8 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// The chat binary in a fresh directory with only the given environment (plus PATH/HOME).
+/// The chat binary in a fresh directory with only the given environment (plus PATH/HOME, and the
+/// loader's search path that `cargo test` sets for a binary built with `socketio-fn/dynamic-linking`).
 fn chat(env: &[(&str, String)]) -> Command {
     let dir = std::env::temp_dir().join(format!(
         "chat-deploy-{}-{}",
@@ -32,7 +33,12 @@ fn chat(env: &[(&str, String)]) -> Command {
     std::fs::create_dir_all(&dir).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_chat"));
     command.current_dir(dir).env_clear();
-    for name in ["PATH", "HOME"] {
+    for name in [
+        "PATH",
+        "HOME",
+        "LD_LIBRARY_PATH",
+        "DYLD_FALLBACK_LIBRARY_PATH",
+    ] {
         if let Ok(v) = std::env::var(name) {
             command.env(name, v);
         }
