@@ -2,7 +2,7 @@
 
 use crate::protocol::cloud_events::TEXT_PLAIN_UTF8;
 use axum::http::{HeaderValue, StatusCode, header::CONTENT_TYPE};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Display;
@@ -262,7 +262,10 @@ impl<K, T: ReplyFor<K>, E: Display> ReplyFor<K> for Result<T, E> {}
 /// A reply with a plain-text reason (`text/plain; charset=utf-8`), as every error reply of the webhook
 /// and the negotiation endpoints.
 pub fn text_reply(status: StatusCode, body: impl Into<String>) -> Response {
-    let mut response = (status, body.into()).into_response();
+    // Built directly: one header insert (`(status, String).into_response()` inserts axum's content
+    // type, which this one then replaced).
+    let mut response = Response::new(axum::body::Body::from(body.into()));
+    *response.status_mut() = status;
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static(TEXT_PLAIN_UTF8));
