@@ -1,5 +1,6 @@
 //! Feature `dynamic-linking`: the runtime is loaded from the shared library, not linked into the
-//! binary. (`cargo test --workspace --all-features` turns the feature on; without it this file is empty.)
+//! binary. (`.ci/run` runs the tests with `--features socketio-fn/dynamic-linking`; without the
+//! feature this file is empty.)
 #![cfg(all(feature = "dynamic-linking", target_os = "linux"))]
 
 #[test]
