@@ -5,10 +5,6 @@
 //! holds (the runtime, axum, hyper, tokio, reqwest, the Azure SDK, the emulator) from it instead of
 //! linking them into each build of the app, so an incremental build links only the app's own code.
 
-pub use axum;
-pub use inventory;
 pub use socketio_fn_core;
 #[cfg(feature = "emulator")]
 pub use socketio_fn_emulator;
-pub use tokio;
-pub use tracing;

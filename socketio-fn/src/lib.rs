@@ -10,7 +10,6 @@ pub use socketio_fn_core::{
 
 // Feature `dynamic-linking`: naming the dylib makes rustc take the runtime from it (see its docs).
 #[cfg(feature = "dynamic-linking")]
-#[allow(unused_imports)]
 use socketio_fn_dylib as _;
 
 mod run;
