@@ -1,12 +1,18 @@
-//! Errors of the runtime at start-up and while serving.
+//! Errors of the runtime at start-up and while serving: one enum, each variant naming the function,
+//! handle or setting at fault.
 
-use crate::binding::BindingError;
+use crate::protocol::setting_names::{
+    CONNECTION, EMULATOR, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_TENANT,
+};
 use crate::settings::SettingsError;
+use crate::startup::BindingError;
+use crate::webhook::EntraConfigError;
 use std::net::SocketAddr;
 
 /// A start-up or serving failure. Its `Debug` prints the message with its causes, so
 /// `fn main() -> Result<(), socketio_fn::Error>` reports it readably.
 #[derive(thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// Settings could not be loaded or a connection is invalid.
     #[error(transparent)]
@@ -39,6 +45,16 @@ pub enum Error {
         /// What is wrong.
         reason: BindingError,
     },
+    /// A service handle names a hub or connection that cannot be used.
+    #[error("service handle for hub `{hub}` on connection `{connection}`: {reason}")]
+    InvalidHandle {
+        /// The hub as written (`%Setting%` allowed).
+        hub: String,
+        /// The connection's setting name.
+        connection: String,
+        /// What is wrong.
+        reason: BindingError,
+    },
     /// Two negotiation functions serve one route.
     #[error("functions `{first}` and `{second}` both serve `{route}`")]
     DuplicateRoute {
@@ -59,9 +75,41 @@ pub enum Error {
         /// What is expected.
         reason: String,
     },
-    /// The app cannot start safely as configured (see the README's table of modes).
-    #[error("{0}")]
-    Unsafe(String),
+    /// Nothing would authenticate the webhook (an identity-based or missing connection, no code, no
+    /// Entra settings, no explicit opt-out).
+    #[error(
+        "nothing would authenticate the webhook: the connection is identity-based (or missing), so \
+         requests are not signed. Set `{WEBHOOK_CODE}` (and add `?code=<code>` to the event handler \
+         URL), or `{WEBHOOK_ENTRA_TENANT}` and `{WEBHOOK_ENTRA_AUDIENCE}` for the service's Microsoft \
+         Entra upstream auth, or `{WEBHOOK_AUTH}=none` to run unauthenticated on purpose"
+    )]
+    Unauthenticated,
+    /// One of the two Entra upstream auth settings is set without the other.
+    #[error("`{set}` is set but `{missing}` is not: set both, or neither")]
+    EntraIncomplete {
+        /// The setting that is set.
+        set: &'static str,
+        /// The setting that is missing.
+        missing: &'static str,
+    },
+    /// The Entra upstream auth settings cannot be used.
+    #[error("Microsoft Entra upstream auth")]
+    Entra(#[source] EntraConfigError),
+    /// No connection is configured and local mode (the embedded emulator) does not apply.
+    #[error(
+        "no `{CONNECTION}` is set and {reason}. Set `{CONNECTION}` to your Web PubSub for Socket.IO \
+         connection string (or `{CONNECTION}__endpoint` for an identity-based connection); the \
+         embedded emulator is for local development (`{EMULATOR}=on` forces it)"
+    )]
+    NoConnection {
+        /// Why local mode does not apply.
+        reason: NoLocalMode,
+    },
+    /// `SOCKETIO_FN_EMULATOR=on` while a connection is configured.
+    #[error(
+        "`{EMULATOR}=on` asks for the embedded emulator but `{CONNECTION}` is set: remove one of them"
+    )]
+    EmulatorConflict,
     /// The listener could not be bound.
     #[error("cannot listen on {address}")]
     Bind {
@@ -74,6 +122,27 @@ pub enum Error {
     /// The server failed while serving.
     #[error("server error")]
     Serve(#[source] std::io::Error),
+}
+
+/// Why an app without a connection does not start the embedded emulator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum NoLocalMode {
+    /// `SOCKETIO_FN_EMULATOR=off`.
+    #[error("`{EMULATOR}=off` turns the emulator off")]
+    EmulatorOff,
+    /// A variable of a hosting platform is set.
+    #[error("`{0}` says the app runs on a hosting platform")]
+    HostingPlatform(&'static str),
+    /// The app listens on an address that is not loopback.
+    #[error("the app listens on {0}, which is not a loopback address")]
+    NotLoopback(SocketAddr),
+    /// This build has no embedded emulator (the facade's `emulator` feature is off).
+    #[error(
+        "this build has no embedded emulator (feature `emulator`); run `socketio-fn-emulator` and \
+         point `{CONNECTION}` at it"
+    )]
+    NoEmulator,
 }
 
 impl std::fmt::Debug for Error {

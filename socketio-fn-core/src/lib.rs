@@ -3,13 +3,12 @@
 //!
 //! Users depend on the `socketio-fn` facade; this crate holds the runtime: [`settings`], the wire
 //! [`protocol`] (re-exported from `socketio-fn-protocol`), the [`webhook`] the service calls, the
-//! [`registry`] of functions and the [`binding`] of what they name, argument binding ([`extract`],
+//! [`registry`] of functions, the [`startup`] pipeline that resolves what they name, argument binding ([`extract`],
 //! [`kind`], [`state`]), output [`actions`] and the [`service`] client that sends them, [`negotiation`]
 //! endpoints, and the [`App`] that serves it all. `ARCHITECTURE.md` at the repository root maps it.
 
 pub mod actions;
 pub mod app;
-pub mod binding;
 pub mod error;
 pub mod extract;
 pub mod invocation;
@@ -20,6 +19,7 @@ pub mod request;
 pub mod response;
 pub mod service;
 pub mod settings;
+pub mod startup;
 pub mod state;
 pub mod webhook;
 
@@ -28,7 +28,7 @@ pub use socketio_fn_protocol as protocol;
 pub use app::{App, AppBuilder};
 pub use error::Error;
 pub use invocation::{BoxFuture, Invocation, InvokeFn};
-pub use registry::{FunctionDescriptor, OutputBinding, Registry, SocketIoFunction};
+pub use registry::{FunctionDescriptor, OutputBinding, ResolvedFunction, SocketIoFunction};
 pub use request::{
     ClientCertificate, ConnectionContext, MultiMap, SocketIoConnectRequest,
     SocketIoConnectedRequest, SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,

@@ -1,11 +1,11 @@
 //! Registered functions: descriptors collected with `inventory` or given explicitly, resolved at start-up
 //! into the routing table.
 
-use crate::binding::{BindingError, Resolver};
 use crate::error::Error;
 use crate::invocation::InvokeFn;
 use crate::protocol::cloud_events::EventKind;
 use crate::service::ServiceHandle;
+use crate::startup::{BindingError, Resolver};
 use crate::state::Requirements;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -117,7 +117,7 @@ fn folded(name: &str) -> std::borrow::Cow<'_, str> {
 
 /// The routing table: (hub, namespace, system/user, event) -> function, compared case-insensitively.
 #[derive(Debug, Default)]
-pub struct Registry {
+pub(crate) struct Registry {
     functions: Vec<ResolvedFunction>,
     /// Indexed by "is a system event": folded event name -> functions with that event, told apart by
     /// hub and namespace. Two maps rather than a `(bool, String)` key, so a lookup borrows the name.
@@ -165,7 +165,7 @@ impl Registry {
     }
 
     /// The functions, sorted by name.
-    pub fn functions(&self) -> &[ResolvedFunction] {
+    pub(crate) fn functions(&self) -> &[ResolvedFunction] {
         &self.functions
     }
 
@@ -190,13 +190,7 @@ fn resolve(
     resolver: &Resolver<'_>,
 ) -> Result<ResolvedFunction, BindingError> {
     let hub = resolver.hub(descriptor.hub)?;
-    let namespace = match descriptor.namespace {
-        Some(ns) => resolver.text("namespace", ns)?,
-        None => "/".to_owned(),
-    };
-    if !namespace.starts_with('/') {
-        return Err(BindingError::InvalidNamespace(namespace));
-    }
+    let namespace = resolver.namespace(descriptor.namespace)?;
     let event = resolver.text("event", descriptor.event)?;
     let kind = EventKind::for_event_name(descriptor.event);
     if kind != EventKind::for_event_name(&event) {

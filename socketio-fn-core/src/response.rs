@@ -179,8 +179,10 @@ impl InvocationError {
 
 /// Conversion of a function's return value into its [`Reply`], like axum's `IntoResponse`.
 ///
-/// Implemented for `()`, [`SocketIoConnectResponse`], [`SocketIoMessageResponse`], [`Reply`] and
-/// `Result<T, E>` where `E: Display` (an error becomes a 500 reply carrying its message, and is logged).
+/// Implemented for `()`, [`SocketIoConnectResponse`], [`SocketIoMessageResponse`], [`Ack`], [`Reply`]
+/// (for hand-written functions; annotated functions return one of the typed answers, which
+/// [`ReplyFor`] checks against the event at compile time) and `Result<T, E>` where `E: Display` (an
+/// error becomes a 500 reply carrying its message, and is logged).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a socketio-fn function",
     note = "return `()`, `SocketIoConnectResponse`, `SocketIoMessageResponse`, or a `Result` of one of them"
@@ -253,7 +255,6 @@ impl<T: Serialize> IntoInvocationResult for Ack<T> {
 pub trait ReplyFor<K>: IntoInvocationResult {}
 
 impl<K> ReplyFor<K> for () {}
-impl<K> ReplyFor<K> for Reply {}
 impl ReplyFor<crate::kind::Connect> for SocketIoConnectResponse {}
 impl ReplyFor<crate::kind::Message> for SocketIoMessageResponse {}
 impl<T: Serialize> ReplyFor<crate::kind::Message> for Ack<T> {}

@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use socketio_fn_core::protocol::{AccessKey, signature};
+use socketio_fn_core::protocol::AccessKey;
+use socketio_fn_core::protocol::cloud_events::UpstreamRequest;
 use socketio_fn_core::{
     App, BoxFuture, Error, FunctionDescriptor, Invocation, InvocationError, Reply, Settings,
 };
@@ -68,12 +69,7 @@ fn duplicate_functions_are_rejected_naming_both() {
         .function(f("c", "chat", "/", "connect"))
         .build()
         .unwrap();
-    let names: Vec<_> = app
-        .registry()
-        .functions()
-        .iter()
-        .map(|f| f.descriptor.name)
-        .collect();
+    let names: Vec<_> = app.functions().iter().map(|f| f.descriptor.name).collect();
     assert_eq!(names, ["a", "b", "c"], "sorted by name");
 }
 
@@ -85,12 +81,7 @@ fn hubs_resolve_from_settings() {
         .function(f("global", "", "/", "b"))
         .build()
         .unwrap();
-    let hubs: Vec<_> = app
-        .registry()
-        .functions()
-        .iter()
-        .map(|f| f.hub.as_str())
-        .collect();
+    let hubs: Vec<_> = app.functions().iter().map(|f| f.hub.as_str()).collect();
     assert_eq!(hubs, ["globalhub", "chat"]);
     let err = App::builder()
         .settings(settings())
@@ -200,14 +191,18 @@ async fn graceful_shutdown_lets_in_flight_invocations_finish() {
     }));
 
     let body = "421[\"work\"]";
-    let request = format!(
+    let upstream = UpstreamRequest::event("hub", "work", body)
+        .connection("c1", "s1")
+        .signed(&AccessKey::new("k"));
+    let mut request = format!(
         "POST /runtime/webhooks/socketio HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
-         WebHook-Request-Origin: localhost\r\nContent-Type: text/plain\r\nce-type: azure.webpubsub.user.message\r\n\
-         ce-connectionId: c1\r\nce-hub: hub\r\nce-eventName: work\r\nce-namespace: /\r\nce-socketId: s1\r\n\
-         ce-signature: {}\r\nContent-Length: {}\r\n\r\n{body}",
-        signature::compute(&AccessKey::new("k"), "c1"),
+         Content-Length: {}\r\n",
         body.len()
     );
+    for (name, value) in &upstream.headers().unwrap() {
+        request.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    request.push_str(&format!("\r\n{body}"));
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream.write_all(request.as_bytes()).await.unwrap();
     // Wait until the function runs, then ask the server to stop while it is still sleeping.

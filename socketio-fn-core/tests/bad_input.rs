@@ -6,6 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use common::*;
+use socketio_fn_core::protocol::cloud_events::UpstreamRequest;
 use socketio_fn_core::protocol::{AccessKey, signature};
 use socketio_fn_core::{
     App, BoxFuture, FunctionDescriptor, Invocation, InvocationError, Reply, Settings,
@@ -74,33 +75,16 @@ fn app(prefix: &'static str) -> App {
     )
 }
 
-/// A valid signed request for `event` (`ce-type` derived from the name) with `body`.
+/// A valid signed request for `event` (`ce-type` derived from the name) with `body` (any bytes).
 fn event(event: &str, body: impl Into<Body>) -> Request<Body> {
-    let kind = socketio_fn_core::protocol::cloud_events::EventKind::for_event_name(event);
-    Request::builder()
-        .method("POST")
-        .uri("/runtime/webhooks/socketio?code=abc")
-        .header("WebHook-Request-Origin", "localhost")
-        .header(
-            "Content-Type",
-            if kind.is_system() {
-                "application/json"
-            } else {
-                "text/plain"
-            },
-        )
-        .header("ce-type", kind.ce_type())
-        .header("ce-connectionId", CONN)
-        .header("ce-hub", "hub")
-        .header("ce-eventName", event)
-        .header("ce-namespace", "/")
-        .header("ce-socketId", "sock1")
-        .header(
-            "ce-signature",
-            signature::compute(&AccessKey::new(KEY), CONN),
-        )
+    let upstream = UpstreamRequest::event("hub", event, "")
+        .connection(CONN, "sock1")
+        .signed(&AccessKey::new(KEY));
+    let mut request = Request::post("/runtime/webhooks/socketio?code=abc")
         .body(body.into())
-        .unwrap()
+        .unwrap();
+    *request.headers_mut() = upstream.headers().unwrap();
+    request
 }
 
 async fn expect(app: &App, req: Request<Body>, status: StatusCode, reason: &str) {

@@ -43,6 +43,37 @@ fn each_combination_selects_a_credential_or_names_the_problem() {
         ("AZURE_CLIENT_ID", "cid"),
         ("AZURE_TENANT_ID", "tid"),
     ]);
+    let env_secret = Settings::from_pairs([
+        ("AZURE_TENANT_ID", "tid"),
+        ("AZURE_CLIENT_ID", "cid"),
+        ("AZURE_CLIENT_SECRET", "hunter2"),
+    ]);
+    let env_certificate = Settings::from_pairs([
+        ("AZURE_TENANT_ID", "tid"),
+        ("AZURE_CLIENT_ID", "cid"),
+        ("AZURE_CLIENT_CERTIFICATE_PATH", "/cert.pfx"),
+    ]);
+    let app_service = Settings::from_pairs([
+        ("IDENTITY_ENDPOINT", "http://127.0.0.1:41000/msi/token"),
+        ("IDENTITY_HEADER", "h"),
+    ]);
+    let app_service_user_assigned = Settings::from_pairs([
+        ("IDENTITY_ENDPOINT", "http://127.0.0.1:41000/msi/token"),
+        ("AZURE_CLIENT_ID", "uami"),
+    ]);
+    let container_app = Settings::from_pairs([("CONTAINER_APP_NAME", "chat")]);
+    let secret_and_workload = Settings::from_pairs([
+        ("AZURE_TENANT_ID", "tid"),
+        ("AZURE_CLIENT_ID", "cid"),
+        ("AZURE_CLIENT_SECRET", "hunter2"),
+        ("AZURE_FEDERATED_TOKEN_FILE", "/var/run/token"),
+    ]);
+    let workload_on_platform = Settings::from_pairs([
+        ("AZURE_FEDERATED_TOKEN_FILE", "/var/run/token"),
+        ("AZURE_CLIENT_ID", "cid"),
+        ("AZURE_TENANT_ID", "tid"),
+        ("KUBERNETES_SERVICE_HOST", "10.0.0.1"),
+    ]);
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a Settings, CredentialKind);
     let ok: &[Case<'_>] = &[
         (
@@ -93,6 +124,34 @@ fn each_combination_selects_a_credential_or_names_the_problem() {
         ),
         (&[], &none, CredentialKind::Developer),
         (&[("tenantId", "t")], &none, CredentialKind::Developer),
+        // The default chain: environment service principal, workload identity, the platform's
+        // managed identity, then developer tools.
+        (&[], &env_secret, CredentialKind::EnvironmentSecret),
+        (
+            &[],
+            &env_certificate,
+            CredentialKind::EnvironmentCertificate,
+        ),
+        (&[], &app_service, CredentialKind::ManagedIdentity(None)),
+        (
+            &[("tenantId", "t")],
+            &app_service,
+            CredentialKind::ManagedIdentity(None),
+        ),
+        (
+            &[],
+            &app_service_user_assigned,
+            CredentialKind::ManagedIdentity(Some(UserAssigned::ClientId("uami".into()))),
+        ),
+        (&[], &container_app, CredentialKind::ManagedIdentity(None)),
+        (&[], &secret_and_workload, CredentialKind::EnvironmentSecret),
+        (&[], &workload_on_platform, CredentialKind::WorkloadIdentity),
+        // Settings of the connection win over the environment.
+        (
+            &[("credential", "managedidentity")],
+            &env_secret,
+            CredentialKind::ManagedIdentity(None),
+        ),
     ];
     for (pairs, settings, expected) in ok {
         assert_eq!(
@@ -189,8 +248,9 @@ impl azure_core::http::HttpClient for Loopback {
     }
 }
 
-#[tokio::test]
-async fn a_client_secret_gets_its_token_from_the_authority() {
+/// A fake authority answering one token request, and `ClientOptions` that send every request of a
+/// credential to it.
+async fn loopback_authority() -> (FakeService, azure_core::http::ClientOptions) {
     let authority = FakeService::start(vec![Reply::Status(
         200,
         vec![("Content-Type", "application/json")],
@@ -207,40 +267,129 @@ async fn a_client_secret_gets_its_token_from_the_authority() {
         ))),
         ..Default::default()
     };
+    (authority, options)
+}
+
+/// Gets a token twice through the credential `identity` and `environment` select, and returns its kind
+/// and the form of the one request the authority received (the crate caches the token).
+async fn token_request(
+    identity: IdentitySettings,
+    environment: Settings,
+) -> (CredentialKind, String, Vec<(String, String)>) {
+    let (authority, options) = loopback_authority().await;
+    let (kind, credential) = entra_credential("C", &identity, &environment, Some(options)).unwrap();
+    let scope = socketio_fn_core::service::ENTRA_SCOPE;
+    let token = credential.get_token(&[scope], None).await.unwrap();
+    assert_eq!(token.token.secret(), "secret-token");
+    credential.get_token(&[scope], None).await.unwrap();
+    let got = authority.requests();
+    assert_eq!(got.len(), 1, "cached by the crate: {got:?}");
+    assert_eq!(got[0].method, "POST");
+    let form = form_urlencoded::parse(got[0].body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    assert!(!format!("{credential:?}").contains("hunter2"));
+    (kind, got[0].target.clone(), form)
+}
+
+fn assert_form(form: &[(String, String)], expected: &[(&str, &str)]) {
+    for (k, v) in expected {
+        assert!(
+            form.contains(&((*k).to_owned(), (*v).to_owned())),
+            "{k}={v} in {form:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_client_secret_gets_its_token_from_the_authority() {
     let settings = identity(&[
         ("tenantId", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
         ("clientId", "app-id"),
         ("clientSecret", "hunter2"),
     ]);
-    let credential = entra_credential("C", &settings, &Settings::default(), Some(options)).unwrap();
-    let scope = socketio_fn_core::service::ENTRA_SCOPE;
-    let token = credential.get_token(&[scope], None).await.unwrap();
-    assert_eq!(token.token.secret(), "secret-token");
-    // Cached by the crate: a second call makes no request.
-    credential.get_token(&[scope], None).await.unwrap();
-    let got = authority.requests();
-    assert_eq!(got.len(), 1);
-    assert_eq!(got[0].method, "POST");
+    let (kind, target, form) = token_request(settings, Settings::default()).await;
+    assert_eq!(kind, CredentialKind::ClientSecret);
     assert_eq!(
-        got[0].target,
+        target,
         "/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token"
     );
-    let form: Vec<(String, String)> = form_urlencoded::parse(got[0].body.as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    for (k, v) in [
-        ("grant_type", "client_credentials"),
-        ("client_id", "app-id"),
-        ("client_secret", "hunter2"),
-        ("scope", scope),
-    ] {
-        assert!(
-            form.contains(&(k.to_owned(), v.to_owned())),
-            "{k} in {form:?}"
-        );
-    }
-    assert!(!format!("{credential:?}").contains("hunter2"));
+    assert_form(
+        &form,
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", "app-id"),
+            ("client_secret", "hunter2"),
+            ("scope", socketio_fn_core::service::ENTRA_SCOPE),
+        ],
+    );
 }
+
+#[tokio::test]
+async fn the_default_chain_takes_a_service_principal_from_the_environment() {
+    let environment = Settings::from_pairs([
+        ("AZURE_TENANT_ID", "0d0d0d0d-86f1-41af-91ab-2d7cd011db47"),
+        ("AZURE_CLIENT_ID", "env-app"),
+        ("AZURE_CLIENT_SECRET", "hunter2"),
+    ]);
+    let (kind, target, form) = token_request(IdentitySettings::default(), environment).await;
+    assert_eq!(kind, CredentialKind::EnvironmentSecret);
+    assert_eq!(
+        target,
+        "/0d0d0d0d-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token"
+    );
+    assert_form(
+        &form,
+        &[("client_id", "env-app"), ("client_secret", "hunter2")],
+    );
+}
+
+#[tokio::test]
+async fn the_default_chain_takes_workload_identity_from_the_environment() {
+    let file = std::env::temp_dir().join(format!("federated-token-{}", std::process::id()));
+    std::fs::write(&file, "the-kubernetes-token").unwrap();
+    let environment = Settings::from_pairs([
+        (
+            "AZURE_TENANT_ID",
+            "0e0e0e0e-86f1-41af-91ab-2d7cd011db47".to_owned(),
+        ),
+        ("AZURE_CLIENT_ID", "pod-app".to_owned()),
+        ("AZURE_FEDERATED_TOKEN_FILE", file.display().to_string()),
+    ]);
+    let (kind, target, form) = token_request(IdentitySettings::default(), environment).await;
+    std::fs::remove_file(&file).unwrap();
+    assert_eq!(kind, CredentialKind::WorkloadIdentity);
+    assert_eq!(
+        target,
+        "/0e0e0e0e-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token"
+    );
+    assert_form(
+        &form,
+        &[
+            ("client_id", "pod-app"),
+            ("client_assertion", "the-kubernetes-token"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+        ],
+    );
+}
+
+/// Variables the default credential chain reads.
+const IDENTITY_ENVIRONMENT: [&str; 11] = [
+    "AZURE_TENANT_ID",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "IDENTITY_ENDPOINT",
+    "MSI_ENDPOINT",
+    "WEBSITE_INSTANCE_ID",
+    "CONTAINER_APP_NAME",
+    "KUBERNETES_SERVICE_HOST",
+    "FUNCTIONS_CUSTOMHANDLER_PORT",
+];
 
 /// Runs test `name` of this binary in a child process with `env`; returns whether it passed and its
 /// output.
@@ -255,8 +404,17 @@ fn run_child(name: &str, env: &[(&str, String)]) -> (bool, String) {
             "--test-threads=1",
         ])
         .env("SOCKETIO_FN_CHILD_TEST", name);
+    // The machine's own identity environment must not leak into a child; an empty value removes a
+    // variable.
+    for k in IDENTITY_ENVIRONMENT {
+        command.env_remove(k);
+    }
     for (k, v) in env {
-        command.env(k, v);
+        if v.is_empty() {
+            command.env_remove(k);
+        } else {
+            command.env(k, v);
+        }
     }
     let output = command.output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout).into_owned()
@@ -274,10 +432,11 @@ fn is_child(name: &str) -> bool {
 fn negotiate_in_child() -> serde_json::Value {
     use socketio_fn_core::negotiation::{NegotiationDescriptor, NegotiationInvocation};
     fn invoke(i: NegotiationInvocation) -> socketio_fn_core::BoxFuture<axum::response::Response> {
-        socketio_fn_core::negotiation::invoke(async move { i.result })
+        Box::pin(async move { axum::response::IntoResponse::into_response(i.result) })
     }
     static PARTS: [socketio_fn_core::negotiation::TemplatePart; 1] =
         [socketio_fn_core::negotiation::TemplatePart::Query("userId")];
+    socketio_fn_core::app::init_tracing();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let app = App::builder()
@@ -309,8 +468,14 @@ fn negotiate_in_child() -> serde_json::Value {
     })
 }
 
-#[tokio::test]
-async fn managed_identity_uses_the_app_service_endpoint() {
+/// Negotiates in a child process whose platform offers an App Service identity endpoint (a fake),
+/// with the connection's own settings `connection`; checks the token request and the log line naming
+/// the credential.
+async fn negotiate_with_app_service_identity(
+    connection: &[(&'static str, &'static str)],
+    client_id: Option<&str>,
+    chosen: &str,
+) {
     let identity = FakeService::start(vec![Reply::Status(
         200,
         vec![("Content-Type", "application/json")],
@@ -322,28 +487,27 @@ async fn managed_identity_uses_the_app_service_endpoint() {
         Reply::Status(200, vec![], r#"{"token":"service-token-2"}"#),
     ])
     .await;
-    let env = [
+    let mut env = vec![
         ("IDENTITY_ENDPOINT", format!("{}/msi/token", identity.base)),
         ("IDENTITY_HEADER", "identity-header-secret".to_owned()),
         (
             "WebPubSubForSocketIOConnectionString__endpoint",
             service.base.clone(),
         ),
-        (
-            "WebPubSubForSocketIOConnectionString__credential",
-            "managedidentity".to_owned(),
-        ),
-        (
-            "WebPubSubForSocketIOConnectionString__clientId",
-            "user-assigned-id".to_owned(),
-        ),
         ("SOCKETIO_FN_WEBHOOK_CODE", "code".to_owned()),
     ];
+    env.extend(connection.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let (passed, output) =
         tokio::task::spawn_blocking(move || run_child("child_managed_identity", &env))
             .await
             .unwrap();
     assert!(passed, "{output}");
+    assert!(
+        output.contains(&format!(
+            "connection `WebPubSubForSocketIOConnectionString` uses {chosen}"
+        )),
+        "the chosen credential is logged: {output}"
+    );
     let token_requests = identity.requests();
     assert_eq!(
         token_requests.len(),
@@ -356,9 +520,12 @@ async fn managed_identity_uses_the_app_service_endpoint() {
     for part in [
         "api-version=2019-08-01",
         "resource=https%3A%2F%2Fwebpubsub.azure.com",
-        "client_id=user-assigned-id",
     ] {
         assert!(target.contains(part), "{part} in {target}");
+    }
+    match client_id {
+        Some(id) => assert!(target.contains(&format!("client_id={id}")), "{target}"),
+        None => assert!(!target.contains("client_id="), "system-assigned: {target}"),
     }
     assert_eq!(
         token_requests[0].header("x-identity-header"),
@@ -379,8 +546,34 @@ async fn managed_identity_uses_the_app_service_endpoint() {
     );
 }
 
+#[tokio::test]
+async fn managed_identity_uses_the_app_service_endpoint() {
+    negotiate_with_app_service_identity(
+        &[
+            (
+                "WebPubSubForSocketIOConnectionString__credential",
+                "managedidentity",
+            ),
+            (
+                "WebPubSubForSocketIOConnectionString__clientId",
+                "user-assigned-id",
+            ),
+        ],
+        Some("user-assigned-id"),
+        "the user-assigned managed identity with client id `user-assigned-id`",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_default_chain_uses_the_platforms_managed_identity() {
+    // Only the endpoint, as the seed's settings have it: on a platform with a managed identity, the
+    // default chain takes it (the reference's default credential does the same).
+    negotiate_with_app_service_identity(&[], None, "the system-assigned managed identity").await;
+}
+
 #[test]
-#[ignore = "run by `managed_identity_uses_the_app_service_endpoint` in a child process"]
+#[ignore = "run by the managed identity tests in a child process"]
 fn child_managed_identity() {
     if !is_child("child_managed_identity") {
         return;
@@ -429,14 +622,16 @@ async fn the_seeds_local_settings_work_with_az_login() {
             "72f988bf-86f1-41af-91ab-2d7cd011db47".to_owned(),
         ),
         ("SOCKETIO_FN_WEBHOOK_CODE", "code".to_owned()),
-        ("AZURE_FEDERATED_TOKEN_FILE", String::new()),
-        ("IDENTITY_ENDPOINT", String::new()),
     ];
     let (passed, output) =
         tokio::task::spawn_blocking(move || run_child("child_developer_login", &env))
             .await
             .unwrap();
     assert!(passed, "{output}");
+    assert!(
+        output.contains("uses your developer login (Azure CLI, then Azure Developer CLI)"),
+        "{output}"
+    );
     let calls = service.requests();
     assert_eq!(calls.len(), 2);
     for call in &calls {

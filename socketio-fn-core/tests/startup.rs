@@ -130,7 +130,7 @@ fn an_app_nothing_authenticates_refuses_to_build() {
     // No connection at all, and an identity connection alone: nothing signs the requests.
     for pairs in [&[][..], &identity[..]] {
         let err = build(pairs).unwrap_err();
-        assert!(matches!(err, Error::Unsafe(_)), "{err}");
+        assert!(matches!(err, Error::Unauthenticated), "{err}");
         let text = err.to_string();
         assert!(
             text.starts_with("nothing would authenticate the webhook")
@@ -141,21 +141,21 @@ fn an_app_nothing_authenticates_refuses_to_build() {
     }
     // A code, Entra settings, an explicit `none`, or the builder's opt-in make it build.
     let with_code = [identity[0], ("SOCKETIO_FN_WEBHOOK_CODE", "s3cret")];
-    assert!(build(&with_code).unwrap().auth().summary().code);
+    assert!(build(&with_code).unwrap().auth().code);
     let with_entra = [
         identity[0],
         ("SOCKETIO_FN_WEBHOOK_ENTRA_TENANT", "tenant"),
         ("SOCKETIO_FN_WEBHOOK_ENTRA_AUDIENCE", "api://app"),
     ];
-    assert!(build(&with_entra).unwrap().auth().summary().entra);
+    assert!(build(&with_entra).unwrap().auth().entra);
     let none = [identity[0], ("SOCKETIO_FN_WEBHOOK_AUTH", "none")];
-    assert!(build(&none).unwrap().auth().summary().open);
+    assert!(build(&none).unwrap().auth().open);
     let app = App::builder()
         .settings(Settings::default())
         .allow_unauthenticated_webhook()
         .build()
         .unwrap();
-    assert!(app.auth().summary().open);
+    assert!(app.auth().open);
     assert_eq!(app.mode(), &Mode::Unconnected);
     // Half of the Entra settings, a bad `SOCKETIO_FN_WEBHOOK_AUTH`, or an http authority: refused.
     let err = build(&[identity[0], ("SOCKETIO_FN_WEBHOOK_ENTRA_TENANT", "t")]).unwrap_err();
@@ -185,7 +185,11 @@ fn an_app_nothing_authenticates_refuses_to_build() {
         ),
     ])
     .unwrap_err();
-    assert!(err.to_string().contains("must use https"), "{err}");
+    assert!(matches!(err, Error::Entra(_)), "{err:?}");
+    assert!(
+        format!("{err:?}").contains("`SOCKETIO_FN_WEBHOOK_ENTRA_AUTHORITY` is `http://login.example`: the authority must use https"),
+        "{err:?}"
+    );
     // A key-based connection signs the requests: that is enough.
     let app = App::builder()
         .settings(Settings::from_pairs([(
@@ -195,7 +199,7 @@ fn an_app_nothing_authenticates_refuses_to_build() {
         .build()
         .unwrap();
     assert_eq!(app.mode(), &Mode::Key("http://localhost".into()));
-    assert_eq!(app.auth().summary().to_string(), "signature (access key)");
+    assert_eq!(app.auth().to_string(), "signature (access key)");
 }
 
 fn needs_counter(requirements: &mut Requirements) {
@@ -257,4 +261,160 @@ fn missing_state_and_bad_outputs_fail_the_build_naming_the_function() {
             .starts_with("function `sneaky`: event `%Ev%` resolves to `connect`, a system event"),
         "{err}"
     );
+}
+
+#[test]
+fn hub_names_follow_the_services_rule_at_build_time() {
+    // A `%Setting%` hub that resolves to a name the service refuses fails the build, naming the
+    // function, the hub and the rule; the first send would have been the service's 400.
+    let err = App::builder()
+        .settings(Settings::from_pairs([
+            ("WebPubSubForSocketIOConnectionString", KEY_CONNECTION),
+            ("ChatHub", "chat room/1"),
+        ]))
+        .function(FunctionDescriptor::new(
+            "chat",
+            "%ChatHub%",
+            "message",
+            noop,
+        ))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "function `chat`: hub `chat room/1` is not a valid hub name (a hub name starts with a letter \
+         and has at most 128 characters: letters, digits and `_`, `` ` ``, `,`, `.`, `[`, `]`)"
+    );
+    // The default hub setting is checked the same way.
+    let err = App::builder()
+        .settings(Settings::from_pairs([
+            ("WebPubSubForSocketIOConnectionString", KEY_CONNECTION),
+            ("WebPubSubForSocketIOHub", "1st"),
+        ]))
+        .function(FunctionDescriptor {
+            hub: None,
+            ..FunctionDescriptor::new("first", "", "message", noop)
+        })
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("function `first`: hub `1st` is not a valid hub name"),
+        "{err}"
+    );
+}
+
+#[test]
+fn service_handles_resolve_like_functions() {
+    let settings = || {
+        Settings::from_pairs([
+            ("WebPubSubForSocketIOConnectionString", KEY_CONNECTION),
+            ("Bad", "a/b"),
+        ])
+    };
+    // From the builder: an invalid hub or an unknown connection fails the build, naming the handle.
+    let mut builder = App::builder().settings(settings());
+    let _handle = builder.service("%Bad%");
+    let err = builder.build().unwrap_err();
+    assert!(matches!(err, Error::InvalidHandle { .. }), "{err}");
+    assert!(
+        err.to_string().starts_with(
+            "service handle for hub `%Bad%` on connection `WebPubSubForSocketIOConnectionString`: \
+             hub `a/b` is not a valid hub name"
+        ),
+        "{err}"
+    );
+    let mut builder = App::builder().settings(settings());
+    let _handle = builder.service_on("hub", Some("Nowhere"));
+    let err = builder.build().unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "service handle for hub `hub` on connection `Nowhere`: connection setting `Nowhere` does \
+             not exist"
+        ),
+        "{err}"
+    );
+    // From the built app: the same resolver, so the error comes here and not at the first send.
+    let app = App::builder().settings(settings()).build().unwrap();
+    let err = app
+        .service_on("hub", Some("Nowhere"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with(
+            "service handle for hub `hub` on connection `Nowhere`: connection setting `Nowhere` does \
+             not exist"
+        ),
+        "{err}"
+    );
+    let err = app.service("%Missing%").unwrap_err().to_string();
+    assert!(
+        err.ends_with("failed to resolve `%Missing%`: no such app setting"),
+        "{err}"
+    );
+    // A connection that is configured but that nothing named at start-up was never opened.
+    let app = App::builder()
+        .settings(Settings::from_pairs([
+            ("WebPubSubForSocketIOConnectionString", KEY_CONNECTION),
+            ("Other", KEY_CONNECTION),
+        ]))
+        .build()
+        .unwrap();
+    let err = app
+        .service_on("hub", Some("Other"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("connection `Other` is not opened by this app"),
+        "{err}"
+    );
+    let handle = app.service("hub").unwrap();
+    let target = handle.target().unwrap();
+    assert_eq!(
+        (target.hub.as_str(), target.connection.as_str()),
+        ("hub", "WebPubSubForSocketIOConnectionString")
+    );
+}
+
+/// A send that must end (with an error) within a second, not hang.
+async fn send_within_a_second(handle: &socketio_fn_core::service::ServiceHandle) -> String {
+    use socketio_fn_core::actions::SocketIoAction;
+    let action = SocketIoAction::send_to_namespace("ev", ());
+    let sent = tokio::time::timeout(std::time::Duration::from_secs(1), handle.send(action))
+        .await
+        .expect("the send returned within a second");
+    sent.unwrap_err().to_string()
+}
+
+#[tokio::test]
+async fn a_handle_whose_app_failed_to_build_fails_at_once() {
+    const NOT_READY: &str = "the service handle has no target: the app builder that made it failed \
+                             to build the app, or was dropped before building it";
+    // The build fails (nothing authenticates the webhook) after the handle was resolved.
+    let mut builder = App::builder().settings(Settings::from_pairs([(
+        "WebPubSubForSocketIOConnectionString__endpoint",
+        "https://svc.example",
+    )]));
+    let handle = builder.service("hub");
+    let early = handle.clone();
+    let waiting = tokio::spawn(async move { send_within_a_second(&early).await });
+    tokio::task::yield_now().await;
+    assert!(matches!(builder.build(), Err(Error::Unauthenticated)));
+    assert_eq!(send_within_a_second(&handle).await, NOT_READY);
+    assert_eq!(
+        waiting.await.unwrap(),
+        NOT_READY,
+        "a send already waiting ends too"
+    );
+    assert_eq!(handle.target(), None);
+    let batch = handle
+        .send_all([socketio_fn_core::actions::SocketIoAction::send_to_namespace("ev", ())])
+        .await
+        .unwrap_err();
+    assert_eq!(batch.index, 0);
+    // A builder dropped without building: the same.
+    let mut builder = App::builder();
+    let handle = builder.service("hub");
+    drop(builder);
+    assert_eq!(send_within_a_second(&handle).await, NOT_READY);
 }

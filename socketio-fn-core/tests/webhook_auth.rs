@@ -176,16 +176,13 @@ async fn entra_tokens_are_checked_against_the_tenant_keys() {
     let v2_issuer = format!("{authority}/{TENANT}/v2.0");
     let claims = |iss: &str, aud: &str, exp: u64| json!({"iss": iss, "aud": aud, "exp": exp, "nbf": now - 10, "iat": now - 10});
     let bearer = |t: String| format!("Bearer {t}");
-    let refused = (
-        401,
-        "a valid Microsoft Entra bearer token is required".to_owned(),
-    );
+    let refused = |cause: &str| (401, format!("Microsoft Entra token refused: {cause}"));
 
     // A token with an unknown key first: the keys are fetched (once) and it is refused.
     let unknown_kid = token(claims(&v2_issuer, AUDIENCE, now + 600), "rotated-away");
     assert_eq!(
         post(&url, "", &[("Authorization", &bearer(unknown_kid.clone()))]).await,
-        refused
+        refused("unknown signing key")
     );
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
 
@@ -212,7 +209,13 @@ async fn entra_tokens_are_checked_against_the_tenant_keys() {
 
     // Refused: none, wrong audience, issuer of another tenant, expired, unknown key, `alg: none`, and
     // an HS256 token signed with the public key (algorithm confusion).
-    assert_eq!(post(&url, "", &[]).await, refused);
+    assert_eq!(
+        post(&url, "", &[]).await,
+        (
+            401,
+            "a valid Microsoft Entra bearer token is required".to_owned()
+        )
+    );
     let wrong_aud = token(claims(&v2_issuer, "api://other", now + 600), "test-key-1");
     let other_tenant = token(
         claims("https://sts.windows.net/other-tenant/", AUDIENCE, now + 600),
@@ -239,20 +242,23 @@ async fn entra_tokens_are_checked_against_the_tenant_keys() {
         )
         .unwrap()
     };
-    for bad in [
-        wrong_aud,
-        other_tenant,
-        expired,
-        unknown_kid.clone(),
-        none,
-        confused,
-        "garbage".into(),
+    // Each refusal says why (never the token itself).
+    for (bad, cause) in [
+        (wrong_aud, "invalid token: InvalidAudience"),
+        (other_tenant, "invalid token: InvalidIssuer"),
+        (expired, "invalid token: ExpiredSignature"),
+        (unknown_kid.clone(), "unknown signing key"),
+        (none, "invalid token: "),
+        (confused, "the token must be RS256 with a `kid`"),
+        ("garbage".into(), "invalid token: InvalidToken"),
     ] {
-        assert_eq!(
-            post(&url, "", &[("Authorization", &bearer(bad.clone()))]).await,
-            refused,
-            "{bad}"
+        let (status, text) = post(&url, "", &[("Authorization", &bearer(bad.clone()))]).await;
+        assert_eq!(status, 401, "{bad}");
+        assert!(
+            text.starts_with(&refused(cause).1),
+            "{bad}: {text:?} should say {cause:?}"
         );
+        assert!(!text.contains(&bad), "the token is not echoed");
     }
     assert_eq!(
         recorded("entra-fn").len(),
@@ -306,6 +312,19 @@ async fn an_unknown_key_refreshes_the_keys_after_the_interval() {
         assert!(bounded.authorize(&headers("new-key")).await.is_err());
     }
     assert_eq!(fetches.load(Ordering::SeqCst), 3);
+    // Each refusal is counted by its cause.
+    assert_eq!(
+        bounded.refusals(),
+        socketio_fn_core::webhook::EntraRefusals {
+            unknown_key: 5,
+            ..Default::default()
+        }
+    );
+    assert!(matches!(
+        bounded.authorize(&axum::http::HeaderMap::new()).await,
+        Err(socketio_fn_core::webhook::EntraError::Missing)
+    ));
+    assert_eq!(bounded.refusals().missing, 1);
     // The authority must be https unless it is loopback.
     let err = EntraValidator::new(EntraConfig {
         tenant_id: TENANT.into(),
@@ -313,8 +332,44 @@ async fn an_unknown_key_refreshes_the_keys_after_the_interval() {
         authority: "http://login.example".into(),
         refresh_interval: std::time::Duration::ZERO,
     })
-    .unwrap_err();
-    assert!(err.contains("must use https"), "{err}");
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        err,
+        "`SOCKETIO_FN_WEBHOOK_ENTRA_AUTHORITY` is `http://login.example`: the authority must use \
+         https (http only on a loopback address, for tests)"
+    );
+}
+
+#[tokio::test]
+async fn a_key_outage_is_503_not_a_refusal() {
+    // An authority that accepts no connection: the token cannot be checked at all.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let authority = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let app = identity_app(
+        &[
+            ("SOCKETIO_FN_WEBHOOK_ENTRA_TENANT", TENANT),
+            ("SOCKETIO_FN_WEBHOOK_ENTRA_AUDIENCE", AUDIENCE),
+            ("SOCKETIO_FN_WEBHOOK_ENTRA_AUTHORITY", &authority),
+        ],
+        "outage-fn",
+    );
+    let (url, _stop) = serve(app).await;
+    let now = socketio_fn_core::protocol::token::unix_now();
+    let good = token(
+        json!({"iss": format!("{authority}/{TENANT}/v2.0"), "aud": AUDIENCE, "exp": now + 600}),
+        "test-key-1",
+    );
+    let (status, text) = post(&url, "", &[("Authorization", &format!("Bearer {good}"))]).await;
+    assert_eq!(status, 503, "{text}");
+    assert!(
+        text.starts_with(
+            "cannot check the Microsoft Entra token: cannot fetch the tenant's signing keys: "
+        ),
+        "{text}"
+    );
+    assert!(recorded("outage-fn").is_empty());
 }
 
 #[tokio::test]

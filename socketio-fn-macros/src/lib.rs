@@ -1,10 +1,11 @@
 //! Attribute macros of [socketio-fn](https://docs.rs/socketio-fn). Use them through the `socketio-fn`
 //! crate, whose docs describe each attribute with examples.
 //!
-//! Pipeline (STYLE.md §2): `darling` parses each attribute's arguments into a struct (`TriggerArgs`,
-//! `NegotiationArgs`, `OutputArgs`); `common::driver` parses the fn, checks its shape once and runs the
-//! attribute's validate (one function per rule, every problem collected) and expand; on errors the fn
-//! is emitted unchanged beside the `compile_error!`s with a stand-in registration item.
+//! Pipeline (parse -> validate -> expand, as `ARCHITECTURE.md` maps it): `darling` parses each
+//! attribute's arguments into a struct (`TriggerArgs`, `NegotiationArgs`, `OutputArgs`;
+//! `common::parse`); `common::driver` parses the fn, checks its shape once and runs the attribute's
+//! validate (one function per rule, every problem collected) and expand; on errors the fn is emitted
+//! unchanged beside the `compile_error!`s with a stand-in registration item.
 
 mod common;
 mod negotiation;

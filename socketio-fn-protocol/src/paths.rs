@@ -29,7 +29,12 @@ pub fn client_audience(endpoint: &str, hub: &str) -> String {
     format!("{}{}", endpoint.trim_end_matches('/'), client_path(hub))
 }
 
-/// Whether `hub` is a valid hub name for the REST API: ``^[A-Za-z][A-Za-z0-9_`,.[\]]{0,127}$``.
+/// The hub-name rule of [`is_valid_hub`] in words, for error messages.
+pub const HUB_NAME_RULE: &str = "a hub name starts with a letter and has at most 128 characters: \
+     letters, digits and `_`, `` ` ``, `,`, `.`, `[`, `]`";
+
+/// Whether `hub` is a valid hub name for the REST API: ``^[A-Za-z][A-Za-z0-9_`,.[\]]{0,127}$``
+/// ([`HUB_NAME_RULE`]).
 ///
 /// ```
 /// use socketio_fn_protocol::paths::is_valid_hub;

@@ -1,12 +1,13 @@
 #![doc = include_str!("../../README.md")]
-
-pub use socketio_fn_core::{
-    Ack, App, AppBuilder, ClientCertificate, ConnectionContext, Error, FunctionDescriptor,
-    IntoInvocationResult, Invocation, InvocationError, MultiMap, OutputBinding, Reply, ReplyFor,
-    Settings, SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
-    SocketIoDisconnectedRequest, SocketIoFunction, SocketIoMessageRequest, SocketIoMessageResponse,
-    TriggerRequest, app, protocol, settings, webhook,
-};
+//!
+//! # Where things are
+//!
+//! Each public item has one path. The root holds the attributes, [`run`]/[`run_with`], the [`App`],
+//! [`Error`], and the request, response and action types functions name; the rest is in a few
+//! modules: [`extract`] (argument binding: extractors, shared [`extract::State`], the binding traits),
+//! [`actions`] (the parts of an action), [`service`] (send errors), [`app`] (start-up and serving
+//! details), [`function`] (hand-written functions and custom return types), [`protocol`] (wire
+//! facts, for tests and tools) and [`prelude`].
 
 // Feature `dynamic-linking`: naming the dylib makes rustc take the runtime from it (see its docs).
 #[cfg(feature = "dynamic-linking")]
@@ -15,24 +16,19 @@ use socketio_fn_dylib as _;
 mod run;
 pub use run::{run, run_with};
 
-pub use socketio_fn_core::actions::{self, ActionKind, Args, InvalidAction, SocketIoAction};
-pub use socketio_fn_core::extract::Actions;
-pub use socketio_fn_core::negotiation::{
-    self, NegotiationDescriptor, NegotiationRequest, SocketIoNegotiation, SocketIoNegotiationResult,
+pub use socketio_fn_core::actions::SocketIoAction;
+pub use socketio_fn_core::negotiation::SocketIoNegotiationResult;
+pub use socketio_fn_core::service::ServiceHandle;
+pub use socketio_fn_core::{
+    Ack, App, AppBuilder, ClientCertificate, ConnectionContext, Error, InvocationError, MultiMap,
+    Settings, SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
+    SocketIoDisconnectedRequest, SocketIoMessageRequest, SocketIoMessageResponse,
 };
-pub use socketio_fn_core::service::{self, BatchError, SendError, ServiceError, ServiceHandle};
-pub use socketio_fn_core::state::{self, State};
 
-/// Argument binding: event parameters, context extractors, shared state and output collectors.
-pub mod extract {
-    pub use socketio_fn_core::extract::{
-        Actions, ArgSpec, Claims, FromInvocation, FromOutput, FromParameter, Hub, Namespace,
-        Parameters, SocketId, UserId, bind_parameter,
-    };
-    pub use socketio_fn_core::kind;
-    pub use socketio_fn_core::negotiation::{FromNegotiation, NegotiationRequest};
-    pub use socketio_fn_core::state::{Requirements, State};
-}
+/// Kept for code written before `State` moved to [`extract::State`] (the README's examples used it
+/// through the prelude); not part of the documented surface.
+#[doc(hidden)]
+pub use socketio_fn_core::state::State;
 
 #[doc = include_str!("../docs/socketio_trigger.md")]
 pub use socketio_fn_macros::socketio_trigger;
@@ -46,65 +42,97 @@ pub use socketio_fn_macros::socketio_output;
 #[doc = include_str!("../docs/socketio_negotiation.md")]
 pub use socketio_fn_macros::socketio_negotiation;
 
-/// Everything a function file needs: `use socketio_fn::prelude::*;`.
+/// Argument binding: event parameters, context extractors, shared state, the output collector, and
+/// the traits that bind them (implement [`FromInvocation`] for an extractor of your own).
+///
+/// `#[socketio_trigger]` sorts arguments by attributes and names, never by type: arguments marked
+/// `#[socketio_parameter]` or listed in `parameter_names` bind through [`FromParameter`] (any
+/// `serde::de::DeserializeOwned` type); `#[socketio_output]` arguments through [`FromOutput`]
+/// ([`Actions`]); every other argument through [`FromInvocation`].
+///
+/// [`State`] is here, as in socketioxide (`extract::State`), and not in the prelude, so that it does
+/// not clash with `axum::extract::State` in a file that uses both.
+pub mod extract {
+    pub use socketio_fn_core::Invocation;
+    pub use socketio_fn_core::extract::{
+        Actions, ArgSpec, Claims, FromInvocation, FromOutput, FromParameter, Hub, Namespace,
+        Parameters, SocketId, UserId, bind_parameter,
+    };
+    pub use socketio_fn_core::negotiation::{FromNegotiation, NegotiationRequest};
+    pub use socketio_fn_core::state::{Requirements, State};
+
+    /// Marker types of the event kind a function handles, for [`FromInvocation<K>`] impls.
+    pub mod kind {
+        pub use socketio_fn_core::kind::{Connect, Connected, Disconnected, KindMarker, Message};
+    }
+}
+
+/// The parts of a [`SocketIoAction`](crate::SocketIoAction): its kind and JSON names, its arguments,
+/// and why one is invalid.
+pub mod actions {
+    pub use socketio_fn_core::actions::{ActionKind, Args, InvalidAction};
+}
+
+/// Sending through a [`ServiceHandle`](crate::ServiceHandle): what a send can fail with, and where a
+/// handle sends.
+pub mod service {
+    pub use socketio_fn_core::service::{BatchError, OutputTarget, SendError, ServiceError};
+}
+
+/// Start-up and serving details: the mode, what authenticates the webhook, the resolved functions,
+/// the causes inside [`Error`](crate::Error), health paths, and the pieces [`run`](crate::run) uses
+/// for an app that serves itself (`App::builder()...build()?.serve()`).
+pub mod app {
+    pub use socketio_fn_core::ResolvedFunction;
+    pub use socketio_fn_core::app::{
+        HEALTH_PATH, Mode, READY_PATH, init_tracing, listen_address, shutdown_signal,
+    };
+    pub use socketio_fn_core::error::NoLocalMode;
+    pub use socketio_fn_core::service::{CredentialError, CredentialKind, UserAssigned};
+    pub use socketio_fn_core::settings::{ConnectionError, SettingsError};
+    pub use socketio_fn_core::startup::BindingError;
+    pub use socketio_fn_core::webhook::AuthSummary;
+}
+
+/// What a function is to the runtime, for functions registered by hand
+/// (`App::builder().function(..)`) and return types of your own: descriptors, the [`Reply`] and the
+/// traits that produce it.
+pub mod function {
+    pub use socketio_fn_core::invocation::{BoxFuture, InvokeFn};
+    pub use socketio_fn_core::negotiation::{
+        NegotiationDescriptor, NegotiationInvocation, SocketIoNegotiation, TemplatePart,
+    };
+    pub use socketio_fn_core::registry::{
+        FunctionDescriptor, OutputBinding, SocketIoFunction, no_requirements,
+    };
+    pub use socketio_fn_core::request::TriggerRequest;
+    pub use socketio_fn_core::response::{IntoInvocationResult, Reply, ReplyFor};
+}
+
+/// Wire facts of Azure Web PubSub for Socket.IO (the `socketio-fn-protocol` crate): the CloudEvents
+/// envelope, packets, groups and filters, signatures and tokens, paths and setting names. Tests use it
+/// to sign webhook requests as the service does.
+pub mod protocol {
+    #[doc(inline)]
+    pub use socketio_fn_core::protocol::*;
+}
+
+/// Everything a function file needs: `use socketio_fn::prelude::*;`. No name here clashes with
+/// axum's: shared state is [`extract::State`](crate::extract::State).
 pub mod prelude {
-    pub use crate::extract::{Actions, Claims, Hub, Namespace, Parameters, SocketId, UserId};
+    #[doc(no_inline)]
+    pub use crate::extract::{
+        Actions, Claims, Hub, Namespace, NegotiationRequest, Parameters, SocketId, UserId,
+    };
+    #[doc(no_inline)]
     pub use crate::{
-        Ack, ConnectionContext, NegotiationRequest, ServiceHandle, SocketIoAction,
+        Ack, ConnectionContext, InvocationError, ServiceHandle, SocketIoAction,
         SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
         SocketIoDisconnectedRequest, SocketIoMessageRequest, SocketIoMessageResponse,
-        SocketIoNegotiationResult, State, socketio_negotiation, socketio_output,
-        socketio_parameter, socketio_trigger,
+        SocketIoNegotiationResult, socketio_negotiation, socketio_output, socketio_parameter,
+        socketio_trigger,
     };
-    pub use socketio_fn_core::response::InvocationError;
 }
 
 #[doc(hidden)]
-pub mod __private {
-    pub use axum::response::Response;
-    pub use inventory;
-    pub use socketio_fn_core::extract::{ArgSpec, FromInvocation, FromOutput, FromParameter};
-    pub use socketio_fn_core::kind;
-    pub use socketio_fn_core::negotiation::{
-        FromNegotiation, NegotiationDescriptor, NegotiationInvocation, SocketIoNegotiation,
-        TemplatePart, assert_response, invoke as negotiation_invoke,
-        rejection as negotiation_rejection,
-    };
-    pub use socketio_fn_core::state::Requirements;
-    pub use socketio_fn_core::{
-        BoxFuture, FunctionDescriptor, IntoInvocationResult, Invocation, InvocationError,
-        OutputBinding, Reply, ReplyFor, SocketIoFunction,
-    };
-
-    /// Converts a function's return value, checking at compile time that it can answer event kind `K`.
-    pub fn into_reply<K, T: ReplyFor<K>>(value: T) -> Result<Reply, InvocationError> {
-        value.into_invocation_result()
-    }
-
-    /// The wrapper of a function that did not compile (its registration stand-in); never runs.
-    pub fn failed_to_compile(_: Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
-        Box::pin(std::future::ready(Err(InvocationError::function(
-            "this function did not compile",
-        ))))
-    }
-
-    fn failed_negotiation_invoke(_: NegotiationInvocation) -> BoxFuture<Response> {
-        Box::pin(std::future::ready(socketio_fn_core::response::text_reply(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "this function did not compile",
-        )))
-    }
-
-    /// The descriptor of a negotiation function that did not compile (its registration stand-in).
-    pub const fn failed_negotiation(name: &'static str) -> NegotiationDescriptor {
-        NegotiationDescriptor {
-            name,
-            route: "",
-            hub: None,
-            user_id: None,
-            connection: None,
-            requires: socketio_fn_core::registry::no_requirements,
-            invoke: failed_negotiation_invoke,
-        }
-    }
-}
+pub mod __private;

@@ -139,10 +139,9 @@ type Emulator = std::convert::Infallible;
 
 #[cfg(not(feature = "emulator"))]
 async fn start_emulator(_: &Settings) -> Result<Started, Error> {
-    Err(Error::Unsafe(format!(
-        "no `{CONNECTION}` is set and this build has no embedded emulator (feature `emulator`): set \
-         `{CONNECTION}`, or run `socketio-fn-emulator` and point `{CONNECTION}` at it"
-    )))
+    Err(Error::NoConnection {
+        reason: socketio_fn_core::error::NoLocalMode::NoEmulator,
+    })
 }
 
 #[cfg(not(feature = "emulator"))]

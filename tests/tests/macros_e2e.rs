@@ -2,11 +2,12 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use http_body_util::BodyExt;
 use serde::Deserialize;
 use socketio_fn::prelude::*;
-use socketio_fn::protocol::{AccessKey, signature};
+use socketio_fn::protocol::AccessKey;
+use socketio_fn::protocol::cloud_events::UpstreamRequest;
 use socketio_fn::{App, Settings};
 use std::sync::Mutex;
 use tower::ServiceExt;
@@ -92,23 +93,16 @@ async fn post(
     content_type: &str,
     body: &str,
 ) -> (StatusCode, String) {
-    let kind = socketio_fn::protocol::cloud_events::EventKind::for_event_name(event);
-    let request = Request::post("/runtime/webhooks/socketio")
-        .header("WebHook-Request-Origin", "localhost")
-        .header("Content-Type", content_type)
-        .header("ce-type", kind.ce_type())
-        .header("ce-connectionId", "conn1")
-        .header("ce-hub", "hub")
-        .header("ce-eventName", event)
-        .header("ce-namespace", namespace)
-        .header("ce-socketId", "sock1")
-        .header("ce-userId", "alice")
-        .header(
-            "ce-signature",
-            signature::compute(&AccessKey::new(KEY), "conn1"),
-        )
-        .body(Body::from(body.to_owned()))
-        .unwrap();
+    let mut request = UpstreamRequest::event("hub", event, body)
+        .namespace(namespace)
+        .user("alice")
+        .signed(&AccessKey::new(KEY))
+        .into_http()
+        .unwrap()
+        .map(Body::from);
+    request
+        .headers_mut()
+        .insert("content-type", content_type.parse().unwrap());
     let response = app.router().oneshot(request).await.unwrap();
     let status = response.status();
     let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -118,12 +112,7 @@ async fn post(
 #[tokio::test]
 async fn registered_by_inventory() {
     let app = app();
-    let names: Vec<_> = app
-        .registry()
-        .functions()
-        .iter()
-        .map(|f| f.descriptor.name)
-        .collect();
+    let names: Vec<_> = app.functions().iter().map(|f| f.descriptor.name).collect();
     assert_eq!(names, ["chat", "connect", "fallible", "gone", "named"]);
 }
 
@@ -277,5 +266,5 @@ async fn explicit_registration_by_name() {
         .register::<named>()
         .build()
         .unwrap();
-    assert_eq!(app.registry().functions().len(), 2);
+    assert_eq!(app.functions().len(), 2);
 }

@@ -10,7 +10,8 @@ use axum::http::{Request, StatusCode};
 use fake_service::{FakeService, Reply};
 use http_body_util::BodyExt;
 use socketio_fn::prelude::*;
-use socketio_fn::protocol::{AccessKey, signature, token};
+use socketio_fn::protocol::cloud_events::UpstreamRequest;
+use socketio_fn::protocol::{AccessKey, token};
 use socketio_fn::{App, Settings};
 use tower::ServiceExt;
 
@@ -122,21 +123,13 @@ async fn emit_in(app: &App, namespace: &str, body: &str) -> (StatusCode, String)
         .and_then(|p| socketio_fn::protocol::packet::EventData::parse(p.data).ok())
         .map(|d| d.event_name)
         .unwrap();
-    let request = Request::post("/runtime/webhooks/socketio")
-        .header("WebHook-Request-Origin", "127.0.0.1")
-        .header("Content-Type", "text/plain")
-        .header("ce-type", "azure.webpubsub.user.message")
-        .header("ce-connectionId", "conn1")
-        .header("ce-hub", "hub")
-        .header("ce-eventName", event)
-        .header("ce-namespace", namespace)
-        .header("ce-socketId", "sock1")
-        .header(
-            "ce-signature",
-            signature::compute(&AccessKey::new(KEY), "conn1"),
-        )
-        .body(Body::from(body.to_owned()))
-        .unwrap();
+    let request = UpstreamRequest::event("hub", event, body)
+        .namespace(namespace)
+        .origin(Some("127.0.0.1"))
+        .signed(&AccessKey::new(KEY))
+        .into_http()
+        .unwrap()
+        .map(Body::from);
     let response = app.router().oneshot(request).await.unwrap();
     let status = response.status();
     (status, text_body(response).await)
@@ -385,7 +378,7 @@ async fn binding_expressions_resolve_like_the_reference() {
         .register::<configured>()
         .build()
         .unwrap();
-    let function = &app.registry().functions()[0];
+    let function = &app.functions()[0];
     assert_eq!(
         (
             function.hub.as_str(),

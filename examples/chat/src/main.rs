@@ -5,9 +5,10 @@
 //! string the local emulator of the service runs in-process; with `WebPubSubForSocketIOConnectionString`
 //! set the same binary uses that service.
 
-use axum::extract::State as RouteState;
+use axum::extract::State;
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
+use socketio_fn::extract;
 use socketio_fn::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -47,7 +48,7 @@ async fn disconnected(request: SocketIoDisconnectedRequest) {
 async fn new_message(
     socket: SocketId,
     user: UserId,
-    count: State<MessageCount>,
+    count: extract::State<MessageCount>,
     #[socketio_parameter] message: String,
     #[socketio_output(hub = "hub")] out: Actions,
 ) -> Ack<(&'static str,)> {
@@ -76,7 +77,7 @@ async fn join(
 /// `new message` from `server` to the sockets of one room, through a service handle. An example: put
 /// your own authentication in front of such a route.
 async fn broadcast(
-    RouteState(hub): RouteState<ServiceHandle>,
+    State(hub): State<ServiceHandle>,
     axum::Json(body): axum::Json<serde_json::Value>,
 ) -> impl IntoResponse {
     let (Some(room), Some(text)) = (body["room"].as_str(), body["text"].as_str()) else {
@@ -93,7 +94,7 @@ async fn broadcast(
 }
 
 /// `GET /api/stats`: the count the `new message` function keeps.
-async fn stats(RouteState(count): RouteState<MessageCount>) -> axum::Json<serde_json::Value> {
+async fn stats(State(count): State<MessageCount>) -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "messages": count.0.load(Ordering::Relaxed) }))
 }
 

@@ -7,7 +7,8 @@
 mod fake_service;
 
 use fake_service::{FakeService, Reply};
-use socketio_fn::protocol::{AccessKey, signature};
+use socketio_fn::protocol::AccessKey;
+use socketio_fn::protocol::cloud_events::UpstreamRequest;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -143,22 +144,14 @@ async fn start(env: &[(&str, String)], port: u16) -> (Running, std::path::PathBu
 
 /// A signed `new message` from socket `s1`, with ack id 5.
 fn new_message(port: u16) -> reqwest::RequestBuilder {
-    let body = "425[\"new message\",\"hello\"]";
+    let upstream = UpstreamRequest::event("hub", "new message", "425[\"new message\",\"hello\"]")
+        .connection("c1", "s1")
+        .origin(Some("127.0.0.1"))
+        .signed(&AccessKey::new(KEY));
     reqwest::Client::new()
         .post(format!("http://127.0.0.1:{port}/runtime/webhooks/socketio"))
-        .header("WebHook-Request-Origin", "127.0.0.1")
-        .header("Content-Type", "text/plain")
-        .header("ce-type", "azure.webpubsub.user.message")
-        .header("ce-connectionId", "c1")
-        .header("ce-hub", "hub")
-        .header("ce-eventName", "new message")
-        .header("ce-namespace", "/")
-        .header("ce-socketId", "s1")
-        .header(
-            "ce-signature",
-            signature::compute(&AccessKey::new(KEY), "c1"),
-        )
-        .body(body)
+        .headers(upstream.headers().unwrap())
+        .body(upstream.body().to_owned())
 }
 
 #[tokio::test]

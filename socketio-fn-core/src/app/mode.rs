@@ -1,7 +1,7 @@
 //! Where the app listens and whether it runs in local mode (with the embedded emulator), decided
 //! explicitly from the settings: nothing insecure starts by accident.
 
-use crate::error::Error;
+use crate::error::{Error, NoLocalMode};
 use crate::protocol::setting_names::{
     ADDRESS, CONNECTION, DEFAULT_ADDRESS, EMULATOR, FUNCTIONS_CUSTOMHANDLER_PORT, HOSTING_PLATFORM,
     PORT,
@@ -119,30 +119,18 @@ pub fn local_mode(settings: &Settings, listen: SocketAddr) -> Result<bool, Error
             });
         }
     };
-    let missing = |why: String| {
-        Error::Unsafe(format!(
-            "no `{CONNECTION}` is set and {why}. Set `{CONNECTION}` to your Web PubSub for Socket.IO \
-             connection string (or `{CONNECTION}__endpoint` for an identity-based connection); the \
-             embedded emulator is for local development (`{EMULATOR}=on` forces it)"
-        ))
-    };
+    let missing = |reason| Error::NoConnection { reason };
     match (configured, forced) {
-        (true, Some(true)) => Err(Error::Unsafe(format!(
-            "`{EMULATOR}=on` asks for the embedded emulator but `{CONNECTION}` is set: remove one of them"
-        ))),
+        (true, Some(true)) => Err(Error::EmulatorConflict),
         (true, _) => Ok(false),
         (false, Some(true)) => Ok(true),
-        (false, Some(false)) => Err(missing(format!("`{EMULATOR}=off` turns the emulator off"))),
+        (false, Some(false)) => Err(missing(NoLocalMode::EmulatorOff)),
         (false, None) => {
             if let Some(var) = HOSTING_PLATFORM.iter().find(|v| settings.get(v).is_some()) {
-                return Err(missing(format!(
-                    "`{var}` says the app runs on a hosting platform"
-                )));
+                return Err(missing(NoLocalMode::HostingPlatform(var)));
             }
             if !listen.ip().is_loopback() {
-                return Err(missing(format!(
-                    "the app listens on {listen}, which is not a loopback address"
-                )));
+                return Err(missing(NoLocalMode::NotLoopback(listen)));
             }
             Ok(true)
         }

@@ -45,7 +45,7 @@ impl App {
             ),
         });
         Webhook::new(self.registry.clone(), self.auth.clone())
-            .max_body_bytes(self.max_body_bytes)
+            .max_body_bytes(self.limits.max_body_bytes)
             .state(self.state.clone())
             .router()
             .merge(
@@ -77,7 +77,7 @@ impl App {
     /// Serves on the configured address until SIGTERM or Ctrl-C, letting in-flight invocations finish
     /// within the grace period.
     pub async fn serve(self) -> Result<(), Error> {
-        let address = self.address;
+        let address = self.limits.address;
         let listener = TcpListener::bind(address)
             .await
             .map_err(|source| Error::Bind { address, source })?;
@@ -117,11 +117,16 @@ impl App {
         }
         let draining = Arc::new(AtomicBool::new(false));
         let router = self.router_with(draining.clone());
-        let stopped =
-            socketio_fn_server::serve(listener, router, self.server.clone(), shutdown, move || {
+        let stopped = socketio_fn_server::serve(
+            listener,
+            router,
+            self.limits.server.clone(),
+            shutdown,
+            move || {
                 draining.store(true, Ordering::Relaxed);
-            })
-            .await;
+            },
+        )
+        .await;
         tracing::info!(?stopped, "stopped");
         Ok(())
     }

@@ -7,17 +7,18 @@ mod user_id;
 pub use result::{SocketIoNegotiationResult, generate_token_request, negotiate};
 pub use user_id::{TemplatePart, UserIdTemplate};
 
+use crate::error::Error;
 use crate::invocation::BoxFuture;
 use crate::request::MultiMap;
 use crate::response::{InvocationError, text_reply};
 use crate::service::ServiceClient;
+use crate::startup::{BindingError, Resolver};
 use crate::state::{Requirements, State, StateMap};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use std::future::Future;
 use std::sync::Arc;
 
 /// Static description of a negotiation function, emitted by `#[socketio_negotiation]`.
@@ -129,6 +130,54 @@ impl IntoResponse for SocketIoNegotiationResult {
     }
 }
 
+/// Resolves the negotiation functions (sorted by name): hub, `user_id` settings, connection client and
+/// state; two functions on one route are an error.
+pub(crate) fn resolve(
+    mut descriptors: Vec<NegotiationDescriptor>,
+    resolver: &Resolver<'_>,
+) -> Result<Vec<Arc<ResolvedNegotiation>>, Error> {
+    descriptors.sort_by(|a, b| a.name.cmp(b.name));
+    let mut resolved: Vec<Arc<ResolvedNegotiation>> = Vec::new();
+    for descriptor in descriptors {
+        if let Some(other) = resolved
+            .iter()
+            .find(|r| r.descriptor.route.eq_ignore_ascii_case(descriptor.route))
+        {
+            return Err(Error::DuplicateRoute {
+                first: other.descriptor.name,
+                second: descriptor.name,
+                route: descriptor.route,
+            });
+        }
+        let negotiation = ResolvedNegotiation::resolve(descriptor, resolver).map_err(|reason| {
+            Error::InvalidFunction {
+                function: descriptor.name,
+                reason,
+            }
+        })?;
+        resolved.push(Arc::new(negotiation));
+    }
+    Ok(resolved)
+}
+
+impl ResolvedNegotiation {
+    fn resolve(
+        descriptor: NegotiationDescriptor,
+        resolver: &Resolver<'_>,
+    ) -> Result<Self, BindingError> {
+        resolver.check_requirements(descriptor.requires)?;
+        Ok(Self {
+            descriptor,
+            hub: resolver.hub(descriptor.hub)?,
+            user_id: descriptor
+                .user_id
+                .map(|parts| UserIdTemplate::resolve(parts, resolver.settings))
+                .transpose()?,
+            client: resolver.client(descriptor.connection)?,
+        })
+    }
+}
+
 /// A negotiation function with its settings resolved at start-up.
 #[derive(Debug, Clone)]
 pub(crate) struct ResolvedNegotiation {
@@ -190,15 +239,26 @@ pub fn rejection(error: InvocationError) -> Response {
     text_reply(error.status(), error.message())
 }
 
-/// Runs a negotiation function body: boxes the future and converts the return value.
-pub fn invoke<F, R>(future: F) -> BoxFuture<Response>
-where
-    F: Future<Output = R> + Send + 'static,
-    R: IntoResponse,
-{
-    Box::pin(async move { future.await.into_response() })
+/// What a negotiation function may return: [`SocketIoNegotiationResult`] (the usual), or any axum
+/// response.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a `#[socketio_negotiation]` function",
+    label = "not an HTTP response",
+    note = "return `SocketIoNegotiationResult`, or any type that implements `axum::response::IntoResponse`"
+)]
+pub trait NegotiationResponse {
+    /// The HTTP response.
+    fn into_negotiation_response(self) -> Response;
 }
 
-/// Compile-time check that a negotiation function's return type is an HTTP response.
-#[doc(hidden)]
-pub fn assert_response<R: IntoResponse>() {}
+#[diagnostic::do_not_recommend]
+impl<T: IntoResponse> NegotiationResponse for T {
+    fn into_negotiation_response(self) -> Response {
+        self.into_response()
+    }
+}
+
+/// The HTTP response of a negotiation function's return value (the generated wrapper's last step).
+pub fn negotiation_response<R: NegotiationResponse>(value: R) -> Response {
+    value.into_negotiation_response()
+}

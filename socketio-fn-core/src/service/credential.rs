@@ -4,11 +4,19 @@
 //! | settings | credential |
 //! |---|---|
 //! | `credential=managedidentity` (+ `clientId`, `managedIdentityResourceId` or `managedIdentityObjectId` for a user-assigned identity) | managed identity |
-//! | `credential=workloadidentity`, or the workload identity environment (`AZURE_FEDERATED_TOKEN_FILE`, `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`) | workload identity |
+//! | `credential=workloadidentity` | workload identity |
 //! | `tenantId` + `clientId` + `clientSecret` | client secret |
 //! | `tenantId` + `clientId` + `certificate` (PKCS#12 file; feature `client-certificate`) | client certificate |
-//! | none of the above (`tenantId`, or the seed's `tenant`, optional) | the developer's login: Azure CLI, then Azure Developer CLI |
+//! | none of the above (`tenantId`, or the seed's `tenant`, optional) | the default chain below |
+//!
+//! The default chain is what Functions apps get from the reference's default credential, decided once
+//! at start-up from the environment (and logged): [`ENVIRONMENT_SECRET_ENV`] (or
+//! [`ENVIRONMENT_CERTIFICATE_ENV`]) set → that service principal; [`WORKLOAD_IDENTITY_ENV`] set →
+//! workload identity; a platform that offers a managed identity ([`MANAGED_IDENTITY_ENV`], or one of
+//! the hosting platforms' variables) → managed identity (user-assigned when `AZURE_CLIENT_ID` is set);
+//! else the developer's login (Azure CLI, then Azure Developer CLI).
 
+use crate::protocol::setting_names::HOSTING_PLATFORM;
 use crate::settings::{IdentitySettings, Settings};
 use azure_core::credentials::{AccessToken, TokenCredential};
 use azure_core::http::ClientOptions;
@@ -26,20 +34,72 @@ pub const WORKLOAD_IDENTITY_ENV: [&str; 3] = [
     "AZURE_CLIENT_ID",
     "AZURE_TENANT_ID",
 ];
+/// The environment variables of a service principal with a secret (the environment credential).
+pub const ENVIRONMENT_SECRET_ENV: [&str; 3] =
+    ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"];
+/// The environment variable naming a service principal's certificate file (with `AZURE_TENANT_ID`
+/// and `AZURE_CLIENT_ID`; `AZURE_CLIENT_CERTIFICATE_PASSWORD` optional).
+pub const ENVIRONMENT_CERTIFICATE_ENV: &str = "AZURE_CLIENT_CERTIFICATE_PATH";
+/// Variables by which a platform offers a managed identity endpoint (App Service, Functions,
+/// Container Apps, Arc: `IDENTITY_ENDPOINT`; older App Service and Cloud Shell: `MSI_ENDPOINT`).
+pub const MANAGED_IDENTITY_ENV: [&str; 2] = ["IDENTITY_ENDPOINT", "MSI_ENDPOINT"];
 
 /// Which credential a connection's settings select.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CredentialKind {
     /// Managed identity: system-assigned (`None`) or user-assigned.
     ManagedIdentity(Option<UserAssigned>),
     /// Workload identity (federated token file).
     WorkloadIdentity,
-    /// A service principal with a client secret.
+    /// A service principal with a client secret from the connection's settings.
     ClientSecret,
-    /// A service principal with a certificate.
+    /// A service principal with a certificate from the connection's settings.
     ClientCertificate,
+    /// A service principal with a secret from [`ENVIRONMENT_SECRET_ENV`].
+    EnvironmentSecret,
+    /// A service principal with a certificate from [`ENVIRONMENT_CERTIFICATE_ENV`].
+    EnvironmentCertificate,
     /// The developer's own login: Azure CLI, then Azure Developer CLI.
     Developer,
+}
+
+impl CredentialKind {
+    /// A short name for log fields: `managed_identity`, `workload_identity`, `client_secret`,
+    /// `client_certificate`, `environment_secret`, `environment_certificate` or `developer`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ManagedIdentity(_) => "managed_identity",
+            Self::WorkloadIdentity => "workload_identity",
+            Self::ClientSecret => "client_secret",
+            Self::ClientCertificate => "client_certificate",
+            Self::EnvironmentSecret => "environment_secret",
+            Self::EnvironmentCertificate => "environment_certificate",
+            Self::Developer => "developer",
+        }
+    }
+}
+
+impl std::fmt::Display for CredentialKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ManagedIdentity(None) => f.write_str("the system-assigned managed identity"),
+            Self::ManagedIdentity(Some(id)) => write!(f, "the user-assigned managed identity {id}"),
+            Self::WorkloadIdentity => f.write_str("workload identity"),
+            Self::ClientSecret => f.write_str("a service principal with a client secret"),
+            Self::ClientCertificate => f.write_str("a service principal with a certificate"),
+            Self::EnvironmentSecret => f.write_str(
+                "the service principal of `AZURE_CLIENT_ID` with `AZURE_CLIENT_SECRET` (environment)",
+            ),
+            Self::EnvironmentCertificate => f.write_str(
+                "the service principal of `AZURE_CLIENT_ID` with `AZURE_CLIENT_CERTIFICATE_PATH` \
+                 (environment)",
+            ),
+            Self::Developer => {
+                f.write_str("your developer login (Azure CLI, then Azure Developer CLI)")
+            }
+        }
+    }
 }
 
 /// How a user-assigned managed identity is named.
@@ -53,6 +113,16 @@ pub enum UserAssigned {
     ObjectId(String),
 }
 
+impl std::fmt::Display for UserAssigned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ClientId(v) => write!(f, "with client id `{v}`"),
+            Self::ResourceId(v) => write!(f, "with resource id `{v}`"),
+            Self::ObjectId(v) => write!(f, "with object id `{v}`"),
+        }
+    }
+}
+
 /// Why a connection's identity settings select no credential.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("connection `{connection}`: {reason}")]
@@ -63,8 +133,9 @@ pub struct CredentialError {
     pub reason: String,
 }
 
-/// Chooses the credential of connection `connection` from its identity settings; `settings` supplies the
-/// workload identity environment. A combination that does not fit is an error naming the setting.
+/// Chooses the credential of connection `connection` from its identity settings; `settings` supplies
+/// the environment of the default chain. A combination that does not fit is an error naming the
+/// setting.
 ///
 /// ```
 /// use socketio_fn_core::service::{credential_kind, CredentialKind};
@@ -72,18 +143,71 @@ pub struct CredentialError {
 /// let mi = IdentitySettings { credential: Some("managedidentity".into()), ..Default::default() };
 /// assert_eq!(credential_kind("C", &mi, &Settings::default()).unwrap(), CredentialKind::ManagedIdentity(None));
 /// assert_eq!(credential_kind("C", &IdentitySettings::default(), &Settings::default()).unwrap(), CredentialKind::Developer);
+/// let app_service = Settings::from_pairs([("IDENTITY_ENDPOINT", "http://127.0.0.1:41000/msi/token")]);
+/// assert_eq!(credential_kind("C", &IdentitySettings::default(), &app_service).unwrap(), CredentialKind::ManagedIdentity(None));
 /// ```
 pub fn credential_kind(
     connection: &str,
     identity: &IdentitySettings,
     settings: &Settings,
 ) -> Result<CredentialKind, CredentialError> {
-    let error = |reason: String| CredentialError {
-        connection: connection.to_owned(),
-        reason,
+    let rules = Rules {
+        connection,
+        identity,
     };
-    let setting = |name: &str| format!("`{connection}__{name}`");
-    let user_assigned = || -> Result<Option<UserAssigned>, CredentialError> {
+    if let Some(kind) = rules.explicit()? {
+        return Ok(kind);
+    }
+    if let Some(kind) = rules.service_principal()? {
+        return Ok(kind);
+    }
+    Ok(default_chain(settings))
+}
+
+/// The rules over one connection's identity settings.
+struct Rules<'a> {
+    connection: &'a str,
+    identity: &'a IdentitySettings,
+}
+
+impl Rules<'_> {
+    fn error(&self, reason: String) -> CredentialError {
+        CredentialError {
+            connection: self.connection.to_owned(),
+            reason,
+        }
+    }
+
+    fn setting(&self, name: &str) -> String {
+        format!("`{}__{name}`", self.connection)
+    }
+
+    /// `credential=managedidentity|workloadidentity`.
+    fn explicit(&self) -> Result<Option<CredentialKind>, CredentialError> {
+        let credential = self
+            .identity
+            .credential
+            .as_deref()
+            .map(str::to_ascii_lowercase);
+        match credential.as_deref() {
+            Some("managedidentity") => {
+                self.no_service_principal("managedidentity")?;
+                Ok(Some(CredentialKind::ManagedIdentity(self.user_assigned()?)))
+            }
+            Some("workloadidentity") => {
+                self.no_service_principal("workloadidentity")?;
+                Ok(Some(CredentialKind::WorkloadIdentity))
+            }
+            Some(other) => Err(self.error(format!(
+                "{} is `{other}`; expected `managedidentity` or `workloadidentity` (or leave it unset)",
+                self.setting("credential")
+            ))),
+            None => Ok(None),
+        }
+    }
+
+    fn user_assigned(&self) -> Result<Option<UserAssigned>, CredentialError> {
+        let identity = self.identity;
         let ids: Vec<UserAssigned> = [
             identity.client_id.clone().map(UserAssigned::ClientId),
             identity
@@ -101,202 +225,276 @@ pub fn credential_kind(
         match ids.as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(one.clone())),
-            _ => Err(error(format!(
+            _ => Err(self.error(format!(
                 "set only one of {}, {} and {} to name a user-assigned managed identity",
-                setting("clientId"),
-                setting("managedIdentityResourceId"),
-                setting("managedIdentityObjectId")
+                self.setting("clientId"),
+                self.setting("managedIdentityResourceId"),
+                self.setting("managedIdentityObjectId")
             ))),
         }
-    };
-    let no_service_principal = |kind: &str| -> Result<(), CredentialError> {
+    }
+
+    fn no_service_principal(&self, kind: &str) -> Result<(), CredentialError> {
         for (present, name) in [
-            (identity.client_secret.is_some(), "clientSecret"),
-            (identity.certificate.is_some(), "certificate"),
+            (self.identity.client_secret.is_some(), "clientSecret"),
+            (self.identity.certificate.is_some(), "certificate"),
         ] {
             if present {
-                return Err(error(format!(
+                return Err(self.error(format!(
                     "{} does not go with `credential={kind}`; remove one of them",
-                    setting(name)
+                    self.setting(name)
                 )));
             }
         }
         Ok(())
-    };
-    match identity
-        .credential
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("managedidentity") => {
-            no_service_principal("managedidentity")?;
-            return Ok(CredentialKind::ManagedIdentity(user_assigned()?));
-        }
-        Some("workloadidentity") => {
-            no_service_principal("workloadidentity")?;
-            return Ok(CredentialKind::WorkloadIdentity);
-        }
-        Some(other) => {
-            return Err(error(format!(
-                "{} is `{other}`; expected `managedidentity` or `workloadidentity` (or leave it unset)",
-                setting("credential")
+    }
+
+    /// `clientSecret` or `certificate`, with `tenantId` and `clientId`; or nothing that needs one.
+    fn service_principal(&self) -> Result<Option<CredentialKind>, CredentialError> {
+        let identity = self.identity;
+        if identity.managed_identity_resource_id.is_some()
+            || identity.managed_identity_object_id.is_some()
+        {
+            return Err(self.error(format!(
+                "a user-assigned managed identity needs {}",
+                self.setting("credential=managedidentity")
             )));
         }
-        None => {}
-    }
-    if identity.managed_identity_resource_id.is_some()
-        || identity.managed_identity_object_id.is_some()
-    {
-        return Err(error(format!(
-            "a user-assigned managed identity needs {}",
-            setting("credential=managedidentity")
-        )));
-    }
-    let service_principal = match (&identity.client_secret, &identity.certificate) {
-        (Some(_), Some(_)) => {
-            return Err(error(format!(
-                "set {} or {}, not both",
-                setting("clientSecret"),
-                setting("certificate")
-            )));
-        }
-        (Some(_), None) => Some(CredentialKind::ClientSecret),
-        (None, Some(_)) => Some(CredentialKind::ClientCertificate),
-        (None, None) => None,
-    };
-    if let Some(kind) = service_principal {
+        let kind = match (&identity.client_secret, &identity.certificate) {
+            (Some(_), Some(_)) => {
+                return Err(self.error(format!(
+                    "set {} or {}, not both",
+                    self.setting("clientSecret"),
+                    self.setting("certificate")
+                )));
+            }
+            (Some(_), None) => CredentialKind::ClientSecret,
+            (None, Some(_)) => CredentialKind::ClientCertificate,
+            (None, None) if identity.client_id.is_some() => {
+                return Err(self.error(format!(
+                    "{} alone selects no credential: add {} for a user-assigned managed identity, or {} and {} for a service principal",
+                    self.setting("clientId"),
+                    self.setting("credential=managedidentity"),
+                    self.setting("tenantId"),
+                    self.setting("clientSecret")
+                )));
+            }
+            (None, None) => return Ok(None),
+        };
         for (present, name) in [
             (identity.tenant_id.is_some(), "tenantId"),
             (identity.client_id.is_some(), "clientId"),
         ] {
             if !present {
-                return Err(error(format!(
+                return Err(self.error(format!(
                     "a service principal needs {} too",
-                    setting(name)
+                    self.setting(name)
                 )));
             }
         }
-        return Ok(kind);
+        Ok(Some(kind))
     }
-    if identity.client_id.is_some() {
-        return Err(error(format!(
-            "{} alone selects no credential: add {} for a user-assigned managed identity, or {} and {} for a service principal",
-            setting("clientId"),
-            setting("credential=managedidentity"),
-            setting("tenantId"),
-            setting("clientSecret")
-        )));
-    }
-    if WORKLOAD_IDENTITY_ENV
-        .iter()
-        .all(|name| settings.get(name).is_some_and(|v| !v.is_empty()))
-    {
-        return Ok(CredentialKind::WorkloadIdentity);
-    }
-    Ok(CredentialKind::Developer)
 }
 
-/// The credential of an identity-based connection, built with `azure_identity` (which caches and
-/// refreshes its tokens). `client_options` lets tests point the credential's HTTP pipeline at a loopback
-/// fake.
+/// The default chain, decided from the environment (see the module docs).
+fn default_chain(settings: &Settings) -> CredentialKind {
+    let set = |name: &str| settings.get(name).is_some_and(|v| !v.trim().is_empty());
+    if ENVIRONMENT_SECRET_ENV.iter().all(|n| set(n)) {
+        return CredentialKind::EnvironmentSecret;
+    }
+    if set(ENVIRONMENT_CERTIFICATE_ENV) && set("AZURE_TENANT_ID") && set("AZURE_CLIENT_ID") {
+        return CredentialKind::EnvironmentCertificate;
+    }
+    if WORKLOAD_IDENTITY_ENV.iter().all(|n| set(n)) {
+        return CredentialKind::WorkloadIdentity;
+    }
+    if MANAGED_IDENTITY_ENV
+        .iter()
+        .chain(&HOSTING_PLATFORM)
+        .any(|n| set(n))
+    {
+        let id = settings
+            .get("AZURE_CLIENT_ID")
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| UserAssigned::ClientId(v.to_owned()));
+        return CredentialKind::ManagedIdentity(id);
+    }
+    CredentialKind::Developer
+}
+
+/// The credential of an identity-based connection and its kind, built with `azure_identity` (which
+/// caches and refreshes its tokens). `client_options` lets tests point the credential's HTTP pipeline
+/// at a loopback fake.
 pub fn entra_credential(
     connection: &str,
     identity: &IdentitySettings,
     settings: &Settings,
     client_options: Option<ClientOptions>,
-) -> Result<Arc<dyn TokenCredential>, CredentialError> {
+) -> Result<(CredentialKind, Arc<dyn TokenCredential>), CredentialError> {
     let kind = credential_kind(connection, identity, settings)?;
     let failed = |e: azure_core::Error| CredentialError {
         connection: connection.to_owned(),
-        reason: format!("cannot create the {kind:?} credential: {e}"),
+        reason: format!("cannot create the credential ({kind}): {e}"),
     };
-    let client_options = client_options.unwrap_or_default();
+    let options = client_options.unwrap_or_default();
+    let env = |name: &str| settings.get(name).map(str::to_owned);
+    let secret =
+        |v: &Option<crate::settings::SecretValue>| v.as_ref().map(|s| s.expose().to_owned());
     let credential: Arc<dyn TokenCredential> = match &kind {
         CredentialKind::ManagedIdentity(id) => {
-            ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
-                user_assigned_id: id.clone().map(|id| match id {
-                    UserAssigned::ClientId(v) => UserAssignedId::ClientId(v),
-                    UserAssigned::ResourceId(v) => UserAssignedId::ResourceId(v),
-                    UserAssigned::ObjectId(v) => UserAssignedId::ObjectId(v),
-                }),
-                client_options,
-            }))
-            .map_err(failed)?
+            managed_identity(id.clone(), options).map_err(failed)?
         }
         CredentialKind::WorkloadIdentity => {
-            let mut options = WorkloadIdentityCredentialOptions {
-                client_id: identity.client_id.clone(),
-                tenant_id: identity.tenant_id.clone(),
-                ..Default::default()
-            };
-            options.credential_options.client_options = client_options;
-            WorkloadIdentityCredential::new(Some(options)).map_err(failed)?
+            workload_identity(identity, settings, options).map_err(failed)?
         }
-        CredentialKind::ClientSecret => ClientSecretCredential::new(
-            identity.tenant_id.as_deref().unwrap_or_default(),
-            identity.client_id.clone().unwrap_or_default(),
-            identity
-                .client_secret
-                .as_ref()
-                .map(|s| s.expose().to_owned())
-                .unwrap_or_default()
-                .into(),
-            Some(ClientSecretCredentialOptions { client_options }),
-        )
+        CredentialKind::ClientSecret => ServicePrincipal {
+            tenant_id: identity.tenant_id.clone(),
+            client_id: identity.client_id.clone(),
+            secret: secret(&identity.client_secret),
+            certificate: None,
+        }
+        .secret_credential(options)
         .map_err(failed)?,
-        CredentialKind::ClientCertificate => {
-            client_certificate(connection, identity, client_options)?
+        CredentialKind::EnvironmentSecret => ServicePrincipal {
+            tenant_id: env("AZURE_TENANT_ID"),
+            client_id: env("AZURE_CLIENT_ID"),
+            secret: env("AZURE_CLIENT_SECRET"),
+            certificate: None,
         }
+        .secret_credential(options)
+        .map_err(failed)?,
+        CredentialKind::ClientCertificate => ServicePrincipal {
+            tenant_id: identity.tenant_id.clone(),
+            client_id: identity.client_id.clone(),
+            secret: secret(&identity.certificate_password),
+            certificate: identity.certificate.clone(),
+        }
+        .certificate_credential(connection, options)?,
+        CredentialKind::EnvironmentCertificate => ServicePrincipal {
+            tenant_id: env("AZURE_TENANT_ID"),
+            client_id: env("AZURE_CLIENT_ID"),
+            secret: env("AZURE_CLIENT_CERTIFICATE_PASSWORD"),
+            certificate: env(ENVIRONMENT_CERTIFICATE_ENV),
+        }
+        .certificate_credential(connection, options)?,
         CredentialKind::Developer => {
             Arc::new(DeveloperLogin::new(identity.tenant_id.clone()).map_err(failed)?)
         }
     };
+    Ok((kind, credential))
+}
+
+fn managed_identity(
+    id: Option<UserAssigned>,
+    client_options: ClientOptions,
+) -> azure_core::Result<Arc<dyn TokenCredential>> {
+    let user_assigned_id = id.map(|id| match id {
+        UserAssigned::ClientId(v) => UserAssignedId::ClientId(v),
+        UserAssigned::ResourceId(v) => UserAssignedId::ResourceId(v),
+        UserAssigned::ObjectId(v) => UserAssignedId::ObjectId(v),
+    });
+    let credential = ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
+        user_assigned_id,
+        client_options,
+    }))?;
     Ok(credential)
 }
 
-#[cfg(feature = "client-certificate")]
-fn client_certificate(
-    connection: &str,
+/// Workload identity: the connection's `clientId`/`tenantId`, else the pod's environment, and the
+/// token file the environment names (read from the settings, which hold the environment).
+fn workload_identity(
     identity: &IdentitySettings,
+    settings: &Settings,
     client_options: ClientOptions,
-) -> Result<Arc<dyn TokenCredential>, CredentialError> {
-    use azure_identity::{ClientCertificateCredential, ClientCertificateCredentialOptions};
-    let path = identity.certificate.clone().unwrap_or_default();
-    let error = |reason: String| CredentialError {
-        connection: connection.to_owned(),
-        reason,
+) -> azure_core::Result<Arc<dyn TokenCredential>> {
+    let env = |name: &str| {
+        settings
+            .get(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_owned)
     };
-    let bytes = std::fs::read(&path)
-        .map_err(|e| error(format!("cannot read the certificate `{path}`: {e}")))?;
-    ClientCertificateCredential::new(
-        identity.tenant_id.clone().unwrap_or_default(),
-        identity.client_id.clone().unwrap_or_default(),
-        bytes.into(),
-        Some(ClientCertificateCredentialOptions {
-            client_options,
-            password: identity
-                .certificate_password
-                .as_ref()
-                .map(|p| p.expose().to_owned().into()),
-        }),
-    )
-    .map(|c| c as Arc<dyn TokenCredential>)
-    .map_err(|e| error(format!("cannot use the certificate `{path}`: {e}")))
+    let mut options = WorkloadIdentityCredentialOptions {
+        client_id: identity
+            .client_id
+            .clone()
+            .or_else(|| env("AZURE_CLIENT_ID")),
+        tenant_id: identity
+            .tenant_id
+            .clone()
+            .or_else(|| env("AZURE_TENANT_ID")),
+        token_file_path: env("AZURE_FEDERATED_TOKEN_FILE").map(Into::into),
+        ..Default::default()
+    };
+    options.credential_options.client_options = client_options;
+    let credential = WorkloadIdentityCredential::new(Some(options))?;
+    Ok(credential)
 }
 
-#[cfg(not(feature = "client-certificate"))]
-fn client_certificate(
-    connection: &str,
-    _: &IdentitySettings,
-    _: ClientOptions,
-) -> Result<Arc<dyn TokenCredential>, CredentialError> {
-    Err(CredentialError {
-        connection: connection.to_owned(),
-        reason:
-            "`certificate` needs the `client-certificate` feature of socketio-fn (it links OpenSSL)"
-                .into(),
-    })
+/// A service principal: its tenant and client id, and a secret or a certificate file (`secret` is
+/// then the file's password).
+struct ServicePrincipal {
+    tenant_id: Option<String>,
+    client_id: Option<String>,
+    secret: Option<String>,
+    certificate: Option<String>,
+}
+
+impl ServicePrincipal {
+    fn secret_credential(
+        self,
+        client_options: ClientOptions,
+    ) -> azure_core::Result<Arc<dyn TokenCredential>> {
+        let credential = ClientSecretCredential::new(
+            self.tenant_id.as_deref().unwrap_or_default(),
+            self.client_id.unwrap_or_default(),
+            self.secret.unwrap_or_default().into(),
+            Some(ClientSecretCredentialOptions { client_options }),
+        )?;
+        Ok(credential)
+    }
+
+    #[cfg(feature = "client-certificate")]
+    fn certificate_credential(
+        self,
+        connection: &str,
+        client_options: ClientOptions,
+    ) -> Result<Arc<dyn TokenCredential>, CredentialError> {
+        use azure_identity::{ClientCertificateCredential, ClientCertificateCredentialOptions};
+        let path = self.certificate.unwrap_or_default();
+        let error = |reason: String| CredentialError {
+            connection: connection.to_owned(),
+            reason,
+        };
+        let bytes = std::fs::read(&path)
+            .map_err(|e| error(format!("cannot read the certificate `{path}`: {e}")))?;
+        ClientCertificateCredential::new(
+            self.tenant_id.unwrap_or_default(),
+            self.client_id.unwrap_or_default(),
+            bytes.into(),
+            Some(ClientCertificateCredentialOptions {
+                client_options,
+                password: self.secret.map(Into::into),
+            }),
+        )
+        .map(|c| c as Arc<dyn TokenCredential>)
+        .map_err(|e| error(format!("cannot use the certificate `{path}`: {e}")))
+    }
+
+    #[cfg(not(feature = "client-certificate"))]
+    fn certificate_credential(
+        self,
+        connection: &str,
+        _: ClientOptions,
+    ) -> Result<Arc<dyn TokenCredential>, CredentialError> {
+        drop(self.certificate);
+        Err(CredentialError {
+            connection: connection.to_owned(),
+            reason:
+                "a certificate needs the `client-certificate` feature of socketio-fn (it links \
+                     OpenSSL)"
+                    .into(),
+        })
+    }
 }
 
 /// The developer's own login: the Azure CLI (`az login`), then the Azure Developer CLI (`azd auth

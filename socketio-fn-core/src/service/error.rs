@@ -56,12 +56,12 @@ pub enum ServiceError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// The handle was made by an app builder that was dropped without building the app.
-    #[error("the service handle has no target: the app that made it was never built")]
+    /// The handle was made by an app builder whose app failed to build, or was dropped unbuilt.
+    #[error(
+        "the service handle has no target: the app builder that made it failed to build the app, or \
+         was dropped before building it"
+    )]
     NotReady,
-    /// A target names a connection the app has no client for (only hand-made targets can).
-    #[error("no service connection named `{0}` is configured in this app")]
-    UnknownConnection(String),
 }
 
 /// Sending an action failed: it is invalid, or the service call failed.

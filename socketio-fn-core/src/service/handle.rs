@@ -1,18 +1,13 @@
-//! Sending actions: the [`ActionExecutor`] seam (the REST clients in an app, a recorder in tests) and the
-//! [`ServiceHandle`] that functions, background tasks and HTTP routes send through.
+//! The [`ServiceHandle`] that functions, background tasks and HTTP routes send through: a hub, and the
+//! REST client of its connection, resolved at start-up.
 
 use super::client::ServiceClient;
 use super::error::{SendError, ServiceError};
 use crate::actions::SocketIoAction;
-use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
+use tokio::sync::watch;
 
-/// A boxed future borrowing its inputs.
-pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SendError>> + Send + 'a>>;
-
-/// Where actions go: a hub on the connection named by a setting.
+/// Where a handle's actions go: a hub on the connection named by a setting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OutputTarget {
     /// The hub (resolved: no `%Setting%`).
@@ -21,78 +16,59 @@ pub struct OutputTarget {
     pub connection: String,
 }
 
-/// Runs actions against the service. Apps use [`ServiceClients`]; tests may record instead.
-pub trait ActionExecutor: Send + Sync + std::fmt::Debug + 'static {
-    /// Executes one action.
-    fn execute<'a>(
-        &'a self,
-        target: &'a OutputTarget,
-        action: &'a SocketIoAction,
-    ) -> SendFuture<'a>;
-}
-
-/// The REST clients of an app's connections, by setting name (compared case-insensitively): the
-/// executor of an app unless a test replaces it.
-#[derive(Debug, Default, Clone)]
-pub struct ServiceClients {
-    clients: HashMap<String, Arc<ServiceClient>>,
-}
-
-impl ServiceClients {
-    /// Adds (or replaces) the client of the connection named `name`.
-    pub fn insert(&mut self, name: &str, client: Arc<ServiceClient>) {
-        self.clients.insert(name.to_lowercase(), client);
-    }
-
-    /// The client of the connection named `name`.
-    pub fn get(&self, name: &str) -> Option<&Arc<ServiceClient>> {
-        self.clients.get(&name.to_lowercase())
-    }
-}
-
-impl ActionExecutor for ServiceClients {
-    fn execute<'a>(
-        &'a self,
-        target: &'a OutputTarget,
-        action: &'a SocketIoAction,
-    ) -> SendFuture<'a> {
-        Box::pin(async move {
-            let client = self
-                .get(&target.connection)
-                .ok_or_else(|| ServiceError::UnknownConnection(target.connection.clone()))?;
-            client.execute(&target.hub, action).await
-        })
-    }
-}
-
 /// A cloneable handle to one hub of one connection, with the app's REST client and retry policy: send
 /// actions from a function, a spawned task or an HTTP route.
 ///
 /// Get one from the app builder ([`crate::AppBuilder::service`], usable once the app is built: hand it
 /// to axum routes and spawned tasks), from the built app ([`crate::App::service`]), or inside a function
-/// as an output binding (`#[socketio_output] out: Actions` collects and sends through one).
+/// as an output binding (`#[socketio_output] out: Actions` collects and sends through one). A handle
+/// from the builder whose app failed to build, or was dropped unbuilt, fails every send at once with
+/// [`ServiceError::NotReady`].
 ///
 /// ```no_run
-/// # async fn demo(mut app: socketio_fn_core::AppBuilder) -> Result<(), Box<dyn std::error::Error>> {
-/// use socketio_fn_core::actions::SocketIoAction;
-/// let chat = app.service("chat");
-/// let app = app.build()?;
-/// tokio::spawn(async move {
-///     let _ = chat.send(SocketIoAction::send_to_rooms(["lobby"], "order changed", (42,))).await;
-/// });
-/// # Ok(()) }
+/// # async fn demo() -> Result<(), socketio_fn::Error> {
+/// use socketio_fn::SocketIoAction;
+/// socketio_fn::run_with(|mut app| {
+///     let chat = app.service("chat");
+///     tokio::spawn(async move {
+///         let _ = chat.send(SocketIoAction::send_to_rooms(["lobby"], "order changed", (42,))).await;
+///     });
+///     app
+/// })
+/// .await
+/// # }
 /// ```
 #[derive(Debug, Clone)]
 pub struct ServiceHandle {
-    bound: tokio::sync::watch::Receiver<Option<Arc<Bound>>>,
-    /// Held by handles the builder made until the app binds them (dropped with the builder otherwise).
-    binder: Option<Arc<tokio::sync::watch::Sender<Option<Arc<Bound>>>>>,
+    inner: Inner,
+}
+
+#[derive(Debug, Clone)]
+enum Inner {
+    /// Resolved: the hub and the client.
+    Bound(Arc<Bound>),
+    /// Made by a builder: bound when its app is built; closed when the build fails or the builder is
+    /// dropped.
+    Pending(watch::Receiver<Option<Arc<Bound>>>),
 }
 
 #[derive(Debug)]
 struct Bound {
     target: OutputTarget,
-    executor: Arc<dyn ActionExecutor>,
+    client: Arc<ServiceClient>,
+}
+
+/// The sending half of a builder's handle: kept by the builder, used once when the app is built.
+#[derive(Debug)]
+pub(crate) struct HandleBinder(watch::Sender<Option<Arc<Bound>>>);
+
+impl HandleBinder {
+    /// Binds the builder's handle (and its clones) to the target and client of `resolved`.
+    pub(crate) fn bind(self, resolved: &ServiceHandle) {
+        if let Inner::Bound(bound) = &resolved.inner {
+            self.0.send_replace(Some(bound.clone()));
+        }
+    }
 }
 
 /// A batch stopped at a failing action; the later ones were not sent.
@@ -111,48 +87,50 @@ pub struct BatchError {
 }
 
 impl ServiceHandle {
-    /// A handle sending to `target` through `executor`.
-    pub fn new(target: OutputTarget, executor: Arc<dyn ActionExecutor>) -> Self {
-        let (_, bound) = tokio::sync::watch::channel(Some(Arc::new(Bound { target, executor })));
+    /// A handle sending to `hub` (resolved) through `client`, the REST client of connection
+    /// `connection`.
+    pub(crate) fn bound(
+        hub: String,
+        connection: impl Into<String>,
+        client: Arc<ServiceClient>,
+    ) -> Self {
+        let target = OutputTarget {
+            hub,
+            connection: connection.into(),
+        };
         Self {
-            bound,
-            binder: None,
+            inner: Inner::Bound(Arc::new(Bound { target, client })),
         }
     }
 
-    /// A handle whose target is set when the app that made it is built; sends wait until then.
-    pub(crate) fn unbound() -> Self {
-        let (binder, bound) = tokio::sync::watch::channel(None);
-        Self {
-            bound,
-            binder: Some(Arc::new(binder)),
-        }
-    }
-
-    /// Sets the target of an unbound handle (once).
-    pub(crate) fn bind(&self, target: OutputTarget, executor: Arc<dyn ActionExecutor>) {
-        if let Some(binder) = &self.binder {
-            binder.send_if_modified(|slot| {
-                if slot.is_some() {
-                    return false;
-                }
-                *slot = Some(Arc::new(Bound { target, executor }));
-                true
-            });
-        }
+    /// A handle that is bound later through its binder; sends wait until then.
+    pub(crate) fn pending() -> (Self, HandleBinder) {
+        let (sender, receiver) = watch::channel(None);
+        let handle = Self {
+            inner: Inner::Pending(receiver),
+        };
+        (handle, HandleBinder(sender))
     }
 
     /// The hub and connection actions go to; `None` until the app that made the handle is built.
     pub fn target(&self) -> Option<OutputTarget> {
-        self.bound.borrow().as_ref().map(|b| b.target.clone())
+        match &self.inner {
+            Inner::Bound(bound) => Some(bound.target.clone()),
+            Inner::Pending(rx) => rx.borrow().as_ref().map(|b| b.target.clone()),
+        }
     }
 
-    /// The bound target, waiting for the app to be built; an error when its builder was dropped.
-    async fn bound(&self) -> Result<Arc<Bound>, ServiceError> {
-        if let Some(bound) = self.bound.borrow().clone() {
+    /// The bound target, waiting for the app to be built; [`ServiceError::NotReady`] at once when the
+    /// build failed or the builder was dropped.
+    async fn resolved(&self) -> Result<Arc<Bound>, ServiceError> {
+        let rx = match &self.inner {
+            Inner::Bound(bound) => return Ok(bound.clone()),
+            Inner::Pending(rx) => rx,
+        };
+        if let Some(bound) = rx.borrow().clone() {
             return Ok(bound);
         }
-        let mut rx = self.bound.clone();
+        let mut rx = rx.clone();
         let outcome = rx.wait_for(Option::is_some).await.map(|b| b.clone());
         match outcome {
             Ok(Some(bound)) => Ok(bound),
@@ -162,8 +140,8 @@ impl ServiceHandle {
 
     /// Sends one action.
     pub async fn send(&self, action: SocketIoAction) -> Result<(), SendError> {
-        let bound = self.bound().await?;
-        bound.executor.execute(&bound.target, &action).await
+        let bound = self.resolved().await?;
+        bound.client.execute(&bound.target.hub, &action).await
     }
 
     /// Sends actions in order, stopping at the first failure (the later ones are not sent).
@@ -173,18 +151,22 @@ impl ServiceHandle {
     ) -> Result<(), BatchError> {
         let actions: Vec<_> = actions.into_iter().collect();
         let total = actions.len();
+        let failed = |index: usize, action: &SocketIoAction, source: SendError| BatchError {
+            index,
+            total,
+            action: action.name(),
+            source,
+        };
+        let Some(first) = actions.first() else {
+            return Ok(());
+        };
+        let bound = self
+            .resolved()
+            .await
+            .map_err(|e| failed(0, first, e.into()))?;
         for (index, action) in actions.iter().enumerate() {
-            let sent = match self.bound().await {
-                Ok(bound) => bound.executor.execute(&bound.target, action).await,
-                Err(e) => Err(e.into()),
-            };
-            if let Err(source) = sent {
-                return Err(BatchError {
-                    index,
-                    total,
-                    action: action.name(),
-                    source,
-                });
+            if let Err(source) = bound.client.execute(&bound.target.hub, action).await {
+                return Err(failed(index, action, source));
             }
         }
         Ok(())

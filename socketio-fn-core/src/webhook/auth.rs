@@ -8,7 +8,7 @@
 //! and signature candidates a request names (none for a connection whose signature verified lately:
 //! `CachedVerifier`).
 
-use super::entra::EntraValidator;
+use super::entra::{EntraError, EntraValidator};
 use super::rejection::Rejection;
 use crate::protocol::cloud_events::{CloudEvent, split_list};
 use crate::protocol::signature::CachedVerifier;
@@ -188,10 +188,14 @@ impl WebhookAuth {
         if self.signed(event) || self.has_code(parts) || self.open {
             return Ok(());
         }
-        if let Some(entra) = &self.entra
-            && entra.authorize(headers).await.is_ok()
-        {
-            return Ok(());
+        if let Some(entra) = &self.entra {
+            match entra.authorize(headers).await {
+                Ok(()) => return Ok(()),
+                // No token: say what would authenticate the request.
+                Err(EntraError::Missing) => {}
+                Err(e) if e.is_unavailable() => return Err(Rejection::EntraUnavailable(e)),
+                Err(e) => return Err(Rejection::EntraRefused(e)),
+            }
         }
         Err(Rejection::Unauthorized(self.expected()))
     }

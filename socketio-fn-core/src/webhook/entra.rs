@@ -4,11 +4,15 @@
 //! again for an unknown `kid` at most once per [`REFRESH_INTERVAL`]), an issuer of that tenant,
 //! `aud` = the configured resource, and `exp`/`nbf`.
 
+use crate::protocol::setting_names::{
+    WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_AUTHORITY, WEBHOOK_ENTRA_TENANT,
+};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
 
 /// The public cloud's authority host.
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
@@ -38,6 +42,7 @@ pub struct EntraConfig {
 
 /// Why a token was refused. Never contains the token.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EntraError {
     /// No `Authorization: Bearer` header.
     #[error("no bearer token")]
@@ -51,23 +56,87 @@ pub enum EntraError {
     /// Signature, issuer, audience or lifetime check failed.
     #[error("invalid token: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
-    /// The signing keys could not be fetched.
+    /// The signing keys could not be fetched: the token could not be checked (not the caller's fault).
     #[error("cannot fetch the tenant's signing keys: {0}")]
     Keys(String),
+}
+
+impl EntraError {
+    /// Whether the token could not be checked at all (the signing keys are unavailable), as opposed
+    /// to checked and refused.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Keys(_))
+    }
+
+    fn index(&self) -> usize {
+        match self {
+            Self::Missing => 0,
+            Self::Algorithm => 1,
+            Self::UnknownKey => 2,
+            Self::Invalid(_) => 3,
+            Self::Keys(_) => 4,
+        }
+    }
+}
+
+/// Why Entra validation cannot be set up. Names the setting at fault.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EntraConfigError {
+    /// The authority is not a URL.
+    #[error("`{WEBHOOK_ENTRA_AUTHORITY}` is `{authority}`, not a URL: {reason}")]
+    InvalidAuthority {
+        /// The authority as configured.
+        authority: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// The authority is neither `https` nor `http` on a loopback address.
+    #[error(
+        "`{WEBHOOK_ENTRA_AUTHORITY}` is `{0}`: the authority must use https (http only on a loopback \
+         address, for tests)"
+    )]
+    InsecureAuthority(String),
+    /// The tenant or the audience is empty.
+    #[error("`{WEBHOOK_ENTRA_TENANT}` and `{WEBHOOK_ENTRA_AUDIENCE}` must not be empty")]
+    Empty,
+    /// The HTTP client that fetches the signing keys could not be made.
+    #[error("cannot create the HTTP client that fetches the signing keys")]
+    Client(#[source] reqwest::Error),
+}
+
+/// How many tokens were refused, by cause, since the validator was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EntraRefusals {
+    /// No bearer token.
+    pub missing: u64,
+    /// Not RS256, or no `kid`.
+    pub algorithm: u64,
+    /// A key the tenant does not list.
+    pub unknown_key: u64,
+    /// Signature, issuer, audience or lifetime wrong (or not a JWT).
+    pub invalid: u64,
+    /// Not checked: the signing keys could not be fetched.
+    pub keys_unavailable: u64,
 }
 
 #[derive(Default)]
 struct Keys {
     by_kid: HashMap<String, DecodingKey>,
     issuer: Option<String>,
-    fetched: Option<Instant>,
 }
 
 /// Checks Entra bearer tokens for one tenant and audience.
+///
+/// Known keys are read without waiting: the key set is swapped whole after a fetch, and at most one
+/// fetch runs at a time (a token with an unknown `kid` waits for it, other tokens do not).
 pub struct EntraValidator {
     config: EntraConfig,
     http: reqwest::Client,
-    keys: Mutex<Keys>,
+    keys: RwLock<Arc<Keys>>,
+    /// When the keys were last fetched; held by the one fetch in flight.
+    refresh: tokio::sync::Mutex<Option<Instant>>,
+    refusals: [AtomicU64; 5],
 }
 
 impl std::fmt::Debug for EntraValidator {
@@ -80,9 +149,13 @@ impl std::fmt::Debug for EntraValidator {
 
 impl EntraValidator {
     /// A validator for `config`; fails on an authority that is neither `https` nor loopback `http`.
-    pub fn new(config: EntraConfig) -> Result<Self, String> {
-        let url = reqwest::Url::parse(&config.authority)
-            .map_err(|e| format!("invalid authority `{}`: {e}", config.authority))?;
+    pub fn new(config: EntraConfig) -> Result<Self, EntraConfigError> {
+        let url = reqwest::Url::parse(&config.authority).map_err(|e| {
+            EntraConfigError::InvalidAuthority {
+                authority: config.authority.clone(),
+                reason: e.to_string(),
+            }
+        })?;
         let host = url.host_str().unwrap_or_default();
         let loopback = host == "localhost"
             || host
@@ -91,21 +164,21 @@ impl EntraValidator {
                 .parse::<std::net::IpAddr>()
                 .is_ok_and(|ip| ip.is_loopback());
         if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
-            return Err(format!(
-                "the authority `{}` must use https",
-                config.authority
-            ));
+            return Err(EntraConfigError::InsecureAuthority(config.authority));
         }
         if config.tenant_id.trim().is_empty() || config.audience.trim().is_empty() {
-            return Err("the tenant id and the audience must not be empty".into());
+            return Err(EntraConfigError::Empty);
         }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(EntraConfigError::Client)?;
         Ok(Self {
             config,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(10))
-                .build()
-                .map_err(|e| e.to_string())?,
-            keys: Mutex::new(Keys::default()),
+            http,
+            keys: RwLock::default(),
+            refresh: tokio::sync::Mutex::new(None),
+            refusals: Default::default(),
         })
     }
 
@@ -114,8 +187,28 @@ impl EntraValidator {
         &self.config
     }
 
-    /// Checks the request's bearer token.
+    /// The refusals so far, by cause.
+    pub fn refusals(&self) -> EntraRefusals {
+        let n = |i: usize| self.refusals[i].load(Ordering::Relaxed);
+        EntraRefusals {
+            missing: n(0),
+            algorithm: n(1),
+            unknown_key: n(2),
+            invalid: n(3),
+            keys_unavailable: n(4),
+        }
+    }
+
+    /// Checks the request's bearer token; a refusal is counted by its cause.
     pub async fn authorize(&self, headers: &axum::http::HeaderMap) -> Result<(), EntraError> {
+        let checked = self.check(headers).await;
+        if let Err(e) = &checked {
+            self.refusals[e.index()].fetch_add(1, Ordering::Relaxed);
+        }
+        checked
+    }
+
+    async fn check(&self, headers: &axum::http::HeaderMap) -> Result<(), EntraError> {
         let token = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
@@ -140,23 +233,40 @@ impl EntraValidator {
         Ok(())
     }
 
+    /// The key `kid` and the tenant's issuer, from the current key set.
+    fn known(&self, kid: &str) -> Option<(DecodingKey, String)> {
+        let keys = self
+            .keys
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        keys.by_kid.get(kid).cloned().zip(keys.issuer.clone())
+    }
+
     async fn key(&self, kid: &str) -> Result<(DecodingKey, String), EntraError> {
-        let mut keys = self.keys.lock().await;
-        let known = |keys: &Keys| keys.by_kid.get(kid).cloned().zip(keys.issuer.clone());
-        if let Some(found) = known(&keys) {
+        if let Some(found) = self.known(kid) {
             return Ok(found);
         }
-        if keys
-            .fetched
-            .is_some_and(|at| at.elapsed() < self.config.refresh_interval)
-        {
+        let mut last_fetch = self.refresh.lock().await;
+        // A fetch that finished while this one waited may have brought the key.
+        if let Some(found) = self.known(kid) {
+            return Ok(found);
+        }
+        if last_fetch.is_some_and(|at| at.elapsed() < self.config.refresh_interval) {
             return Err(EntraError::UnknownKey);
         }
-        keys.fetched = Some(Instant::now());
+        *last_fetch = Some(Instant::now());
         let (issuer, by_kid) = self.fetch().await?;
-        keys.issuer = Some(issuer);
-        keys.by_kid = by_kid;
-        known(&keys).ok_or(EntraError::UnknownKey)
+        let fresh = Arc::new(Keys {
+            by_kid,
+            issuer: Some(issuer),
+        });
+        *self
+            .keys
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+        drop(last_fetch);
+        self.known(kid).ok_or(EntraError::UnknownKey)
     }
 
     async fn document(&self, url: &str) -> Result<serde_json::Value, EntraError> {

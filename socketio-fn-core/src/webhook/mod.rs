@@ -12,7 +12,10 @@ mod entra;
 mod rejection;
 
 pub use auth::{AuthSummary, CODE_HEADER, CODE_QUERY, WebhookAuth};
-pub use entra::{DEFAULT_AUTHORITY, EntraConfig, EntraError, EntraValidator, REFRESH_INTERVAL};
+pub use entra::{
+    DEFAULT_AUTHORITY, EntraConfig, EntraConfigError, EntraError, EntraRefusals, EntraValidator,
+    REFRESH_INTERVAL,
+};
 pub use rejection::Rejection;
 
 use crate::invocation::Invocation;
@@ -45,7 +48,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Configuration of the webhook endpoint.
 #[derive(Debug)]
-pub struct Webhook {
+pub(crate) struct Webhook {
     registry: Arc<Registry>,
     auth: WebhookAuth,
     state: StateMap,
@@ -54,7 +57,7 @@ pub struct Webhook {
 
 impl Webhook {
     /// A webhook dispatching to `registry`, authenticating with `auth`.
-    pub fn new(registry: Arc<Registry>, auth: WebhookAuth) -> Self {
+    pub(crate) fn new(registry: Arc<Registry>, auth: WebhookAuth) -> Self {
         Self {
             registry,
             auth,
@@ -64,19 +67,19 @@ impl Webhook {
     }
 
     /// Sets the app's state, handed to every invocation.
-    pub fn state(mut self, state: StateMap) -> Self {
+    pub(crate) fn state(mut self, state: StateMap) -> Self {
         self.state = state;
         self
     }
 
     /// Sets the largest accepted body; larger requests get 413.
-    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+    pub(crate) fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
         self
     }
 
     /// The axum router serving [`WEBHOOK_PATH`].
-    pub fn router(self) -> Router {
+    pub(crate) fn router(self) -> Router {
         Router::new()
             .route(WEBHOOK_PATH, any(handle))
             .with_state(Arc::new(self))
@@ -87,7 +90,9 @@ async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Respon
     match serve(&webhook, request).await {
         Ok(response) => response,
         Err(rejection) => {
-            tracing::debug!(status = rejection.status().as_u16(), reason = %rejection, "webhook request refused");
+            // The reason may quote header values: logged with escapes, so it cannot start a line.
+            let reason = rejection.to_string();
+            tracing::debug!(status = rejection.status().as_u16(), reason = ?reason, "webhook request refused");
             rejection.into_response()
         }
     }
@@ -284,7 +289,7 @@ async fn invoke(
         });
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     let _entered = span.enter();
-    let response = reply(function.kind, ack, result.as_ref());
+    let response = reply(ack, result.as_ref());
     match &result {
         Ok(_) if response.status().is_success() => {
             tracing::info!(
@@ -312,27 +317,21 @@ async fn invoke(
     response
 }
 
-fn reply(
-    kind: EventKind,
-    ack: Option<AckTarget>,
-    result: Result<&Reply, &InvocationError>,
-) -> Response {
+/// The HTTP reply of a function's answer. Annotated functions can only give the answers their event
+/// takes (checked at compile time through `ReplyFor`); a hand-written function's answer is sent as it
+/// is.
+fn reply(ack: Option<AckTarget>, result: Result<&Reply, &InvocationError>) -> Response {
     let reply = match result {
         Ok(reply) => reply,
         Err(error) => return text_reply(error.status(), error.message()),
     };
-    let mismatch = |what: &str| {
-        let reason = format!("a {what} cannot answer a {kind:?} event");
-        tracing::error!("{reason}");
-        text_reply(StatusCode::INTERNAL_SERVER_ERROR, reason)
-    };
-    match (kind, reply) {
-        (_, Reply::Empty) => StatusCode::OK.into_response(),
-        (EventKind::Connect, Reply::Connect(r)) => match r.message() {
+    match reply {
+        Reply::Empty => StatusCode::OK.into_response(),
+        Reply::Connect(r) => match r.message() {
             Some(message) if !r.status().is_success() => text_reply(r.status(), message),
             _ => r.status().into_response(),
         },
-        (EventKind::Message, Reply::Message(r)) => match ack {
+        Reply::Message(r) => match ack {
             Some(target) if !r.values().is_empty() => text_reply(
                 r.status(),
                 encode_ack(&target.namespace, target.id, r.values()),
@@ -341,7 +340,5 @@ fn reply(
             // The client asked for no ack: nothing to send, whatever the function answered.
             None => StatusCode::OK.into_response(),
         },
-        (_, Reply::Connect(_)) => mismatch("SocketIoConnectResponse"),
-        (_, Reply::Message(_)) => mismatch("SocketIoMessageResponse"),
     }
 }

@@ -1,5 +1,6 @@
 //! Every way the webhook refuses a request, as one enum: its status and plain-text reason.
 
+use super::entra::EntraError;
 use crate::protocol::cloud_events::{HeaderError, header};
 use crate::protocol::packet::PacketError;
 use crate::response::text_reply;
@@ -22,6 +23,14 @@ pub enum Rejection {
     /// The request is not authenticated (401); the text says what was expected.
     #[error("{0}")]
     Unauthorized(&'static str),
+    /// A Microsoft Entra bearer token was checked and refused (401); the text says why (never the
+    /// token).
+    #[error("Microsoft Entra token refused: {0}")]
+    EntraRefused(EntraError),
+    /// A Microsoft Entra bearer token could not be checked: the tenant's signing keys are unavailable
+    /// (503, so the caller may retry).
+    #[error("cannot check the Microsoft Entra token: {0}")]
+    EntraUnavailable(EntraError),
     /// No function handles the event (404).
     #[error("no function for hub `{hub}`, namespace `{namespace}`, {kind} event `{event}`")]
     NoFunction {
@@ -77,7 +86,8 @@ impl Rejection {
     /// The HTTP status of the reply.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized(_) | Self::EntraRefused(_) => StatusCode::UNAUTHORIZED,
+            Self::EntraUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::NoFunction { .. } => StatusCode::NOT_FOUND,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,

@@ -16,8 +16,8 @@ pub(crate) trait Attribute {
     /// Parses the arguments, validates them against the model and expands; `None` when it pushed errors.
     fn expand(attr: TokenStream, model: &FnModel, diag: &mut Diag) -> Option<TokenStream>;
     /// The registration item emitted when the function has errors (so `register::<f>()` elsewhere does
-    /// not add an error of its own).
-    fn stand_in(model: &FnModel) -> TokenStream;
+    /// not add an error of its own), naming the facade through `krate` (`crate = path`) when given.
+    fn stand_in(model: &FnModel, krate: Option<&syn::Path>) -> TokenStream;
 }
 
 /// Runs attribute `A` over `item`.
@@ -34,6 +34,7 @@ pub(crate) fn expand_fn<A: Attribute>(attr: TokenStream, item: TokenStream) -> T
     let mut diag = Diag::default();
     let model = FnModel::parse(parsed, A::NAME, &mut diag);
     check_shape(A::NAME, &model, &mut diag);
+    let krate = super::parse::crate_path(&attr);
     let expanded = A::expand(attr, &model, &mut diag);
     let uses = model.helper_uses();
     match expanded {
@@ -46,7 +47,7 @@ pub(crate) fn expand_fn<A: Attribute>(attr: TokenStream, item: TokenStream) -> T
             let stand_in = if in_impl {
                 TokenStream::new()
             } else {
-                A::stand_in(&model)
+                A::stand_in(&model, krate.as_ref())
             };
             quote!(#errors #item #stand_in #uses)
         }
@@ -70,5 +71,28 @@ fn check_shape(name: &str, model: &FnModel, diag: &mut Diag) {
             &sig.generics,
             format!("`#[{name}]` functions cannot be generic"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trigger::Trigger;
+
+    #[test]
+    fn the_stand_in_names_the_facade_by_crate_path() {
+        let out = expand_fn::<Trigger>(
+            quote!(hub = "h", event = "e", crate = ::my_facade::sfn, bogus = 1),
+            quote!(
+                async fn f() {}
+            ),
+        )
+        .to_string();
+        assert!(out.contains("compile_error"), "{out}");
+        assert!(
+            out.contains(":: my_facade :: sfn :: __private :: FunctionDescriptor"),
+            "{out}"
+        );
+        assert!(!out.contains(":: socketio_fn ::"), "{out}");
     }
 }

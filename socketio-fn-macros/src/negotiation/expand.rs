@@ -19,12 +19,9 @@ fn template(sfn: &TokenStream, parts: &[Part]) -> TokenStream {
     quote!(::core::option::Option::Some(&[#(#parts),*]))
 }
 
-pub(crate) fn expand(args: &NegotiationArgs, model: &FnModel, valid: &Valid) -> TokenStream {
-    let item = &model.item;
-    let name = &item.sig.ident;
-    let vis = &item.vis;
-    let sfn = private(args.krate.as_ref());
-    let idents: Vec<_> = model.args.iter().map(|a| &a.ident).collect();
+/// One `let` per argument, binding it through `FromNegotiation` (a failure answers at once), and
+/// each argument's `requires` call.
+fn arguments(sfn: &TokenStream, model: &FnModel) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let bindings = model.args.iter().map(|arg| {
         let (ident, ty) = (&arg.ident, &arg.ty);
         quote_spanned! {ty.span()=>
@@ -42,26 +39,30 @@ pub(crate) fn expand(args: &NegotiationArgs, model: &FnModel, valid: &Valid) -> 
             <#ty as #sfn::FromNegotiation>::requires(__socketio_fn_requirements);
         }
     });
-    let reply_span = match &item.sig.output {
-        syn::ReturnType::Type(_, ty) => ty.span(),
-        syn::ReturnType::Default => name.span(),
+    (bindings.collect(), requires.collect())
+}
+
+pub(crate) fn expand(args: &NegotiationArgs, model: &FnModel, valid: &Valid) -> TokenStream {
+    let item = &model.item;
+    let name = &item.sig.ident;
+    let vis = &item.vis;
+    let sfn = private(args.krate.as_ref());
+    let idents = model.args.iter().map(|a| &a.ident);
+    let (bindings, requires) = arguments(&sfn, model);
+    // The return type is checked once, where it is written: `negotiation_response::<R>` requires
+    // `NegotiationResponse`.
+    let (reply_span, reply_ty) = match &item.sig.output {
+        syn::ReturnType::Type(_, ty) => (ty.span(), quote!(#ty)),
+        syn::ReturnType::Default => (name.span(), quote!(())),
     };
-    let check = match &item.sig.output {
-        syn::ReturnType::Type(_, ty) => {
-            quote_spanned! {reply_span=> #sfn::assert_response::<#ty>(); }
-        }
-        syn::ReturnType::Default => TokenStream::new(),
-    };
-    let invoke = quote_spanned! {reply_span=>
-        #check
-        #sfn::negotiation_invoke(#name(#(#idents),*))
+    let respond = quote_spanned! {reply_span=>
+        #sfn::negotiation_response::<#reply_ty>(#name(#(#idents),*).await)
     };
     let user_id = match &valid.user_id {
         Some(parts) => template(&sfn, parts),
         None => quote!(::core::option::Option::None),
     };
-    let hub = option(args.hub.as_ref());
-    let connection = option(args.connection.as_ref());
+    let (hub, connection) = (option(args.hub.as_ref()), option(args.connection.as_ref()));
     let fn_name = name.to_string();
     let route = &valid.route;
     quote! {
@@ -76,7 +77,7 @@ pub(crate) fn expand(args: &NegotiationArgs, model: &FnModel, valid: &Valid) -> 
                 __socketio_fn_invocation: #sfn::NegotiationInvocation,
             ) -> #sfn::BoxFuture<#sfn::Response> {
                 #(#bindings)*
-                #invoke
+                ::std::boxed::Box::pin(async move { #respond })
             }
 
             fn __socketio_fn_requires(__socketio_fn_requirements: &mut #sfn::Requirements) {
@@ -102,10 +103,10 @@ pub(crate) fn expand(args: &NegotiationArgs, model: &FnModel, valid: &Valid) -> 
 }
 
 /// The registration item of a negotiation function with errors: nameable, never submitted.
-pub(crate) fn stand_in(model: &FnModel) -> TokenStream {
+pub(crate) fn stand_in(model: &FnModel, krate: Option<&syn::Path>) -> TokenStream {
     let name = &model.item.sig.ident;
     let vis = &model.item.vis;
-    let sfn = private(None);
+    let sfn = private(krate);
     let fn_name = name.to_string();
     quote! {
         #[doc(hidden)]

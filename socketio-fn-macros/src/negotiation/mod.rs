@@ -16,14 +16,14 @@ impl Attribute for Negotiation {
     const NAME: &'static str = "socketio_negotiation";
 
     fn expand(attr: TokenStream, model: &FnModel, diag: &mut Diag) -> Option<TokenStream> {
-        let args = parse::parse(attr, diag)?;
+        let args: parse::NegotiationArgs = crate::common::parse::args(attr, diag)?;
         let valid = validate::validate(&args, model, diag)?;
         diag.is_empty()
             .then(|| expand::expand(&args, model, &valid))
     }
 
-    fn stand_in(model: &FnModel) -> TokenStream {
-        expand::stand_in(model)
+    fn stand_in(model: &FnModel, krate: Option<&syn::Path>) -> TokenStream {
+        expand::stand_in(model, krate)
     }
 }
 
@@ -36,7 +36,7 @@ mod tests {
     fn errors(attr: TokenStream, item: syn::ItemFn) -> Vec<String> {
         let mut diag = Diag::default();
         let model = FnModel::parse(item, Negotiation::NAME, &mut diag);
-        if let Some(args) = parse::parse(attr, &mut diag) {
+        if let Some(args) = crate::common::parse::args::<parse::NegotiationArgs>(attr, &mut diag) {
             let _ = validate::validate(&args, &model, &mut diag);
         }
         diag.messages()

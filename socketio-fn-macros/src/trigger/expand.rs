@@ -8,6 +8,56 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+/// The statements generated for the arguments, in order.
+#[derive(Default)]
+struct Arguments {
+    /// One `let` per argument, binding it through its trait.
+    bindings: Vec<TokenStream>,
+    /// Each output's flush, run after the function succeeded.
+    flushes: Vec<TokenStream>,
+    /// Each output's `OutputBinding` for the descriptor.
+    outputs: Vec<TokenStream>,
+    /// Each extractor's `requires` call.
+    requires: Vec<TokenStream>,
+}
+
+fn arguments(sfn: &TokenStream, kind: &TokenStream, model: &FnModel, valid: &Valid) -> Arguments {
+    let mut out = Arguments::default();
+    for (arg, binding) in model.args.iter().zip(&valid.bindings) {
+        let (ident, ty) = (&arg.ident, &arg.ty);
+        let span = ty.span();
+        let bind = match binding {
+            Binding::Parameter { position, name } => quote_spanned! {span=>
+                let #ident = <#ty as #sfn::FromParameter>::from_parameter(
+                    __socketio_fn_invocation,
+                    &#sfn::ArgSpec { name: #name, position: #position },
+                ).await?;
+            },
+            Binding::Extractor => {
+                let name = ident.to_string();
+                out.requires.push(quote_spanned! {span=>
+                    <#ty as #sfn::FromInvocation<#kind>>::requires(__socketio_fn_requirements);
+                });
+                quote_spanned! {span=>
+                    let #ident = <#ty as #sfn::FromInvocation<#kind>>::from_invocation(
+                        __socketio_fn_invocation,
+                        &#sfn::ArgSpec { name: #name, position: 0 },
+                    ).await?;
+                }
+            }
+            Binding::Output { index } => {
+                let (bind, flush) = crate::output::expand::binding(sfn, arg, *index);
+                out.flushes.push(flush);
+                out.outputs
+                    .push(crate::output::expand::descriptor(sfn, arg));
+                bind
+            }
+        };
+        out.bindings.push(bind);
+    }
+    out
+}
+
 pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> TokenStream {
     let item = &model.item;
     let name = &item.sig.ident;
@@ -15,47 +65,13 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
     let sfn = private(args.krate.as_ref());
     let kind = format_ident!("{}", valid.kind.marker());
     let kind = quote!(#sfn::kind::#kind);
-
-    let idents: Vec<_> = model.args.iter().map(|a| &a.ident).collect();
-    let mut flushes: Vec<TokenStream> = Vec::new();
-    let mut outputs: Vec<TokenStream> = Vec::new();
-    let mut requires: Vec<TokenStream> = Vec::new();
-    let bindings: Vec<TokenStream> = model
-        .args
-        .iter()
-        .zip(&valid.bindings)
-        .map(|(arg, binding)| {
-            let ident = &arg.ident;
-            let ty = &arg.ty;
-            let span = ty.span();
-            match binding {
-                Binding::Parameter { position, name } => quote_spanned! {span=>
-                    let #ident = <#ty as #sfn::FromParameter>::from_parameter(
-                        __socketio_fn_invocation,
-                        &#sfn::ArgSpec { name: #name, position: #position },
-                    ).await?;
-                },
-                Binding::Extractor => {
-                    let name = ident.to_string();
-                    requires.push(quote_spanned! {span=>
-                        <#ty as #sfn::FromInvocation<#kind>>::requires(__socketio_fn_requirements);
-                    });
-                    quote_spanned! {span=>
-                        let #ident = <#ty as #sfn::FromInvocation<#kind>>::from_invocation(
-                            __socketio_fn_invocation,
-                            &#sfn::ArgSpec { name: #name, position: 0 },
-                        ).await?;
-                    }
-                }
-                Binding::Output { index } => {
-                    let (bind, flush) = crate::output::expand::binding(&sfn, arg, *index);
-                    flushes.push(flush);
-                    outputs.push(crate::output::expand::descriptor(&sfn, arg));
-                    bind
-                }
-            }
-        })
-        .collect();
+    let Arguments {
+        bindings,
+        flushes,
+        outputs,
+        requires,
+    } = arguments(&sfn, &kind, model, valid);
+    let idents = model.args.iter().map(|a| &a.ident);
     let reply_span = match &item.sig.output {
         syn::ReturnType::Type(_, ty) => ty.span(),
         syn::ReturnType::Default => name.span(),
@@ -63,13 +79,10 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
     let into_reply = quote_spanned! {reply_span=>
         #sfn::into_reply::<#kind, _>(__socketio_fn_result)
     };
-
     let fn_name = name.to_string();
-    let hub = option(args.hub.as_ref());
-    let namespace = option(args.namespace.as_ref());
+    let (hub, namespace) = (option(args.hub.as_ref()), option(args.namespace.as_ref()));
     let connection = option(args.connection.as_ref());
     let event = &valid.event;
-
     quote! {
         #item
 
@@ -118,10 +131,10 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
 }
 
 /// The registration item of a function with errors: nameable by `register::<f>()`, never submitted.
-pub(crate) fn stand_in(model: &FnModel) -> TokenStream {
+pub(crate) fn stand_in(model: &FnModel, krate: Option<&syn::Path>) -> TokenStream {
     let name = &model.item.sig.ident;
     let vis = &model.item.vis;
-    let sfn = private(None);
+    let sfn = private(krate);
     let fn_name = name.to_string();
     quote! {
         #[doc(hidden)]

@@ -5,9 +5,4 @@ async fn f() -> SocketIoMessageResponse {
     SocketIoMessageResponse::default()
 }
 
-#[socketio_trigger(hub = "hub", event = "connected")]
-async fn g() -> Ack<(i32,)> {
-    Ack((1,))
-}
-
 fn main() {}

@@ -1,6 +1,6 @@
 use socketio_fn::prelude::*;
 
-#[socketio_trigger(hub = "", event = "")]
+#[socketio_trigger(hub = "", event = "ev")]
 async fn f() {}
 
 fn main() {}

@@ -3,7 +3,8 @@ use socketio_fn::prelude::*;
 struct NotAResponse;
 
 #[socketio_negotiation(hub = "hub")]
-async fn negotiate(socket: SocketId) -> NotAResponse {
+async fn negotiate(result: SocketIoNegotiationResult) -> NotAResponse {
+    let _ = result;
     NotAResponse
 }
 

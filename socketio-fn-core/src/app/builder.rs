@@ -1,0 +1,187 @@
+//! [`AppBuilder`]: what an app is made of, set explicitly; [`AppBuilder::build`] runs the start-up
+//! pipeline (`crate::startup`).
+
+use super::App;
+use crate::error::Error;
+use crate::negotiation::{NegotiationDescriptor, SocketIoNegotiation};
+use crate::registry::{FunctionDescriptor, SocketIoFunction};
+use crate::service::{HandleBinder, ServiceHandle};
+use crate::settings::Settings;
+use crate::startup::{CredentialOverride, LimitOverrides};
+use crate::state::StateMap;
+use axum::Router;
+use azure_core::credentials::TokenCredential;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A handle taken from the builder, bound when the app is built.
+#[derive(Debug)]
+pub(crate) struct PendingHandle {
+    pub(crate) hub: String,
+    pub(crate) connection: Option<String>,
+    pub(crate) binder: HandleBinder,
+}
+
+/// Builds an [`App`] from explicit parts.
+///
+/// ```
+/// use socketio_fn::{App, Settings};
+/// let app = App::builder()
+///     .settings(Settings::from_pairs([("WebPubSubForSocketIOConnectionString", "Endpoint=http://localhost;Port=8080;AccessKey=k")]))
+///     .build()
+///     .unwrap();
+/// assert!(app.functions().is_empty());
+/// ```
+#[derive(Default)]
+pub struct AppBuilder {
+    pub(crate) settings: Option<Settings>,
+    pub(crate) functions: Vec<FunctionDescriptor>,
+    pub(crate) negotiations: Vec<NegotiationDescriptor>,
+    pub(crate) include_registered: bool,
+    pub(crate) routes: Option<Router>,
+    pub(crate) state: StateMap,
+    pub(crate) credentials: Vec<CredentialOverride>,
+    pub(crate) handles: Vec<PendingHandle>,
+    pub(crate) allow_unauthenticated: bool,
+    pub(crate) local_emulator: Option<String>,
+    pub(crate) limits: LimitOverrides,
+}
+
+impl std::fmt::Debug for AppBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppBuilder")
+            .field("functions", &self.functions)
+            .field("negotiations", &self.negotiations)
+            .field("include_registered", &self.include_registered)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppBuilder {
+    /// Uses these settings instead of loading them from `local.settings.json` and the environment.
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = Some(settings);
+        self
+    }
+
+    /// Adds one function explicitly.
+    pub fn function(mut self, function: FunctionDescriptor) -> Self {
+        self.functions.push(function);
+        self
+    }
+
+    /// Adds a function annotated with `#[socketio_trigger]` by its name:
+    /// `.register::<my_function>()`.
+    pub fn register<F: SocketIoFunction>(self) -> Self {
+        self.function(F::DESCRIPTOR)
+    }
+
+    /// Adds a negotiation function explicitly.
+    pub fn negotiation(mut self, negotiation: NegotiationDescriptor) -> Self {
+        self.negotiations.push(negotiation);
+        self
+    }
+
+    /// Adds a function annotated with `#[socketio_negotiation]` by its name.
+    pub fn register_negotiation<F: SocketIoNegotiation>(self) -> Self {
+        self.negotiation(F::DESCRIPTOR)
+    }
+
+    /// Adds every function registered by the attribute macros in this program.
+    pub fn registered_functions(mut self) -> Self {
+        self.include_registered = true;
+        self
+    }
+
+    /// Serves these extra axum routes beside the webhook and negotiation endpoints (pages, APIs).
+    pub fn routes(mut self, router: Router) -> Self {
+        self.routes = Some(match self.routes.take() {
+            Some(existing) => existing.merge(router),
+            None => router,
+        });
+        self
+    }
+
+    /// Adds a shared value that functions receive with a [`crate::state::State<T>`] argument (one value
+    /// per type; a later one of the same type replaces it).
+    pub fn state<T: Clone + Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(value);
+        self
+    }
+
+    /// A handle to `hub` (`%Setting%` allowed) on the default connection, to send actions from axum
+    /// routes and background tasks. It sends once the app is built; the build fails if the hub or the
+    /// connection cannot be resolved, and then (as when the builder is dropped unbuilt) every send
+    /// fails at once with `ServiceError::NotReady`.
+    pub fn service(&mut self, hub: impl Into<String>) -> ServiceHandle {
+        self.service_on(hub, None::<String>)
+    }
+
+    /// Like [`AppBuilder::service`], on the connection named by a setting (`None` = the default).
+    pub fn service_on(
+        &mut self,
+        hub: impl Into<String>,
+        connection: Option<impl Into<String>>,
+    ) -> ServiceHandle {
+        let (handle, binder) = ServiceHandle::pending();
+        self.handles.push(PendingHandle {
+            hub: hub.into(),
+            connection: connection.map(Into::into),
+            binder,
+        });
+        handle
+    }
+
+    /// Uses `credential` for the identity-based connection named `connection` instead of the one its
+    /// settings select (custom chains, tests).
+    pub fn credential(
+        mut self,
+        connection: impl Into<String>,
+        credential: Arc<dyn TokenCredential>,
+    ) -> Self {
+        self.credentials.push((connection.into(), credential));
+        self
+    }
+
+    /// Sets the listen address (default: see [`crate::app::listen_address`]).
+    pub fn address(mut self, address: SocketAddr) -> Self {
+        self.limits.address = Some(address);
+        self
+    }
+
+    /// Sets the largest accepted webhook body (default: the `SOCKETIO_FN_MAX_BODY_BYTES` setting, else
+    /// 1 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.limits.max_body_bytes = Some(limit);
+        self
+    }
+
+    /// Sets how long in-flight requests get after shutdown starts (default: the
+    /// `SOCKETIO_FN_SHUTDOWN_GRACE_SECS` setting, else 25 s).
+    pub fn grace_period(mut self, grace: Duration) -> Self {
+        self.limits.grace_period = Some(grace);
+        self
+    }
+
+    /// Serves the webhook even when nothing authenticates it (tests). Without this, or the
+    /// `SOCKETIO_FN_WEBHOOK_AUTH=none` setting, such an app refuses to build.
+    pub fn allow_unauthenticated_webhook(mut self) -> Self {
+        self.allow_unauthenticated = true;
+        self
+    }
+
+    /// Marks the app as running against the embedded emulator at `endpoint` (local mode); the facade's
+    /// `run()` does this when it starts the emulator.
+    pub fn local_emulator(mut self, endpoint: impl Into<String>) -> Self {
+        self.local_emulator = Some(endpoint.into());
+        self
+    }
+
+    /// Resolves settings, connections, functions, outputs, service handles, webhook authentication and
+    /// server limits, in that order. Fails, naming the function, handle or setting, on anything that
+    /// would otherwise fail at the first event or send.
+    pub fn build(self) -> Result<App, Error> {
+        crate::startup::build(self)
+    }
+}

@@ -1,0 +1,85 @@
+//! Start-up step "server limits": the listen address, connection cap, timeouts, grace period and body
+//! limit, each from the builder, else its setting, else its default — read in one place.
+
+use crate::app::listen_address;
+use crate::error::Error;
+use crate::protocol::setting_names::{
+    BODY_TIMEOUT_SECS, HEADER_TIMEOUT_SECS, MAX_BODY_BYTES, MAX_CONNECTIONS, SHUTDOWN_GRACE_SECS,
+};
+use crate::settings::Settings;
+use crate::webhook::DEFAULT_MAX_BODY_BYTES;
+use socketio_fn_server::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_GRACE_PERIOD, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    ServerConfig,
+};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// What the builder set explicitly (it wins over the settings).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct LimitOverrides {
+    pub(crate) address: Option<SocketAddr>,
+    pub(crate) max_body_bytes: Option<usize>,
+    pub(crate) grace_period: Option<Duration>,
+}
+
+/// The server's resolved limits.
+#[derive(Debug, Clone)]
+pub(crate) struct Limits {
+    pub(crate) address: SocketAddr,
+    pub(crate) server: ServerConfig,
+    pub(crate) max_body_bytes: usize,
+}
+
+impl Limits {
+    pub(crate) fn from_settings(
+        settings: &Settings,
+        overrides: LimitOverrides,
+    ) -> Result<Self, Error> {
+        let seconds = |name: &'static str, default: Duration| -> Result<Duration, Error> {
+            number(settings, name, default.as_secs()).map(Duration::from_secs)
+        };
+        let grace_period = match overrides.grace_period {
+            Some(g) => g,
+            None => seconds(SHUTDOWN_GRACE_SECS, DEFAULT_GRACE_PERIOD)?,
+        };
+        let server = ServerConfig {
+            name: "app",
+            max_connections: count(settings, MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS)?,
+            header_timeout: seconds(HEADER_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT)?,
+            body_timeout: seconds(BODY_TIMEOUT_SECS, DEFAULT_BODY_TIMEOUT)?,
+            grace_period,
+        };
+        let max_body_bytes = match overrides.max_body_bytes {
+            Some(limit) => limit,
+            None => count(settings, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES)?,
+        };
+        let address = match overrides.address {
+            Some(a) => a,
+            None => listen_address(settings)?,
+        };
+        Ok(Self {
+            address,
+            server,
+            max_body_bytes,
+        })
+    }
+}
+
+/// A whole number setting, or its default.
+fn number(settings: &Settings, name: &'static str, default: u64) -> Result<u64, Error> {
+    match settings.get(name) {
+        None => Ok(default),
+        Some(value) => value.trim().parse().map_err(|_| Error::InvalidSetting {
+            name,
+            value: value.to_owned(),
+            reason: "expected a whole number".into(),
+        }),
+    }
+}
+
+/// A count setting (saturating on platforms where it exceeds `usize`).
+fn count(settings: &Settings, name: &'static str, default: usize) -> Result<usize, Error> {
+    let value = number(settings, name, u64::try_from(default).unwrap_or(u64::MAX))?;
+    Ok(usize::try_from(value).unwrap_or(usize::MAX))
+}

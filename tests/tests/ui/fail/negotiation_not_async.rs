@@ -1,0 +1,8 @@
+use socketio_fn::prelude::*;
+
+#[socketio_negotiation(hub = "hub")]
+fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResult {
+    result
+}
+
+fn main() {}

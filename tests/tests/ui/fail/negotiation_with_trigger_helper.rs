@@ -1,0 +1,8 @@
+use socketio_fn::prelude::*;
+
+#[socketio_negotiation(hub = "hub")]
+async fn negotiate(#[socketio_parameter] result: SocketIoNegotiationResult) -> SocketIoNegotiationResult {
+    result
+}
+
+fn main() {}
