@@ -1,12 +1,12 @@
 //! Errors of the runtime at start-up and while serving: one enum, each variant naming the function,
 //! handle or setting at fault.
 
-use crate::protocol::setting_names::{
-    CONNECTION, EMULATOR, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_TENANT,
-};
 use crate::settings::SettingsError;
 use crate::startup::BindingError;
 use crate::webhook::EntraConfigError;
+use socketio_fn_protocol::setting_names::{
+    CONNECTION, EMULATOR, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_TENANT,
+};
 use std::net::SocketAddr;
 
 /// A start-up or serving failure. Its `Debug` prints the message with its causes, so
@@ -147,6 +147,6 @@ pub enum NoLocalMode {
 
 impl std::fmt::Debug for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&crate::protocol::error_chain(self))
+        f.write_str(&socketio_fn_protocol::error_chain(self))
     }
 }

@@ -276,14 +276,13 @@ pub trait FromOutput: Sized + Clone + Send {
 /// many were skipped.
 ///
 /// ```
-/// use socketio_fn_core::actions::SocketIoAction;
-/// use socketio_fn_core::extract::Actions;
-/// use socketio_fn_core::service::{OutputTarget, ServiceClients, ServiceHandle};
-/// let handle = ServiceHandle::new(
-///     OutputTarget { hub: "hub".into(), connection: "WebPubSubForSocketIOConnectionString".into() },
-///     std::sync::Arc::new(ServiceClients::default()),
-/// );
-/// let out = Actions::new(handle);
+/// use socketio_fn::extract::Actions;
+/// use socketio_fn::{App, Settings, SocketIoAction};
+/// let app = App::builder()
+///     .settings(Settings::from_pairs([("WebPubSubForSocketIOConnectionString", "Endpoint=http://localhost;AccessKey=k")]))
+///     .build()
+///     .unwrap();
+/// let out = Actions::new(app.service("chat").unwrap());
 /// out.add(SocketIoAction::send_to_namespace("new message", ("alice", "hi")));
 /// assert_eq!(out.pending().len(), 1);
 /// ```
@@ -346,7 +345,7 @@ impl FromOutput for Actions {
             }
             self.handle.send_all(actions).await.map_err(|e| {
                 let hub = self.handle.target().map(|t| t.hub).unwrap_or_default();
-                let reason = crate::protocol::error_chain(&e);
+                let reason = socketio_fn_protocol::error_chain(&e);
                 tracing::error!(%hub, error = %reason, "output action failed");
                 InvocationError::function(format!("output action failed: {reason}"))
             })

@@ -1,11 +1,11 @@
 //! One run of a function: the event's request and context, its resolved output bindings and the app's
 //! state, handed to the generated wrapper.
 
-use crate::protocol::cloud_events::EventKind;
 use crate::request::{ConnectionContext, TriggerRequest};
 use crate::response::{InvocationError, Reply};
 use crate::service::ServiceHandle;
 use crate::state::StateMap;
+use socketio_fn_protocol::cloud_events::EventKind;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

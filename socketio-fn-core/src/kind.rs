@@ -2,7 +2,7 @@
 //! ([`crate::extract::FromInvocation`]) and return types ([`crate::response::ReplyFor`]) against them at
 //! compile time; at run time the same kinds are the protocol's [`EventKind`] values.
 
-use crate::protocol::cloud_events::EventKind;
+use socketio_fn_protocol::cloud_events::EventKind;
 
 /// The `connect` event.
 #[derive(Debug, Clone, Copy)]

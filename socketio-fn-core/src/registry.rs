@@ -3,10 +3,10 @@
 
 use crate::error::Error;
 use crate::invocation::InvokeFn;
-use crate::protocol::cloud_events::EventKind;
 use crate::service::ServiceHandle;
 use crate::startup::{BindingError, Resolver};
 use crate::state::Requirements;
+use socketio_fn_protocol::cloud_events::EventKind;
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -1,10 +1,10 @@
 //! What a function receives: the request of each event kind and the connection context.
 
-pub use crate::protocol::cloud_events::{ClientCertificate, MultiMap};
-use crate::protocol::cloud_events::{CloudEvent, HeaderError};
 use axum::http::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+pub use socketio_fn_protocol::cloud_events::{ClientCertificate, MultiMap};
+use socketio_fn_protocol::cloud_events::{CloudEvent, HeaderError};
 
 /// A socket is connecting (`connect`, blocking). Answer with [`crate::SocketIoConnectResponse`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -114,7 +114,7 @@ pub enum TriggerRequest {
 /// path builds a context for every call).
 ///
 /// ```
-/// use socketio_fn_core::ConnectionContext;
+/// use socketio_fn::ConnectionContext;
 /// let mut headers = axum::http::HeaderMap::new();
 /// for (name, value) in [
 ///     ("ce-connectionId", "c1"), ("ce-hub", "chat"), ("ce-type", "azure.webpubsub.user.message"),

@@ -1,16 +1,16 @@
 //! What a function answers: connect decisions, acks, and the conversion of return values.
 
-use crate::protocol::cloud_events::TEXT_PLAIN_UTF8;
 use axum::http::{HeaderValue, StatusCode, header::CONTENT_TYPE};
 use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
+use socketio_fn_protocol::cloud_events::TEXT_PLAIN_UTF8;
 use std::fmt::Display;
 
 /// The answer to a `connect` event: accept (2xx) or reject (any other status) the socket.
 ///
 /// ```
-/// use socketio_fn_core::SocketIoConnectResponse;
+/// use socketio_fn::SocketIoConnectResponse;
 /// use axum::http::StatusCode;
 /// let r = SocketIoConnectResponse::reject(StatusCode::UNAUTHORIZED, "who are you?");
 /// assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
@@ -75,7 +75,7 @@ impl SocketIoConnectResponse {
 /// callback (only when the client asked for an ack).
 ///
 /// ```
-/// use socketio_fn_core::SocketIoMessageResponse;
+/// use socketio_fn::SocketIoMessageResponse;
 /// let r = SocketIoMessageResponse::ack(("ok", 1)).unwrap();
 /// assert_eq!(r.values(), &[serde_json::json!("ok"), serde_json::json!(1)]);
 /// ```
@@ -228,7 +228,8 @@ impl<T: IntoInvocationResult, E: Display> IntoInvocationResult for Result<T, E> 
 /// An ack made of any serializable value: a tuple is spread into several ack arguments.
 ///
 /// ```
-/// use socketio_fn_core::{Ack, IntoInvocationResult, Reply};
+/// use socketio_fn::Ack;
+/// use socketio_fn::function::{IntoInvocationResult, Reply};
 /// let reply = Ack(("ok", 1)).into_invocation_result().unwrap();
 /// let Reply::Message(m) = reply else { unreachable!() };
 /// assert_eq!(m.values(), &[serde_json::json!("ok"), serde_json::json!(1)]);

@@ -44,11 +44,11 @@ impl StateMap {
 /// invocation: wrap large or mutable values in an `Arc` (with a `Mutex` or atomics inside).
 ///
 /// ```
-/// use socketio_fn_core::state::State;
+/// use socketio_fn::extract::State;
 /// use std::sync::{Arc, atomic::AtomicU64};
 /// #[derive(Clone, Default)]
 /// struct Counter(Arc<AtomicU64>);
-/// let app = socketio_fn_core::App::builder().state(Counter::default()).allow_unauthenticated_webhook();
+/// let app = socketio_fn::App::builder().state(Counter::default()).allow_unauthenticated_webhook();
 /// # let _ = app;
 /// ```
 #[derive(Debug, Clone, Copy, Default)]

@@ -113,7 +113,10 @@ async fn dispatch(
     if !socketio_fn_protocol::paths::is_valid_hub(&hub) {
         return (
             axum::http::StatusCode::BAD_REQUEST,
-            "the hub name must match ^[A-Za-z][A-Za-z0-9_`,.[\\]]{0,127}$",
+            format!(
+                "invalid hub name: {}",
+                socketio_fn_protocol::paths::HUB_NAME_RULE
+            ),
         )
             .into_response();
     }

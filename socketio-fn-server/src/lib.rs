@@ -86,15 +86,7 @@ pub async fn serve(
     let router = router.map_request(move |request: hyper::Request<hyper::body::Incoming>| {
         request.map(|body| BodyDeadline::new(body, body_timeout))
     });
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(config.header_timeout);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(Some(config.header_timeout));
+    let builder = http_builder(&config);
     let max = config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
     let slots = Arc::new(Semaphore::new(max));
     let (stop, stopping) = watch::channel(false);
@@ -139,30 +131,71 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let builder = builder.clone();
         let service = TowerToHyperService::new(router.clone());
-        let mut stopping = stopping.clone();
-        stopping.mark_unchanged();
+        let connection = serve_connection(builder.clone(), service, stream, stopping.clone());
         connections.spawn(async move {
-            let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
-            tokio::pin!(connection);
-            let stop_signal = async move {
-                // The guard `wait_for` returns is not `Send`: drop it here.
-                let _ = stopping.wait_for(|stop| *stop).await.map(|_| ());
-            };
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                () = stop_signal => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
-                }
-            }
+            connection.await;
             drop(permit);
         });
     }
     drop(listener);
     draining();
     let _ = stop.send(true);
+    drain(&config, &slots, max, connections).await
+}
+
+/// HTTP/1 with the header timeout, HTTP/2 with keep-alive pings, both on tokio's timer.
+fn http_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout);
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(Some(config.header_timeout));
+    builder
+}
+
+/// One connection, shut down gracefully (in-flight requests finish) once `stopping` turns true.
+async fn serve_connection<S>(
+    builder: auto::Builder<TokioExecutor>,
+    service: S,
+    stream: tokio::net::TcpStream,
+    mut stopping: watch::Receiver<bool>,
+) where
+    S: hyper::service::Service<
+            hyper::Request<hyper::body::Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    stopping.mark_unchanged();
+    let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    let stop_signal = async move {
+        // The guard `wait_for` returns is not `Send`: drop it here.
+        let _ = stopping.wait_for(|stop| *stop).await.map(|_| ());
+    };
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        () = stop_signal => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}
+
+/// Waits (at most the grace period) for every open connection to finish; then closes the rest.
+async fn drain(
+    config: &ServerConfig,
+    slots: &Semaphore,
+    max: usize,
+    mut connections: tokio::task::JoinSet<()>,
+) -> Stopped {
     let open = max - slots.available_permits();
     if open > 0 {
         tracing::info!(server = config.name, open, grace_period = ?config.grace_period, "waiting for open requests");

@@ -80,8 +80,9 @@ pub mod service {
 }
 
 /// Start-up and serving details: the mode, what authenticates the webhook, the resolved functions,
-/// the causes inside [`Error`](crate::Error), health paths, and the pieces [`run`](crate::run) uses
-/// for an app that serves itself (`App::builder()...build()?.serve()`).
+/// connections as [`Settings::connection`](crate::Settings::connection) reads them, the causes inside
+/// [`Error`](crate::Error), health paths, and the pieces [`run`](crate::run) uses, for an app that
+/// serves itself (`App::builder()...build()?.serve()`).
 pub mod app {
     pub use socketio_fn_core::ResolvedFunction;
     pub use socketio_fn_core::app::{
@@ -89,7 +90,10 @@ pub mod app {
     };
     pub use socketio_fn_core::error::NoLocalMode;
     pub use socketio_fn_core::service::{CredentialError, CredentialKind, UserAssigned};
-    pub use socketio_fn_core::settings::{ConnectionError, SettingsError};
+    pub use socketio_fn_core::settings::{
+        ConnectionError, Endpoint, IdentityConnection, IdentitySettings, KeyConnection,
+        SecretValue, ServiceConnection, SettingsError,
+    };
     pub use socketio_fn_core::startup::BindingError;
     pub use socketio_fn_core::webhook::AuthSummary;
 }

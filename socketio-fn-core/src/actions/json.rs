@@ -4,14 +4,14 @@
 //! them). Member names are matched case-insensitively.
 
 use super::{ActionKind, InvalidAction, SocketIoAction};
-use crate::protocol::packet::DEFAULT_NAMESPACE;
 use serde_json::{Map, Value};
+use socketio_fn_protocol::packet::DEFAULT_NAMESPACE;
 
 impl SocketIoAction {
     /// Parses one action object, or an array of them.
     ///
     /// ```
-    /// use socketio_fn_core::actions::SocketIoAction;
+    /// use socketio_fn::SocketIoAction;
     /// let actions = SocketIoAction::from_json(&serde_json::json!(
     ///     {"type": "SendToNamespace", "eventName": "new message", "parameters": ["hi"]}
     /// )).unwrap();

@@ -6,14 +6,14 @@ mod rest;
 
 pub use rest::RestRequest;
 
-use crate::protocol::packet::DEFAULT_NAMESPACE;
 use serde_json::Value;
+use socketio_fn_protocol::packet::DEFAULT_NAMESPACE;
 
 /// The arguments of an emitted event: built from tuples of values convertible into JSON (`("user", 1)`),
 /// a `Vec<serde_json::Value>`, an array of values, or `()` for none.
 ///
 /// ```
-/// use socketio_fn_core::actions::Args;
+/// use socketio_fn::actions::Args;
 /// let args: Args = ("user", 1, true).into();
 /// assert_eq!(args.0, vec![serde_json::json!("user"), serde_json::json!(1), serde_json::json!(true)]);
 /// ```
@@ -72,7 +72,7 @@ macro_rules! namespace_of {
 /// One action for the service. Build it with the constructors; `namespace` defaults to `/`.
 ///
 /// ```
-/// use socketio_fn_core::actions::SocketIoAction;
+/// use socketio_fn::SocketIoAction;
 /// let a = SocketIoAction::send_to_rooms(["lobby"], "new message", ("alice", "hi"))
 ///     .in_namespace("/chat")
 ///     .except_rooms(["muted"]);
@@ -152,7 +152,7 @@ impl SocketIoAction {
     /// Adds `socket_id` to `room`.
     ///
     /// ```
-    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// # use socketio_fn::SocketIoAction;
     /// let join = SocketIoAction::add_socket_to_room("sock1", "lobby").in_namespace("/chat");
     /// assert_eq!(join.namespace(), "/chat");
     /// ```
@@ -167,7 +167,7 @@ impl SocketIoAction {
     /// Removes `socket_id` from `room`.
     ///
     /// ```
-    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// # use socketio_fn::SocketIoAction;
     /// let leave = SocketIoAction::remove_socket_from_room("sock1", "lobby");
     /// assert_eq!(leave.name(), "removeSocketFromRoom");
     /// ```
@@ -182,7 +182,7 @@ impl SocketIoAction {
     /// Emits `event_name` with `parameters` to the whole namespace.
     ///
     /// ```
-    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// # use socketio_fn::SocketIoAction;
     /// let all = SocketIoAction::send_to_namespace("new message", ("alice", "hi")).except_rooms(["muted"]);
     /// assert_eq!(all.rest_request("hub", "2024-01-01").body, r#"42["new message","alice","hi"]"#);
     /// ```
@@ -198,7 +198,7 @@ impl SocketIoAction {
     /// Emits `event_name` with `parameters` to the sockets in any of `rooms`.
     ///
     /// ```
-    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// # use socketio_fn::SocketIoAction;
     /// let some = SocketIoAction::send_to_rooms(["red", "blue"], "score", (3,));
     /// assert_eq!(some.name(), "sendToRooms");
     /// ```
@@ -219,7 +219,7 @@ impl SocketIoAction {
     /// Emits `event_name` with `parameters` to one socket.
     ///
     /// ```
-    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// # use socketio_fn::SocketIoAction;
     /// let dm = SocketIoAction::send_to_socket("sock1", "dm", ("psst",));
     /// assert_eq!(dm.name(), "sendToSocket");
     /// ```
@@ -239,7 +239,7 @@ impl SocketIoAction {
     /// Disconnects the sockets in any of `rooms`; pass no rooms to disconnect the whole namespace.
     ///
     /// ```
-    /// # use socketio_fn_core::actions::SocketIoAction;
+    /// # use socketio_fn::SocketIoAction;
     /// let kick = SocketIoAction::disconnect_sockets(["sock1"]).close_underlying_connection(true);
     /// assert_eq!(kick.rest_request("hub", "2024-01-01").body, r#"41{"close":true}"#);
     /// ```
@@ -405,7 +405,7 @@ impl ActionKind {
     /// The kind named by an `actionName` value, compared case-insensitively (as the reference does).
     ///
     /// ```
-    /// use socketio_fn_core::actions::ActionKind;
+    /// use socketio_fn::actions::ActionKind;
     /// assert_eq!(ActionKind::from_action_name("SENDTOROOMS"), Some(ActionKind::SendToRooms));
     /// assert_eq!(ActionKind::from_action_name("sendToRoom"), None);
     /// ```
@@ -419,7 +419,7 @@ impl ActionKind {
     /// `SendToRoom` for sending to rooms), compared case-insensitively.
     ///
     /// ```
-    /// use socketio_fn_core::actions::ActionKind;
+    /// use socketio_fn::actions::ActionKind;
     /// assert_eq!(ActionKind::from_type_name("SendToRoom"), Some(ActionKind::SendToRooms));
     /// assert_eq!(ActionKind::from_type_name("DisconnectSockets"), Some(ActionKind::DisconnectSockets));
     /// ```

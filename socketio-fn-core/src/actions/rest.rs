@@ -1,9 +1,9 @@
 //! The REST request each action becomes (spec 5.4), byte for byte.
 
 use super::SocketIoAction;
-use crate::protocol::groups::{in_group, namespace_group, room_group, rooms_filter as filter};
-use crate::protocol::packet::{encode_disconnect, encode_event};
-use crate::protocol::paths::{REST_HUB_PREFIX, escape_component};
+use socketio_fn_protocol::groups::{in_group, namespace_group, room_group, rooms_filter as filter};
+use socketio_fn_protocol::packet::{encode_disconnect, encode_event};
+use socketio_fn_protocol::paths::{REST_HUB_PREFIX, escape_component};
 
 /// A POST to the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,60 +20,34 @@ impl SocketIoAction {
     /// The REST request for this action on `hub`.
     ///
     /// ```
-    /// use socketio_fn_core::actions::SocketIoAction;
+    /// use socketio_fn::SocketIoAction;
     /// let r = SocketIoAction::send_to_socket("socket1", "event", ("abc",)).in_namespace("/ns").rest_request("hub", "2024-01-01");
     /// assert_eq!(r.path_and_query, "/api/hubs/hub/groups/0~L25z~c29ja2V0MQ/:send?api-version=2024-01-01");
     /// assert_eq!(r.body, "42/ns,[\"event\",\"abc\"]");
     /// ```
     pub fn rest_request(&self, hub: &str, api_version: &str) -> RestRequest {
-        let hub_path = format!("{REST_HUB_PREFIX}{}", escape_component(hub));
-        let version = escape_component(api_version);
-        let send = |path: String, filter: Option<String>, body: String| RestRequest {
-            path_and_query: match filter {
-                Some(f) => format!(
-                    "{path}/:send?api-version={version}&filter={}",
-                    escape_component(&f)
-                ),
-                None => format!("{path}/:send?api-version={version}"),
-            },
-            content_type: "text/plain",
-            body,
-        };
-        let groups = |operation: &str, namespace: &str, socket_id: &str, room: &str| {
-            // The reference writes `'` as `\u0027` (.NET's JSON escaping); the service parses the JSON,
-            // so serde_json's plain form is the same body to it.
-            let body = serde_json::json!({
-                "filter": in_group(&room_group(namespace, socket_id)),
-                "groups": [room_group(namespace, room)],
-            })
-            .to_string();
-            RestRequest {
-                path_and_query: format!("{hub_path}/:{operation}?api-version={version}"),
-                content_type: "application/json",
-                body,
-            }
+        let rest = Rest {
+            hub_path: format!("{REST_HUB_PREFIX}{}", escape_component(hub)),
+            version: escape_component(api_version),
         };
         match self {
             Self::AddSocketToRoom {
                 namespace,
                 socket_id,
                 room,
-            } => groups("addToGroups", namespace, socket_id, room),
+            } => rest.groups("addToGroups", namespace, socket_id, room),
             Self::RemoveSocketFromRoom {
                 namespace,
                 socket_id,
                 room,
-            } => groups("removeFromGroups", namespace, socket_id, room),
+            } => rest.groups("removeFromGroups", namespace, socket_id, room),
             Self::SendToNamespace {
                 namespace,
                 event_name,
                 parameters,
                 except_rooms,
-            } => send(
-                format!(
-                    "{hub_path}/groups/{}",
-                    escape_component(&namespace_group(namespace))
-                ),
+            } => rest.send(
+                Some(&namespace_group(namespace)),
                 Some(filter(namespace, &[], except_rooms, false)),
                 encode_event(namespace, event_name, parameters),
             ),
@@ -86,16 +60,14 @@ impl SocketIoAction {
             } => {
                 let body = encode_event(namespace, event_name, parameters);
                 match rooms.as_slice() {
-                    [room] => send(
-                        format!(
-                            "{hub_path}/groups/{}",
-                            escape_component(&room_group(namespace, room))
-                        ),
+                    // One room: its group, filtered by the except-rooms only.
+                    [room] => rest.send(
+                        Some(&room_group(namespace, room)),
                         Some(filter(namespace, &[], except_rooms, false)),
                         body,
                     ),
-                    _ => send(
-                        hub_path.clone(),
+                    _ => rest.send(
+                        None,
                         Some(filter(namespace, rooms, except_rooms, false)),
                         body,
                     ),
@@ -106,11 +78,8 @@ impl SocketIoAction {
                 socket_id,
                 event_name,
                 parameters,
-            } => send(
-                format!(
-                    "{hub_path}/groups/{}",
-                    escape_component(&room_group(namespace, socket_id))
-                ),
+            } => rest.send(
+                Some(&room_group(namespace, socket_id)),
                 None,
                 encode_event(namespace, event_name, parameters),
             ),
@@ -118,11 +87,58 @@ impl SocketIoAction {
                 namespace,
                 rooms,
                 close_underlying_connection,
-            } => send(
-                hub_path.clone(),
+            } => rest.send(
+                None,
                 Some(filter(namespace, rooms, &[], true)),
                 encode_disconnect(namespace, *close_underlying_connection),
             ),
+        }
+    }
+}
+
+/// The REST API of one hub, at one `api-version` (both escaped).
+struct Rest {
+    hub_path: String,
+    version: String,
+}
+
+impl Rest {
+    /// `POST <hub>[/groups/<group>]/:send?api-version=..[&filter=..]` with a packet body.
+    fn send(&self, group: Option<&str>, filter: Option<String>, body: String) -> RestRequest {
+        let path = match group {
+            Some(group) => format!("{}/groups/{}", self.hub_path, escape_component(group)),
+            None => self.hub_path.clone(),
+        };
+        let version = &self.version;
+        RestRequest {
+            path_and_query: match filter {
+                Some(f) => format!(
+                    "{path}/:send?api-version={version}&filter={}",
+                    escape_component(&f)
+                ),
+                None => format!("{path}/:send?api-version={version}"),
+            },
+            content_type: "text/plain",
+            body,
+        }
+    }
+
+    /// `POST <hub>/:<operation>?api-version=..` moving one socket into or out of a room's group.
+    fn groups(&self, operation: &str, namespace: &str, socket_id: &str, room: &str) -> RestRequest {
+        // The reference writes `'` as `\u0027` (.NET's JSON escaping); the service parses the JSON,
+        // so serde_json's plain form is the same body to it.
+        let body = serde_json::json!({
+            "filter": in_group(&room_group(namespace, socket_id)),
+            "groups": [room_group(namespace, room)],
+        })
+        .to_string();
+        RestRequest {
+            path_and_query: format!(
+                "{}/:{operation}?api-version={}",
+                self.hub_path, self.version
+            ),
+            content_type: "application/json",
+            body,
         }
     }
 }

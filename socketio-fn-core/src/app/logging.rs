@@ -1,7 +1,7 @@
 //! Log output: `RUST_LOG` filters (default `info`); text with ANSI colours only on a terminal, or JSON
 //! lines with `SOCKETIO_FN_LOG_FORMAT=json`.
 
-use crate::protocol::setting_names::LOG_FORMAT;
+use socketio_fn_protocol::setting_names::LOG_FORMAT;
 use std::io::IsTerminal;
 
 /// Installs a `tracing` subscriber, unless one is already set. Reads `RUST_LOG` and

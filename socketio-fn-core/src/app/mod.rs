@@ -94,7 +94,7 @@ impl App {
             .map_err(|reason| Error::InvalidHandle {
                 hub: hub.to_owned(),
                 connection: connection
-                    .unwrap_or(crate::protocol::setting_names::CONNECTION)
+                    .unwrap_or(socketio_fn_protocol::setting_names::CONNECTION)
                     .to_owned(),
                 reason,
             })

@@ -2,11 +2,11 @@
 //! explicitly from the settings: nothing insecure starts by accident.
 
 use crate::error::{Error, NoLocalMode};
-use crate::protocol::setting_names::{
+use crate::settings::{ServiceConnection, Settings};
+use socketio_fn_protocol::setting_names::{
     ADDRESS, CONNECTION, DEFAULT_ADDRESS, EMULATOR, FUNCTIONS_CUSTOMHANDLER_PORT, HOSTING_PLATFORM,
     PORT,
 };
-use crate::settings::{ServiceConnection, Settings};
 use std::net::SocketAddr;
 
 /// How the app reaches the service, for the start-up line and the readiness page.
@@ -61,8 +61,8 @@ impl std::fmt::Display for Mode {
 /// `0.0.0.0`; else `127.0.0.1:7071`.
 ///
 /// ```
-/// use socketio_fn_core::app::listen_address;
-/// use socketio_fn_core::Settings;
+/// use socketio_fn::app::listen_address;
+/// use socketio_fn::Settings;
 /// assert_eq!(listen_address(&Settings::default()).unwrap().to_string(), "127.0.0.1:7071");
 /// assert_eq!(listen_address(&Settings::from_pairs([("PORT", "8080")])).unwrap().to_string(), "0.0.0.0:8080");
 /// ```

@@ -3,14 +3,14 @@
 
 use super::App;
 use crate::error::Error;
-use crate::protocol::cloud_events::WEBHOOK_PATH;
-use crate::protocol::setting_names::CORS;
 use crate::settings::Settings;
 use crate::webhook::Webhook;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use socketio_fn_protocol::cloud_events::WEBHOOK_PATH;
+use socketio_fn_protocol::setting_names::CORS;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

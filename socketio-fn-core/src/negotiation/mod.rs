@@ -207,7 +207,7 @@ async fn handle(function: Arc<ResolvedNegotiation>, state: StateMap, request: Re
     let result = match negotiate(&function.client, &function.hub, user_id.as_deref()).await {
         Ok(r) => r,
         Err(e) => {
-            let reason = crate::protocol::error_chain(&e);
+            let reason = socketio_fn_protocol::error_chain(&e);
             tracing::error!(function = function.descriptor.name, error = %reason, "negotiation failed");
             return text_reply(StatusCode::BAD_GATEWAY, reason);
         }

@@ -1,11 +1,15 @@
 //! The negotiation result: the service URL and access token a client connects with (spec 2).
 
 use crate::actions::RestRequest;
-use crate::protocol::AccessKey;
-use crate::protocol::paths::{REST_HUB_PREFIX, client_audience, client_path, escape_component};
-use crate::protocol::token::{CLIENT_TOKEN_LIFETIME_SECS, TokenClaims, TokenError, sign, unix_now};
 use crate::service::{Credential, ServiceClient, ServiceError};
 use serde::{Deserialize, Serialize};
+use socketio_fn_protocol::AccessKey;
+use socketio_fn_protocol::paths::{
+    REST_HUB_PREFIX, client_audience, client_path, escape_component,
+};
+use socketio_fn_protocol::token::{
+    CLIENT_TOKEN_LIFETIME_SECS, TokenClaims, TokenError, sign, unix_now,
+};
 
 /// Where and with which token a client connects. Serialized as
 /// `{"endpoint":...,"path":...,"token":...,"url":...}`: the first three as the reference writes them,
@@ -51,8 +55,8 @@ impl SocketIoNegotiationResult {
     /// user id when given.
     ///
     /// ```
-    /// use socketio_fn_core::negotiation::SocketIoNegotiationResult;
-    /// use socketio_fn_core::protocol::AccessKey;
+    /// use socketio_fn::SocketIoNegotiationResult;
+    /// use socketio_fn::protocol::AccessKey;
     /// let r = SocketIoNegotiationResult::with_key("http://localhost:8080", &AccessKey::new("k"), "hub", Some("alice"), 0).unwrap();
     /// assert_eq!(r.endpoint, "http://localhost:8080");
     /// assert!(r.url.starts_with("http://localhost:8080/clients/socketio/hubs/hub?access_token=ey"));

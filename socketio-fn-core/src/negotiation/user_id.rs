@@ -60,18 +60,6 @@ impl UserIdTemplate {
 
     /// The user id for a request: `None` when a request part is absent (or not text), or when the
     /// result is empty: the client then gets an anonymous token.
-    ///
-    /// ```
-    /// use socketio_fn_core::negotiation::{TemplatePart, UserIdTemplate};
-    /// use socketio_fn_core::settings::Settings;
-    /// let t = UserIdTemplate::resolve(
-    ///     &[TemplatePart::Literal("user-"), TemplatePart::Query("id"), TemplatePart::Setting("Suffix")],
-    ///     &Settings::from_pairs([("Suffix", "@eu")]),
-    /// ).unwrap();
-    /// let query = [("ID".to_string(), vec!["7".to_string()])].into_iter().collect();
-    /// assert_eq!(t.evaluate(&Default::default(), &query).as_deref(), Some("user-7@eu"));
-    /// assert_eq!(t.evaluate(&Default::default(), &Default::default()), None);
-    /// ```
     pub fn evaluate(&self, headers: &HeaderMap, query: &MultiMap) -> Option<String> {
         let mut out = String::new();
         for part in &self.0 {
@@ -87,5 +75,31 @@ impl UserIdTemplate {
             }
         }
         (!out.is_empty()).then_some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_parts_and_settings_make_the_user_id() {
+        let t = UserIdTemplate::resolve(
+            &[
+                TemplatePart::Literal("user-"),
+                TemplatePart::Query("id"),
+                TemplatePart::Setting("Suffix"),
+            ],
+            &Settings::from_pairs([("Suffix", "@eu")]),
+        )
+        .unwrap();
+        let query = [("ID".to_string(), vec!["7".to_string()])]
+            .into_iter()
+            .collect();
+        assert_eq!(
+            t.evaluate(&Default::default(), &query).as_deref(),
+            Some("user-7@eu")
+        );
+        assert_eq!(t.evaluate(&Default::default(), &Default::default()), None);
     }
 }

@@ -10,11 +10,11 @@
 
 use super::error::{SendError, ServiceError};
 use crate::actions::{RestRequest, SocketIoAction};
-use crate::protocol::AccessKey;
-use crate::protocol::setting_names::DEFAULT_API_VERSION;
-use crate::protocol::token::{REST_TOKEN_LIFETIME_SECS, TokenClaims, sign, unix_now};
 use crate::settings::{Endpoint, KeyConnection};
 use azure_core::credentials::TokenCredential;
+use socketio_fn_protocol::AccessKey;
+use socketio_fn_protocol::setting_names::DEFAULT_API_VERSION;
+use socketio_fn_protocol::token::{REST_TOKEN_LIFETIME_SECS, TokenClaims, sign, unix_now};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -213,7 +213,7 @@ impl ServiceClient {
                             source,
                         });
                     }
-                    let reason = crate::protocol::error_chain(&source);
+                    let reason = socketio_fn_protocol::error_chain(&source);
                     tracing::warn!(operation, attempt, %reason, "service unreachable; retrying");
                     None
                 }

@@ -1,6 +1,6 @@
 //! Service connections: the key-based connection string and identity-based settings.
 
-pub use crate::protocol::AccessKey;
+pub use socketio_fn_protocol::AccessKey;
 use std::fmt;
 
 /// A secret setting value (client secret, certificate password). Its `Debug` never shows it.
@@ -86,7 +86,7 @@ impl Endpoint {
     /// `scheme://host[:port]`, without trailing slash.
     ///
     /// ```
-    /// use socketio_fn_core::settings::Endpoint;
+    /// use socketio_fn::app::Endpoint;
     /// assert_eq!(Endpoint::parse("http://localhost:8080/").unwrap().base(), "http://localhost:8080");
     /// assert_eq!(Endpoint::parse("https://abc:443").unwrap().base(), "https://abc");
     /// ```
@@ -126,7 +126,7 @@ impl KeyConnection {
     /// `Port` overrides the endpoint's port, `Version` and unknown keys are ignored.
     ///
     /// ```
-    /// use socketio_fn_core::settings::KeyConnection;
+    /// use socketio_fn::app::KeyConnection;
     /// let c = KeyConnection::parse("Endpoint=http://localhost;Port=8080;AccessKey=k;Version=1.0;").unwrap();
     /// assert_eq!(c.endpoint.base(), "http://localhost:8080");
     /// assert_eq!(c.access_key.expose(), "k");

@@ -5,12 +5,12 @@
 
 mod connection;
 
-pub use crate::protocol::setting_names::{
-    CONNECTION as DEFAULT_CONNECTION_SETTING, HUB as DEFAULT_HUB_SETTING,
-};
 pub use connection::{
     AccessKey, ConnectionError, Endpoint, IdentityConnection, IdentitySettings, KeyConnection,
     SecretValue, ServiceConnection,
+};
+pub use socketio_fn_protocol::setting_names::{
+    CONNECTION as DEFAULT_CONNECTION_SETTING, HUB as DEFAULT_HUB_SETTING,
 };
 
 use std::collections::BTreeMap;
@@ -22,7 +22,7 @@ pub const LOCAL_SETTINGS_FILE: &str = "local.settings.json";
 /// A set of app settings.
 ///
 /// ```
-/// use socketio_fn_core::settings::Settings;
+/// use socketio_fn::Settings;
 /// let s = Settings::from_pairs([("WebPubSubForSocketIOConnectionString", "Endpoint=https://a;AccessKey=k")]);
 /// let c = s.connection("WebPubSubForSocketIOConnectionString").unwrap();
 /// assert_eq!(c.endpoint().host(), "a");

@@ -4,14 +4,14 @@
 
 use super::connections::Connections;
 use crate::error::Error;
-use crate::protocol::setting_names::{
-    CONNECTION, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_AUTHORITY,
-    WEBHOOK_ENTRA_TENANT,
-};
 use crate::registry::same_name;
 use crate::settings::{SecretValue, Settings};
 use crate::webhook::{
     DEFAULT_AUTHORITY, EntraConfig, EntraValidator, REFRESH_INTERVAL, WebhookAuth,
+};
+use socketio_fn_protocol::setting_names::{
+    CONNECTION, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_AUTHORITY,
+    WEBHOOK_ENTRA_TENANT,
 };
 use std::sync::Arc;
 

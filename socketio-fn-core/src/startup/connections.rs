@@ -3,11 +3,11 @@
 //! functions hold these clients; nothing looks a connection up again after start-up.
 
 use crate::error::Error;
-use crate::protocol::setting_names::{API_VERSION, DEFAULT_API_VERSION};
 use crate::registry::same_name;
 use crate::service::{Credential, ServiceClient, entra_credential};
 use crate::settings::{ServiceConnection, Settings, SettingsError};
 use azure_core::credentials::TokenCredential;
+use socketio_fn_protocol::setting_names::{API_VERSION, DEFAULT_API_VERSION};
 use std::sync::Arc;
 
 /// A credential given to the app builder for one connection, replacing the one its settings select.

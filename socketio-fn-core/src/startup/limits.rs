@@ -3,11 +3,11 @@
 
 use crate::app::listen_address;
 use crate::error::Error;
-use crate::protocol::setting_names::{
-    BODY_TIMEOUT_SECS, HEADER_TIMEOUT_SECS, MAX_BODY_BYTES, MAX_CONNECTIONS, SHUTDOWN_GRACE_SECS,
-};
 use crate::settings::Settings;
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;
+use socketio_fn_protocol::setting_names::{
+    BODY_TIMEOUT_SECS, HEADER_TIMEOUT_SECS, MAX_BODY_BYTES, MAX_CONNECTIONS, SHUTDOWN_GRACE_SECS,
+};
 use socketio_fn_server::{
     DEFAULT_BODY_TIMEOUT, DEFAULT_GRACE_PERIOD, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
     ServerConfig,

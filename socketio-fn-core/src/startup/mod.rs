@@ -28,11 +28,11 @@ pub(crate) use resolve::Resolver;
 use crate::app::{App, AppBuilder, Mode, PendingHandle};
 use crate::error::Error;
 use crate::negotiation::{NegotiationDescriptor, registered_negotiations};
-use crate::protocol::setting_names::CONNECTION;
 use crate::registry::{FunctionDescriptor, Registry, registered_functions};
 use crate::service::ServiceHandle;
 use crate::settings::Settings;
 use crate::webhook::WebhookAuth;
+use socketio_fn_protocol::setting_names::CONNECTION;
 use std::sync::Arc;
 
 /// Runs the pipeline over a builder.

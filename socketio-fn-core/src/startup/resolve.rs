@@ -3,11 +3,11 @@
 //! shared by trigger functions, output bindings, negotiation functions and service handles.
 
 use super::connections::Connections;
-use crate::protocol::paths::{HUB_NAME_RULE, is_valid_hub};
-use crate::protocol::setting_names::{CONNECTION, HUB};
 use crate::service::{CredentialError, ServiceClient, ServiceHandle};
 use crate::settings::{Settings, SettingsError};
 use crate::state::{Requirements, StateMap};
+use socketio_fn_protocol::paths::{HUB_NAME_RULE, is_valid_hub};
+use socketio_fn_protocol::setting_names::{CONNECTION, HUB};
 use std::sync::Arc;
 
 /// Why something a function or handle names cannot be used.

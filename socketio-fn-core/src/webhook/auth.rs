@@ -10,11 +10,11 @@
 
 use super::entra::{EntraError, EntraValidator};
 use super::rejection::Rejection;
-use crate::protocol::cloud_events::{CloudEvent, split_list};
-use crate::protocol::signature::CachedVerifier;
 use crate::settings::{SecretValue, ServiceConnection};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use socketio_fn_protocol::cloud_events::{CloudEvent, split_list};
+use socketio_fn_protocol::signature::CachedVerifier;
 use std::sync::Arc;
 
 /// The header carrying a webhook code, as the Functions host reads its keys.
@@ -124,9 +124,9 @@ impl WebhookAuth {
     /// with no connection at all, any origin (`*`). A configured code is required here too, since the
     /// service calls the same URL.
     pub(crate) fn handshake(&self, parts: &Parts) -> Result<String, Rejection> {
-        let origins = crate::protocol::cloud_events::list(
+        let origins = socketio_fn_protocol::cloud_events::list(
             &parts.headers,
-            crate::protocol::cloud_events::header::WEBHOOK_REQUEST_ORIGIN,
+            socketio_fn_protocol::cloud_events::header::WEBHOOK_REQUEST_ORIGIN,
         )?
         .ok_or(Rejection::MissingOrigin)?;
         if self.code.is_some() && !self.has_code(parts) {

@@ -4,11 +4,11 @@
 //! again for an unknown `kid` at most once per [`REFRESH_INTERVAL`]), an issuer of that tenant,
 //! `aud` = the configured resource, and `exp`/`nbf`.
 
-use crate::protocol::setting_names::{
-    WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_AUTHORITY, WEBHOOK_ENTRA_TENANT,
-};
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use socketio_fn_protocol::setting_names::{
+    WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_AUTHORITY, WEBHOOK_ENTRA_TENANT,
+};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -276,7 +276,7 @@ impl EntraValidator {
             .get(url)
             .send()
             .await
-            .map_err(|e| failed(crate::protocol::error_chain(&e)))?;
+            .map_err(|e| failed(socketio_fn_protocol::error_chain(&e)))?;
         if !response.status().is_success() {
             return Err(failed(format!("status {}", response.status())));
         }

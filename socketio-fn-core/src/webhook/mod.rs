@@ -19,10 +19,6 @@ pub use entra::{
 pub use rejection::Rejection;
 
 use crate::invocation::Invocation;
-use crate::protocol::cloud_events::{
-    CloudEvent, ConnectBody, DisconnectedBody, EventKind, TEXT_PLAIN, WEBHOOK_PATH, header,
-};
-use crate::protocol::packet::{EventData, Packet, PacketError, PacketType, encode_ack};
 use crate::registry::{Registry, ResolvedFunction};
 use crate::request::{
     ConnectionContext, SocketIoConnectRequest, SocketIoConnectedRequest,
@@ -39,6 +35,10 @@ use axum::http::{
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use futures_util::FutureExt;
+use socketio_fn_protocol::cloud_events::{
+    CloudEvent, ConnectBody, DisconnectedBody, EventKind, TEXT_PLAIN, WEBHOOK_PATH, header,
+};
+use socketio_fn_protocol::packet::{EventData, Packet, PacketError, PacketType, encode_ack};
 use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
@@ -170,6 +170,7 @@ struct AckTarget {
     id: u64,
 }
 
+/// The request of the event kind the route found, from the event's attributes and body.
 fn build_request(
     kind: EventKind,
     event: &CloudEvent<'_>,
@@ -179,7 +180,7 @@ fn build_request(
     let namespace = event.namespace.to_owned();
     let socket_id = event.socket_id.to_owned();
     let system_body = |event: &'static str| {
-        move |e: crate::protocol::cloud_events::BodyError| Rejection::SystemBody {
+        move |e: socketio_fn_protocol::cloud_events::BodyError| Rejection::SystemBody {
             event,
             reason: e.to_string(),
         }
@@ -213,47 +214,57 @@ fn build_request(
             };
             (TriggerRequest::Disconnected(request), None)
         }
-        EventKind::Message => {
-            let media_type = headers
-                .get(CONTENT_TYPE)
-                .map(|v| String::from_utf8_lossy(v.as_bytes()))
-                .unwrap_or_default();
-            let media_type = media_type.split(';').next().unwrap_or_default().trim();
-            if !media_type.eq_ignore_ascii_case(TEXT_PLAIN) {
-                return Err(Rejection::NotText(media_type.to_owned()));
-            }
-            let payload = String::from_utf8(body.into()).map_err(|_| Rejection::NotUtf8)?;
-            let packet = Packet::decode(&payload)?;
-            if packet.kind != PacketType::Event {
-                return Err(PacketError::UnexpectedType {
-                    expected: PacketType::Event,
-                    found: packet.kind,
-                }
-                .into());
-            }
-            let id = packet.id;
-            let data = EventData::parse(packet.data)?;
-            if data.event_name != event.event_name {
-                return Err(Rejection::EventNameMismatch {
-                    packet: data.event_name,
-                    header: event.event_name.to_owned(),
-                });
-            }
-            let ack = id.map(|id| AckTarget {
-                namespace: namespace.clone(),
-                id,
-            });
-            let request = SocketIoMessageRequest {
-                namespace,
-                socket_id,
-                event_name: data.event_name,
-                parameters: data.parameters,
-                ack_id: id,
-                payload,
-            };
-            (TriggerRequest::Message(request), ack)
-        }
+        EventKind::Message => message_request(event, headers, body, namespace, socket_id)?,
     })
+}
+
+/// A user event: a `text/plain` UTF-8 body holding one EVENT packet whose event name is
+/// `ce-eventName`; its ack id (when the client asked for an ack) says where the reply goes.
+fn message_request(
+    event: &CloudEvent<'_>,
+    headers: &HeaderMap,
+    body: Bytes,
+    namespace: String,
+    socket_id: String,
+) -> Result<(TriggerRequest, Option<AckTarget>), Rejection> {
+    let media_type = headers
+        .get(CONTENT_TYPE)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()))
+        .unwrap_or_default();
+    let media_type = media_type.split(';').next().unwrap_or_default().trim();
+    if !media_type.eq_ignore_ascii_case(TEXT_PLAIN) {
+        return Err(Rejection::NotText(media_type.to_owned()));
+    }
+    let payload = String::from_utf8(body.into()).map_err(|_| Rejection::NotUtf8)?;
+    let packet = Packet::decode(&payload)?;
+    if packet.kind != PacketType::Event {
+        return Err(PacketError::UnexpectedType {
+            expected: PacketType::Event,
+            found: packet.kind,
+        }
+        .into());
+    }
+    let id = packet.id;
+    let data = EventData::parse(packet.data)?;
+    if data.event_name != event.event_name {
+        return Err(Rejection::EventNameMismatch {
+            packet: data.event_name,
+            header: event.event_name.to_owned(),
+        });
+    }
+    let ack = id.map(|id| AckTarget {
+        namespace: namespace.clone(),
+        id,
+    });
+    let request = SocketIoMessageRequest {
+        namespace,
+        socket_id,
+        event_name: data.event_name,
+        parameters: data.parameters,
+        ack_id: id,
+        payload,
+    };
+    Ok((TriggerRequest::Message(request), ack))
 }
 
 /// Runs the function (a panic fails the invocation, not the connection), logs one line with its outcome

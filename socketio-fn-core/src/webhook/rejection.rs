@@ -1,11 +1,11 @@
 //! Every way the webhook refuses a request, as one enum: its status and plain-text reason.
 
 use super::entra::EntraError;
-use crate::protocol::cloud_events::{HeaderError, header};
-use crate::protocol::packet::PacketError;
 use crate::response::text_reply;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use socketio_fn_protocol::cloud_events::{HeaderError, header};
+use socketio_fn_protocol::packet::PacketError;
 
 /// A refused webhook request. The reason is sent as the body (the reference sends empty bodies); it
 /// never contains a key, code or token.

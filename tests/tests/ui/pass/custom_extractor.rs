@@ -1,7 +1,6 @@
 //! A user-defined extractor for message events only.
-use socketio_fn::extract::{ArgSpec, FromInvocation, kind};
+use socketio_fn::extract::{ArgSpec, FromInvocation, Invocation, kind};
 use socketio_fn::prelude::*;
-use socketio_fn::{Invocation, InvocationError};
 
 struct Shouting(bool);
 

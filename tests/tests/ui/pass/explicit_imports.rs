@@ -1,7 +1,8 @@
 //! Explicit imports of the helper attributes count as used, and fully qualified helpers work.
 #![deny(unused_imports)]
 
-use socketio_fn::{Actions, SocketIoAction, socketio_output, socketio_parameter, socketio_trigger};
+use socketio_fn::extract::Actions;
+use socketio_fn::{SocketIoAction, socketio_output, socketio_parameter, socketio_trigger};
 
 #[socketio_trigger(hub = "hub", event = "ev")]
 async fn f(#[socketio_parameter] text: String, #[socketio_output] out: Actions) {

@@ -1,5 +1,6 @@
 //! Binding expressions like the reference's: `%Setting%` in hub, namespace and event; `user_id`
 //! templates mixing literals, request values and settings; shared state in triggers and negotiation.
+use socketio_fn::extract::State;
 use socketio_fn::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

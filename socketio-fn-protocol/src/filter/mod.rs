@@ -7,6 +7,8 @@
 //! parentheses deep, and it compiles (shunting-yard) to a postfix program that [`Filter::matches`] runs
 //! with a small stack.
 
+mod compile;
+
 /// The longest filter accepted, in bytes.
 pub const MAX_LENGTH: usize = 64 * 1024;
 /// The most conditions (`'g' in groups`, `userId eq ...`) in one filter.
@@ -36,7 +38,7 @@ pub enum Condition {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Op {
+pub(crate) enum Op {
     Test(Condition),
     Not,
     And,
@@ -47,7 +49,7 @@ enum Op {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Filter {
     /// Postfix program; empty selects everything.
-    ops: Vec<Op>,
+    pub(crate) ops: Vec<Op>,
 }
 
 /// What a filter is evaluated against: one connection.
@@ -90,7 +92,7 @@ impl Filter {
         if text.len() > MAX_LENGTH {
             return Err(FilterError::TooLong(text.len()));
         }
-        Compiler::default().run(tokenize(text)?)
+        compile::compile(text)
     }
 
     /// Whether the filter selects everything (it is empty).
@@ -152,251 +154,14 @@ impl Filter {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Token {
-    Str(String),
-    Word(String),
-    Open,
-    Close,
-}
-
-impl Token {
-    fn show(&self) -> String {
-        match self {
-            Self::Str(s) => format!("'{s}'"),
-            Self::Word(w) => w.clone(),
-            Self::Open => "(".into(),
-            Self::Close => ")".into(),
-        }
-    }
-
-    fn is_word(&self, word: &str) -> bool {
-        matches!(self, Self::Word(w) if w.eq_ignore_ascii_case(word))
-    }
-}
-
-fn show(token: Option<&Token>) -> String {
-    token.map_or_else(|| "the end".to_owned(), |t| format!("`{}`", t.show()))
-}
-
-fn syntax(message: impl Into<String>) -> FilterError {
-    FilterError::Syntax(message.into())
-}
-
-fn tokenize(text: &str) -> Result<Vec<Token>, FilterError> {
-    let mut tokens = Vec::new();
-    let mut chars = text.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        match c {
-            c if c.is_whitespace() => {
-                chars.next();
-            }
-            '(' => {
-                chars.next();
-                tokens.push(Token::Open);
-            }
-            ')' => {
-                chars.next();
-                tokens.push(Token::Close);
-            }
-            '\'' => {
-                chars.next();
-                let mut s = String::new();
-                loop {
-                    match chars.next() {
-                        None => return Err(syntax("unterminated string literal")),
-                        Some('\'') if chars.peek() == Some(&'\'') => {
-                            chars.next();
-                            s.push('\'');
-                        }
-                        Some('\'') => break,
-                        Some(c) => s.push(c),
-                    }
-                }
-                tokens.push(Token::Str(s));
-            }
-            c if c.is_ascii_alphabetic() => {
-                let mut w = String::new();
-                while let Some(&c) = chars.peek() {
-                    if c.is_ascii_alphanumeric() || c == '_' {
-                        w.push(c);
-                        chars.next();
-                    } else {
-                        break;
-                    }
-                }
-                tokens.push(Token::Word(w));
-            }
-            other => return Err(syntax(format!("unexpected character `{other}`"))),
-        }
-    }
-    Ok(tokens)
-}
-
-/// Operators waiting on the shunting-yard stack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pending {
-    Open,
-    Not,
-    And,
-    Or,
-}
-
-#[derive(Default)]
-struct Compiler {
-    out: Vec<Op>,
-    stack: Vec<Pending>,
-    depth: usize,
-    terms: usize,
-}
-
-impl Compiler {
-    fn emit(&mut self, pending: Pending) {
-        self.out.push(match pending {
-            Pending::Not => Op::Not,
-            Pending::And => Op::And,
-            Pending::Or => Op::Or,
-            Pending::Open => return,
-        });
-    }
-
-    /// After a complete operand, the `not`s directly before it apply to it.
-    fn close_unary(&mut self) {
-        while self.stack.last() == Some(&Pending::Not) {
-            self.stack.pop();
-            self.out.push(Op::Not);
-        }
-    }
-
-    fn run(mut self, tokens: Vec<Token>) -> Result<Filter, FilterError> {
-        if tokens.is_empty() {
-            return Ok(Filter::default());
-        }
-        let mut tokens = tokens.into_iter().peekable();
-        let mut expect_operand = true;
-        while let Some(token) = tokens.next() {
-            if expect_operand {
-                match token {
-                    t if t.is_word("not") => self.stack.push(Pending::Not),
-                    Token::Open => {
-                        self.depth += 1;
-                        if self.depth > MAX_DEPTH {
-                            return Err(FilterError::TooDeep);
-                        }
-                        self.stack.push(Pending::Open);
-                    }
-                    Token::Str(group) => {
-                        match (tokens.next(), tokens.next()) {
-                            (Some(a), Some(b)) if a.is_word("in") && b.is_word("groups") => {}
-                            _ => {
-                                return Err(syntax(format!(
-                                    "expected `in groups` after '{group}'"
-                                )));
-                            }
-                        }
-                        self.condition(Condition::InGroup(group))?;
-                        expect_operand = false;
-                    }
-                    Token::Word(field)
-                        if field.eq_ignore_ascii_case("userId")
-                            || field.eq_ignore_ascii_case("connectionId") =>
-                    {
-                        let negated = match tokens.next() {
-                            Some(t) if t.is_word("eq") => false,
-                            Some(t) if t.is_word("ne") => true,
-                            other => {
-                                return Err(syntax(format!(
-                                    "expected `eq` or `ne` after `{field}`, found {}",
-                                    show(other.as_ref())
-                                )));
-                            }
-                        };
-                        let Some(Token::Str(value)) = tokens.next() else {
-                            return Err(syntax(format!(
-                                "expected a string literal after `{field}`"
-                            )));
-                        };
-                        self.condition(if field.eq_ignore_ascii_case("userId") {
-                            Condition::UserId { value, negated }
-                        } else {
-                            Condition::ConnectionId { value, negated }
-                        })?;
-                        expect_operand = false;
-                    }
-                    other => {
-                        return Err(syntax(format!(
-                            "expected a condition, found {}",
-                            show(Some(&other))
-                        )));
-                    }
-                }
-            } else {
-                match token {
-                    Token::Close => {
-                        loop {
-                            match self.stack.pop() {
-                                Some(Pending::Open) => break,
-                                Some(p) => self.emit(p),
-                                None => return Err(syntax("unexpected `)`")),
-                            }
-                        }
-                        self.depth -= 1;
-                        self.close_unary();
-                    }
-                    t if t.is_word("and") || t.is_word("or") => {
-                        let op = if t.is_word("and") {
-                            Pending::And
-                        } else {
-                            Pending::Or
-                        };
-                        // Left-associative; `and` binds tighter than `or`.
-                        while let Some(&top) = self.stack.last() {
-                            if top == Pending::And || (top == Pending::Or && op == Pending::Or) {
-                                self.stack.pop();
-                                self.emit(top);
-                            } else {
-                                break;
-                            }
-                        }
-                        self.stack.push(op);
-                        expect_operand = true;
-                    }
-                    other => {
-                        return Err(syntax(format!(
-                            "unexpected `{}` after a complete expression",
-                            other.show()
-                        )));
-                    }
-                }
-            }
-        }
-        if expect_operand {
-            return Err(syntax("expected a condition, found the end"));
-        }
-        while let Some(p) = self.stack.pop() {
-            if p == Pending::Open {
-                return Err(syntax("expected `)`, found the end"));
-            }
-            self.emit(p);
-        }
-        Ok(Filter { ops: self.out })
-    }
-
-    fn condition(&mut self, condition: Condition) -> Result<(), FilterError> {
-        self.terms += 1;
-        if self.terms > MAX_TERMS {
-            return Err(FilterError::TooManyTerms);
-        }
-        self.out.push(Op::Test(condition));
-        self.close_unary();
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn syntax(message: &str) -> FilterError {
+        FilterError::Syntax(message.into())
+    }
 
     struct Conn(&'static [&'static str], Option<&'static str>);
     impl Subject for Conn {

@@ -1,0 +1,191 @@
+//! The client side: Socket.IO sockets through socketioxide, the token check, and each socket's upstream
+//! events in order (`connect`, `connected`, user events, `disconnected`).
+//!
+//! One socketioxide server serves every hub (the hub is read from the request path); hubs, connections
+//! and groups are the emulator's own state ([`crate::hubs`]). Everything a socket needs is set up in the
+//! connect middleware, before the client sees its CONNECT packet, so no early event can be lost.
+
+mod admit;
+mod queue;
+
+use crate::hubs::{Hub, Hubs};
+use crate::upstream::Upstream;
+use axum::extract::Request;
+use axum::response::Response;
+use serde::ser::SerializeTuple;
+use serde_json::{Value, json};
+use socketio_fn_protocol::AccessKey;
+use socketio_fn_protocol::paths::CLIENT_PATH_PREFIX;
+use socketioxide::SocketIo;
+use socketioxide::extract::{AckSender, SocketRef, State};
+use socketioxide::socket::DisconnectReason;
+use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio::sync::mpsc;
+use tower::ServiceExt;
+use tower::util::BoxCloneSyncService;
+
+/// Events a socket may have waiting for the app before new ones are refused (with an error ack).
+pub const QUEUE_CAPACITY: usize = 1024;
+
+/// Settings and state shared by every socket and the REST API.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// `scheme://host:port` of the emulator, as in the connection string.
+    pub(crate) endpoint: String,
+    pub(crate) key: AccessKey,
+    pub(crate) upstream: Option<Upstream>,
+    pub(crate) hubs: Hubs,
+    pub(crate) io: OnceLock<SocketIo>,
+    /// Sockets connecting or connected per namespace (the sweeper keeps namespaces that have any).
+    pub(crate) namespaces: Mutex<HashMap<String, usize>>,
+    /// Live [`SocketState`]s (a leak detector, see `Emulator::socket_count`).
+    pub(crate) live_sockets: Arc<AtomicUsize>,
+}
+
+impl Shared {
+    pub(crate) fn io(&self) -> Option<&SocketIo> {
+        self.io.get()
+    }
+
+    fn namespace_count(&self, namespace: &str, delta: isize) {
+        let mut counts = self
+            .namespaces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = counts.entry(namespace.to_owned()).or_default();
+        *count = count.saturating_add_signed(delta);
+        if *count == 0 {
+            counts.remove(namespace);
+        }
+    }
+
+    fn namespace_in_use(&self, namespace: &str) -> bool {
+        self.namespaces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains_key(namespace)
+    }
+
+    /// Deletes dynamic namespaces that have had no socket for two sweeps in a row (socketioxide keeps
+    /// every namespace a CONNECT packet ever named, even an unauthenticated one). `empty` carries the
+    /// namespaces found empty by the previous sweep.
+    pub(crate) fn sweep_namespaces(&self, empty: &mut HashSet<String>) {
+        let Some(io) = self.io() else { return };
+        let mut now_empty = HashSet::new();
+        for ns in io.nsps() {
+            let path = ns.ns_path().to_owned();
+            if path == "/" || self.namespace_in_use(&path) || !ns.sockets().is_empty() {
+                continue;
+            }
+            if empty.contains(&path) {
+                io.delete_ns(&path);
+            } else {
+                now_empty.insert(path);
+            }
+        }
+        *empty = now_empty;
+    }
+}
+
+/// What a connected socket needs, kept in its extensions.
+#[derive(Debug)]
+struct SocketState {
+    hub: Arc<Hub>,
+    socket_id: String,
+    queue: mpsc::UnboundedSender<Item>,
+    pending: AtomicUsize,
+    closed: AtomicBool,
+    live: Arc<AtomicUsize>,
+}
+
+impl Drop for SocketState {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// One entry of a socket's ordered queue of upstream calls.
+enum Item {
+    Connected,
+    Message {
+        packet: String,
+        event_name: String,
+        ack: AckSender,
+        ack_id: Option<i64>,
+    },
+    Disconnected(&'static str),
+}
+
+/// The type-erased service of the Socket.IO server.
+pub(crate) type ClientService = BoxCloneSyncService<Request, Response, Infallible>;
+
+/// Builds the Socket.IO server of every hub.
+pub(crate) fn socket_io(shared: Arc<Shared>) -> ClientService {
+    let (svc, io) = SocketIo::builder()
+        .req_path(CLIENT_PATH_PREFIX.trim_end_matches('/'))
+        .with_state(shared.clone())
+        .build_svc();
+    use socketioxide::handler::ConnectHandler;
+    io.ns("/", on_connect.with(admit::authenticate));
+    if let Err(e) = io.dyn_ns("/{*ns}", on_connect.with(admit::authenticate)) {
+        tracing::error!(error = %e, "cannot register dynamic namespaces");
+    }
+    let _ = shared.io.set(io);
+    BoxCloneSyncService::new(ServiceExt::<Request>::map_response(svc, |r| {
+        r.map(axum::body::Body::new)
+    }))
+}
+
+/// Why a socket was refused; the message reaches the client's `connect_error`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct Refused(String);
+
+/// The connect handler: everything already happened in the middleware.
+async fn on_connect() {}
+
+/// Serializes values as a tuple, so socketioxide sends them as separate arguments.
+pub(crate) struct Spread<'a>(pub(crate) &'a [Value]);
+
+impl serde::Serialize for Spread<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut tuple = serializer.serialize_tuple(self.0.len())?;
+        for value in self.0 {
+            tuple.serialize_element(value)?;
+        }
+        tuple.end()
+    }
+}
+
+/// Tells a client waiting for an ack that its event failed (nothing is sent without an ack id).
+fn error_ack(ack: AckSender, error: impl std::fmt::Display) {
+    let _ = ack.send(&Spread(&[json!({ "error": error.to_string() })]));
+}
+
+/// The reason strings of the JavaScript Socket.IO server.
+fn reason_text(reason: DisconnectReason) -> &'static str {
+    match reason {
+        DisconnectReason::TransportClose => "transport close",
+        DisconnectReason::MultipleHttpPollingError | DisconnectReason::PacketParsingError => {
+            "parse error"
+        }
+        DisconnectReason::TransportError => "transport error",
+        DisconnectReason::HeartbeatTimeout => "ping timeout",
+        DisconnectReason::ClientNSDisconnect => "client namespace disconnect",
+        DisconnectReason::ServerNSDisconnect => "server namespace disconnect",
+        DisconnectReason::ClosingServer => "server shutting down",
+    }
+}
+
+async fn on_disconnect(s: SocketRef, reason: DisconnectReason, State(shared): State<Arc<Shared>>) {
+    let Some(state) = s.extensions.get::<Arc<SocketState>>() else {
+        return;
+    };
+    state.closed.store(true, Ordering::Release);
+    shared.hubs.leave(&state.hub, &s.id.to_string(), s.ns());
+    shared.namespace_count(s.ns(), -1);
+    let _ = state.queue.send(Item::Disconnected(reason_text(reason)));
+}

@@ -1,0 +1,201 @@
+//! Each socket's queue of upstream calls: the fallback handler that queues a client's events in the
+//! order it sent them, and the task that sends them to the app one at a time.
+
+use super::{Item, QUEUE_CAPACITY, Shared, SocketState, Spread, error_ack};
+use crate::upstream::{Event, UpstreamError, UpstreamReply};
+use serde_json::Value;
+use socketio_fn_protocol::cloud_events::{
+    CONNECTED_BODY, DisconnectedBody, EventKind, can_travel_in_a_header,
+};
+use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
+use socketioxide::adapter::LocalAdapter;
+use socketioxide::extract::AckSender;
+use socketioxide::handler::{FromMessageParts, MessageHandler, Value as RawValue};
+use socketioxide::socket::Socket;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use tokio::sync::mpsc;
+
+/// The fallback handler of every socket. socketioxide spawns a task per event for async handlers, which
+/// would let events overtake each other; this handler runs synchronously where the packet is received
+/// and only queues it, so the socket's queue holds events in the order the client sent them. Every event
+/// it cannot forward is answered with an error ack.
+#[derive(Clone)]
+pub(super) struct Enqueue;
+
+/// Marks the [`MessageHandler`] implementation of [`Enqueue`].
+pub(super) struct EnqueueArgs;
+
+impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
+    fn call(&self, s: Arc<Socket<LocalAdapter>>, mut value: RawValue, ack_id: Option<i64>) {
+        let Ok(ack) = AckSender::from_message_parts(&s, &mut value, &ack_id);
+        let Some(state) = s.extensions.get::<Arc<SocketState>>() else {
+            error_ack(ack, "the socket is not connected");
+            return;
+        };
+        let data = match &value {
+            RawValue::Str(text, None) => text.as_str().to_owned(),
+            _ => {
+                tracing::warn!(socket = %state.socket_id, "binary event arguments are not supported (as by the service); event refused");
+                error_ack(ack, "binary arguments are not supported");
+                return;
+            }
+        };
+        let event_name = match EventData::parse(&data) {
+            Ok(d) => d.event_name,
+            Err(e) => {
+                tracing::warn!(socket = %state.socket_id, error = %e, "an event the app could not read was refused");
+                error_ack(ack, format!("the event cannot be forwarded: {e}"));
+                return;
+            }
+        };
+        if !can_travel_in_a_header(&event_name) {
+            error_ack(
+                ack,
+                "the event name has control characters or surrounding whitespace, which the app cannot receive",
+            );
+            return;
+        }
+        if state.pending.fetch_add(1, Ordering::AcqRel) >= QUEUE_CAPACITY {
+            state.pending.fetch_sub(1, Ordering::AcqRel);
+            tracing::warn!(socket = %state.socket_id, "{QUEUE_CAPACITY} events already wait for the app; event refused");
+            error_ack(ack, "too many events are waiting for the app");
+            return;
+        }
+        let item = Item::Message {
+            packet: data,
+            event_name,
+            ack,
+            ack_id,
+        };
+        if let Err(mpsc::error::SendError(Item::Message { ack, .. })) = state.queue.send(item) {
+            error_ack(ack, "the socket is closing");
+        }
+    }
+}
+
+/// Sends a socket's upstream calls one at a time, in order; ends after `disconnected`. It holds no
+/// reference to the socket, so a closed socket is freed.
+pub(super) async fn drain(
+    shared: Arc<Shared>,
+    state: Arc<SocketState>,
+    mut rx: mpsc::UnboundedReceiver<Item>,
+    connection_id: String,
+    ns: String,
+    user_id: Option<String>,
+) {
+    let socket = Caller {
+        shared: &shared,
+        hub: &state.hub.name,
+        namespace: &ns,
+        connection_id: &connection_id,
+        socket_id: &state.socket_id,
+        user_id: user_id.as_deref(),
+    };
+    while let Some(item) = rx.recv().await {
+        match item {
+            Item::Connected => {
+                if let Some(Err(e)) = socket
+                    .call(EventKind::Connected, None, CONNECTED_BODY.into())
+                    .await
+                {
+                    tracing::warn!(error = %e, "connected event not delivered");
+                }
+            }
+            Item::Message {
+                packet,
+                event_name,
+                ack,
+                ack_id,
+            } => {
+                if state.closed.load(Ordering::Acquire) {
+                    // The client is gone: nobody waits for this event any more.
+                    state.pending.fetch_sub(1, Ordering::AcqRel);
+                    continue;
+                }
+                let payload = Packet {
+                    kind: PacketType::Event,
+                    attachments: None,
+                    namespace: &ns,
+                    id: ack_id.and_then(|id| u64::try_from(id).ok()),
+                    data: &packet,
+                }
+                .encode();
+                let reply = socket
+                    .call(EventKind::Message, Some(&event_name), payload)
+                    .await;
+                state.pending.fetch_sub(1, Ordering::AcqRel);
+                match reply.map(outcome) {
+                    None | Some(Ok(None)) => {}
+                    Some(Ok(Some(values))) => {
+                        let _ = ack.send(&Spread(&values));
+                    }
+                    Some(Err(error)) => {
+                        tracing::error!(socket = %state.socket_id, event = %event_name, %error, "user event failed");
+                        error_ack(ack, error);
+                    }
+                }
+            }
+            Item::Disconnected(reason) => {
+                let body = DisconnectedBody {
+                    reason: Some(reason.to_owned()),
+                };
+                if let Some(Err(e)) = socket
+                    .call(EventKind::Disconnected, None, body.to_json())
+                    .await
+                {
+                    tracing::warn!(error = %e, "disconnected event not delivered");
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// The attributes of one socket's upstream calls.
+struct Caller<'a> {
+    shared: &'a Shared,
+    hub: &'a str,
+    namespace: &'a str,
+    connection_id: &'a str,
+    socket_id: &'a str,
+    user_id: Option<&'a str>,
+}
+
+impl Caller<'_> {
+    /// Calls the app; `None` when the emulator has no upstream.
+    async fn call(
+        &self,
+        kind: EventKind,
+        event_name: Option<&str>,
+        body: String,
+    ) -> Option<Result<UpstreamReply, UpstreamError>> {
+        let upstream = self.shared.upstream.as_ref()?;
+        Some(
+            upstream
+                .send(Event {
+                    kind,
+                    hub: self.hub,
+                    namespace: self.namespace,
+                    connection_id: self.connection_id,
+                    socket_id: self.socket_id,
+                    user_id: self.user_id,
+                    event_name,
+                    body,
+                })
+                .await,
+        )
+    }
+}
+
+/// What the client's ack gets from the app's reply: ack values, nothing, or an error.
+fn outcome(reply: Result<UpstreamReply, UpstreamError>) -> Result<Option<Vec<Value>>, String> {
+    let reply = reply.map_err(|e| e.to_string())?;
+    match Packet::decode(&reply.body) {
+        Ok(packet) if packet.kind == PacketType::Ack => serde_json::from_str(packet.data)
+            .map(Some)
+            .map_err(|e| format!("the app's ack is not a JSON array: {e}")),
+        _ if (200..300).contains(&reply.status) => Ok(None),
+        _ => Err(format!("the app answered {}: {}", reply.status, reply.body)),
+    }
+}
