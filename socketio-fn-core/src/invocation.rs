@@ -5,7 +5,6 @@ use crate::request::{ConnectionContext, TriggerRequest};
 use crate::response::{InvocationError, Reply};
 use crate::service::ServiceHandle;
 use crate::state::StateMap;
-use socketio_fn_protocol::cloud_events::EventKind;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -61,18 +60,6 @@ impl Invocation {
         }
     }
 
-    /// Sets the function's resolved output bindings, in argument order.
-    pub fn with_outputs(mut self, outputs: Arc<[ServiceHandle]>) -> Self {
-        self.outputs = outputs;
-        self
-    }
-
-    /// Sets the app's state.
-    pub fn with_state(mut self, state: StateMap) -> Self {
-        self.state = state;
-        self
-    }
-
     /// Output binding number `index` (argument order).
     pub fn output(&self, index: usize) -> Option<&ServiceHandle> {
         self.outputs.get(index)
@@ -96,15 +83,5 @@ impl Invocation {
     /// The event's request.
     pub fn request(&self) -> &TriggerRequest {
         &self.request
-    }
-
-    /// The kind of event.
-    pub fn kind(&self) -> EventKind {
-        match self.request {
-            TriggerRequest::Connect(_) => EventKind::Connect,
-            TriggerRequest::Connected(_) => EventKind::Connected,
-            TriggerRequest::Disconnected(_) => EventKind::Disconnected,
-            TriggerRequest::Message(_) => EventKind::Message,
-        }
     }
 }

@@ -231,11 +231,7 @@ impl Emulator {
 
     /// The connection string an app uses to reach this emulator. It contains the key.
     pub fn connection_string(&self) -> String {
-        format!(
-            "Endpoint={};AccessKey={};Version=1.0;",
-            self.endpoint,
-            self.access_key.expose()
-        )
+        socketio_fn_protocol::connection_string::format(&self.endpoint, self.access_key.expose())
     }
 
     /// How many hubs have connected clients (a hub is dropped when its last client leaves).

@@ -29,6 +29,27 @@ pub fn client_audience(endpoint: &str, hub: &str) -> String {
     format!("{}{}", endpoint.trim_end_matches('/'), client_path(hub))
 }
 
+/// The response header carrying the service's error code (`x-ms-error-code`).
+pub const ERROR_CODE_HEADER: &str = "x-ms-error-code";
+/// The query parameter of every REST call's API version.
+pub const API_VERSION_QUERY: &str = "api-version";
+/// The query parameter of an OData filter.
+pub const FILTER_QUERY: &str = "filter";
+
+/// The query parameters of `:generateToken`.
+pub mod generate_token {
+    /// The operation's path segment, after the hub.
+    pub const OPERATION: &str = ":generateToken";
+    /// The token's user id (`sub`).
+    pub const USER_ID: &str = "userId";
+    /// The token's lifetime in minutes.
+    pub const MINUTES_TO_EXPIRE: &str = "minutesToExpire";
+    /// A role of the token (repeated).
+    pub const ROLE: &str = "role";
+    /// A group the connection joins (repeated).
+    pub const GROUP: &str = "group";
+}
+
 /// The hub-name rule of [`is_valid_hub`] in words, for error messages.
 pub const HUB_NAME_RULE: &str = "a hub name starts with a letter and has at most 128 characters: \
      letters, digits and `_`, `` ` ``, `,`, `.`, `[`, `]`";

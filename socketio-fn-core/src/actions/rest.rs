@@ -3,7 +3,9 @@
 use super::SocketIoAction;
 use socketio_fn_protocol::groups::{in_group, namespace_group, room_group, rooms_filter as filter};
 use socketio_fn_protocol::packet::{encode_disconnect, encode_event};
-use socketio_fn_protocol::paths::{REST_HUB_PREFIX, escape_component};
+use socketio_fn_protocol::paths::{
+    API_VERSION_QUERY, FILTER_QUERY, REST_HUB_PREFIX, escape_component,
+};
 
 /// A POST to the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,10 +115,10 @@ impl Rest {
         RestRequest {
             path_and_query: match filter {
                 Some(f) => format!(
-                    "{path}/:send?api-version={version}&filter={}",
+                    "{path}/:send?{API_VERSION_QUERY}={version}&{FILTER_QUERY}={}",
                     escape_component(&f)
                 ),
-                None => format!("{path}/:send?api-version={version}"),
+                None => format!("{path}/:send?{API_VERSION_QUERY}={version}"),
             },
             content_type: "text/plain",
             body,
@@ -134,7 +136,7 @@ impl Rest {
         .to_string();
         RestRequest {
             path_and_query: format!(
-                "{}/:{operation}?api-version={}",
+                "{}/:{operation}?{API_VERSION_QUERY}={}",
                 self.hub_path, self.version
             ),
             content_type: "application/json",

@@ -5,7 +5,7 @@ use crate::service::{Credential, ServiceClient, ServiceError};
 use serde::{Deserialize, Serialize};
 use socketio_fn_protocol::AccessKey;
 use socketio_fn_protocol::paths::{
-    REST_HUB_PREFIX, client_audience, client_path, escape_component,
+    API_VERSION_QUERY, REST_HUB_PREFIX, client_audience, client_path, escape_component,
 };
 use socketio_fn_protocol::token::{
     CLIENT_TOKEN_LIFETIME_SECS, TokenClaims, TokenError, sign, unix_now,
@@ -119,14 +119,15 @@ pub async fn negotiate(
 
 /// `POST /api/hubs/<hub>/:generateToken?userId=<uid>&minutesToExpire=59&api-version=<v>`.
 pub fn generate_token_request(hub: &str, user_id: Option<&str>, api_version: &str) -> RestRequest {
+    use socketio_fn_protocol::paths::generate_token::{MINUTES_TO_EXPIRE, OPERATION, USER_ID};
     let esc = escape_component;
     let mut query = String::new();
     if let Some(uid) = user_id.filter(|u| !u.is_empty()) {
-        query.push_str(&format!("userId={}&", esc(uid)));
+        query.push_str(&format!("{USER_ID}={}&", esc(uid)));
     }
     RestRequest {
         path_and_query: format!(
-            "{REST_HUB_PREFIX}{}/:generateToken?{query}minutesToExpire=59&api-version={}",
+            "{REST_HUB_PREFIX}{}/{OPERATION}?{query}{MINUTES_TO_EXPIRE}=59&{API_VERSION_QUERY}={}",
             esc(hub),
             esc(api_version)
         ),

@@ -188,7 +188,7 @@ impl ServiceClient {
                         .map(Duration::from_secs);
                     let code = response
                         .headers()
-                        .get("x-ms-error-code")
+                        .get(socketio_fn_protocol::paths::ERROR_CODE_HEADER)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
                     let body = response.text().await.unwrap_or_default();

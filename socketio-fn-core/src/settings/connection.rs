@@ -1,6 +1,7 @@
 //! Service connections: the key-based connection string and identity-based settings.
 
 pub use socketio_fn_protocol::AccessKey;
+use socketio_fn_protocol::connection_string::{ConnectionString, ConnectionStringError};
 use std::fmt;
 
 /// A secret setting value (client secret, certificate password). Its `Debug` never shows it.
@@ -132,56 +133,15 @@ impl KeyConnection {
     /// assert_eq!(c.access_key.expose(), "k");
     /// ```
     pub fn parse(text: &str) -> Result<Self, ConnectionError> {
-        let mut endpoint = None;
-        let mut access_key = None;
-        let mut port = None;
-        let mut seen: Vec<String> = Vec::new();
-        for part in text.split(';') {
-            let Some((key, value)) = part.split_once('=') else {
-                continue;
-            };
-            let key = key.trim().to_ascii_lowercase();
-            let value = value.trim();
-            if seen.contains(&key) {
-                return Err(ConnectionError::DuplicateProperty(key));
-            }
-            seen.push(key.clone());
-            match key.as_str() {
-                "endpoint" => endpoint = Some(value),
-                "accesskey" => access_key = Some(value),
-                "port" => port = Some(value),
-                _ => {}
-            }
-        }
-        let endpoint = endpoint
-            .filter(|v| !v.is_empty())
-            .ok_or(ConnectionError::MissingProperty("Endpoint"))?;
-        let access_key = access_key
-            .filter(|v| !v.is_empty())
-            .ok_or(ConnectionError::MissingProperty("AccessKey"))?;
-        let mut endpoint = Endpoint::parse(endpoint)?;
-        if let Some(raw) = port {
-            let p = raw
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p != 0)
-                .ok_or_else(|| ConnectionError::InvalidPort(raw.to_owned()))?;
-            endpoint = endpoint.with_port(p);
+        let parts = ConnectionString::parse(text)?;
+        let mut endpoint = Endpoint::parse(parts.endpoint)?;
+        if let Some(port) = parts.port {
+            endpoint = endpoint.with_port(port);
         }
         Ok(Self {
             endpoint,
-            access_key: AccessKey::new(access_key),
+            access_key: AccessKey::new(parts.access_key),
         })
-    }
-
-    /// The connection string for this connection (used to hand the emulator's connection to an app).
-    /// It contains the key: never log it.
-    pub fn to_connection_string(&self) -> String {
-        format!(
-            "Endpoint={};AccessKey={};Version=1.0;",
-            self.endpoint.base(),
-            self.access_key.expose()
-        )
     }
 }
 
@@ -263,6 +223,16 @@ pub enum ConnectionError {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+impl From<ConnectionStringError> for ConnectionError {
+    fn from(e: ConnectionStringError) -> Self {
+        match e {
+            ConnectionStringError::MissingProperty(name) => Self::MissingProperty(name),
+            ConnectionStringError::DuplicateProperty(name) => Self::DuplicateProperty(name),
+            ConnectionStringError::InvalidPort(value) => Self::InvalidPort(value),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 use socketio_fn_protocol::filter::Filter;
-use socketio_fn_protocol::paths::{HUB_NAME_RULE, REST_HUB_PREFIX, decode_component, is_valid_hub};
+use socketio_fn_protocol::paths::{
+    API_VERSION_QUERY, FILTER_QUERY, HUB_NAME_RULE, REST_HUB_PREFIX, decode_component, is_valid_hub,
+};
 use socketio_fn_protocol::token::{self, DEFAULT_LEEWAY_SECS};
 
 /// The query of a call, as name/value pairs.
@@ -60,7 +62,7 @@ impl Call {
         let (hub, operation) = target(&parts)?;
         authenticate(shared, &parts)?;
         let query = Query::parse(parts.uri.query());
-        match query.value("api-version") {
+        match query.value(API_VERSION_QUERY) {
             Some(v) if API_VERSIONS.contains(&v) => {}
             other => {
                 return Err(bad_request(
@@ -71,7 +73,7 @@ impl Call {
         }
         let body = read(body).await?;
         let filter =
-            Filter::parse(query.value("filter").unwrap_or_default()).map_err(invalid_filter)?;
+            Filter::parse(query.value(FILTER_QUERY).unwrap_or_default()).map_err(invalid_filter)?;
         Ok(Self {
             hub,
             operation,

@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use call::Call;
 use route::Operation;
 use serde_json::json;
+use socketio_fn_protocol::paths::ERROR_CODE_HEADER;
 use std::sync::Arc;
 
 /// API versions the emulator accepts.
@@ -31,7 +32,7 @@ const BLOCKING_THRESHOLD: usize = 16 * 1024;
 /// `message`.
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     let body = json!({ "code": code, "message": message.into() });
-    (status, [("x-ms-error-code", code)], axum::Json(body)).into_response()
+    (status, [(ERROR_CODE_HEADER, code)], axum::Json(body)).into_response()
 }
 
 fn bad_request(code: &str, message: impl Into<String>) -> Response {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use socketio_fn_protocol::filter::Filter;
 use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
-use socketio_fn_protocol::paths::client_audience;
+use socketio_fn_protocol::paths::{client_audience, generate_token};
 use socketio_fn_protocol::token::{self, TokenClaims};
 use socketioxide::socket::Sid;
 use std::str::FromStr;
@@ -245,8 +245,11 @@ pub(super) async fn leave_all_groups(hub: Option<Arc<Hub>>, scope: Scope) -> Res
 
 /// `:generateToken`: a client token for `hub` (`userId`, `minutesToExpire`, `role`, `group`).
 pub(super) fn generate_token(shared: &Shared, hub: &str, query: &Query) -> Response {
-    let user = query.value("userId");
-    let minutes: u64 = match query.value("minutesToExpire").map(str::parse::<u64>) {
+    let user = query.value(generate_token::USER_ID);
+    let minutes: u64 = match query
+        .value(generate_token::MINUTES_TO_EXPIRE)
+        .map(str::parse::<u64>)
+    {
         None => 60,
         Some(Ok(m)) if (1..=MAX_TOKEN_MINUTES).contains(&m) => m,
         Some(_) => {
@@ -263,8 +266,8 @@ pub(super) fn generate_token(shared: &Shared, hub: &str, query: &Query) -> Respo
         minutes.saturating_mul(60),
         user.filter(|u| !u.is_empty()).map(str::to_owned),
     );
-    claims.role = query.values("role");
-    claims.groups = query.values("group");
+    claims.role = query.values(generate_token::ROLE);
+    claims.groups = query.values(generate_token::GROUP);
     match token::sign(&claims, &shared.key) {
         Ok(token) => (StatusCode::OK, axum::Json(json!({ "token": token }))).into_response(),
         Err(e) => error(

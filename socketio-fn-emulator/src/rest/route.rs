@@ -4,6 +4,7 @@ use super::error;
 use crate::hubs::Connection;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
+use socketio_fn_protocol::paths::generate_token;
 
 /// Which connections a call addresses.
 #[derive(Debug, Clone)]
@@ -89,7 +90,7 @@ pub(super) fn operation(method: &Method, segments: &[String]) -> Result<Operatio
         [kind @ ("connections" | "users"), id, "groups"] => {
             expect(Method::DELETE, Operation::LeaveAllGroups(scoped(kind, id)))
         }
-        [":generateToken"] => expect(Method::POST, Operation::GenerateToken),
+        [generate_token::OPERATION] => expect(Method::POST, Operation::GenerateToken),
         _ => Err(error(
             StatusCode::NOT_FOUND,
             "NotSupported",
