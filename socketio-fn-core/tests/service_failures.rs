@@ -51,8 +51,23 @@ async fn too_many_requests_honours_retry_after() {
         gap >= Duration::from_millis(950),
         "waited {gap:?}, Retry-After said 1 s"
     );
-    // A fresh token per attempt.
+    // The retry sends the same request, and each attempt carries a token that verifies for its URL
+    // (signed when the attempt is made, so a retry after a long `Retry-After` is not refused as
+    // expired).
     assert_eq!(got[0].body, got[1].body);
+    assert_eq!(got[0].target, got[1].target);
+    let audience = format!("{}{}", service.base, got[0].target);
+    for attempt in &got {
+        let bearer = attempt.header("Authorization").unwrap();
+        let token = bearer.strip_prefix("Bearer ").unwrap();
+        socketio_fn_core::protocol::token::verify(
+            token,
+            &socketio_fn_core::protocol::AccessKey::new("key"),
+            &audience,
+            0,
+        )
+        .unwrap();
+    }
 }
 
 #[tokio::test]

@@ -8,12 +8,12 @@
 //! - [`groups`] and [`filter`]: how namespaces and rooms map to service groups, and the OData filters
 //!   over them;
 //! - [`signature`]: the `ce-signature` HMAC;
-//! - [`token`] and [`access_key`]: access tokens (HS256 JWTs) signed with an access key;
+//! - [`token`] and [`AccessKey`]: access tokens (HS256 JWTs) signed with an access key;
 //! - [`paths`]: where clients connect and where the REST API lives, and the REST API's names;
 //! - [`connection_string`]: the key-based connection string;
 //! - [`setting_names`]: the names of the settings the runtime, the facade and the emulator read.
 
-pub mod access_key;
+mod access_key;
 pub mod cloud_events;
 pub mod connection_string;
 pub mod filter;

@@ -20,8 +20,8 @@ pub use socketio_fn_core::actions::SocketIoAction;
 pub use socketio_fn_core::negotiation::SocketIoNegotiationResult;
 pub use socketio_fn_core::service::ServiceHandle;
 pub use socketio_fn_core::{
-    Ack, App, AppBuilder, ClientCertificate, ConnectionContext, Error, InvocationError, MultiMap,
-    Settings, SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
+    Ack, App, AppBuilder, ConnectionContext, Error, InvocationError, Settings,
+    SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
     SocketIoDisconnectedRequest, SocketIoMessageRequest, SocketIoMessageResponse,
 };
 
@@ -42,17 +42,18 @@ pub use socketio_fn_macros::socketio_output;
 #[doc = include_str!("../docs/socketio_negotiation.md")]
 pub use socketio_fn_macros::socketio_negotiation;
 
-/// Argument binding: event parameters, context extractors, shared state, the output collector, and
-/// the traits that bind them (implement [`FromInvocation`] for an extractor of your own).
-///
-/// `#[socketio_trigger]` sorts arguments by attributes and names, never by type: arguments marked
-/// `#[socketio_parameter]` or listed in `parameter_names` bind through [`FromParameter`] (any
-/// `serde::de::DeserializeOwned` type); `#[socketio_output]` arguments through [`FromOutput`]
-/// ([`Actions`]); every other argument through [`FromInvocation`].
-///
-/// [`State`] is here, as in socketioxide (`extract::State`), and not in the prelude, so that it does
-/// not clash with `axum::extract::State` in a file that uses both.
 pub mod extract {
+    //! Argument binding: event parameters, context extractors, shared state, the output collector, and
+    //! the traits that bind them (implement [`FromInvocation`] for an extractor of your own).
+    //!
+    //! `#[socketio_trigger]` sorts arguments by attributes and names, never by type: arguments marked
+    //! `#[socketio_parameter]` or listed in `parameter_names` bind through [`FromParameter`] (any
+    //! `serde::de::DeserializeOwned` type); `#[socketio_output]` arguments through [`FromOutput`]
+    //! ([`Actions`]); every other argument through [`FromInvocation`].
+    //!
+    //! [`State`] is here, as in socketioxide (`extract::State`), and not in the prelude, so that it does
+    //! not clash with `axum::extract::State` in a file that uses both.
+
     pub use socketio_fn_core::Invocation;
     pub use socketio_fn_core::extract::{
         Actions, ArgSpec, Claims, FromInvocation, FromOutput, FromParameter, Hub, Namespace,
@@ -67,23 +68,26 @@ pub mod extract {
     }
 }
 
-/// The parts of a [`SocketIoAction`](crate::SocketIoAction): its kind and JSON names, its arguments,
-/// and why one is invalid.
 pub mod actions {
+    //! The parts of a [`SocketIoAction`](crate::SocketIoAction): its kind and JSON names, its arguments,
+    //! and why one is invalid.
+
     pub use socketio_fn_core::actions::{ActionKind, Args, InvalidAction};
 }
 
-/// Sending through a [`ServiceHandle`](crate::ServiceHandle): what a send can fail with, and where a
-/// handle sends.
 pub mod service {
+    //! Sending through a [`ServiceHandle`](crate::ServiceHandle): what a send can fail with, and where a
+    //! handle sends.
+
     pub use socketio_fn_core::service::{BatchError, OutputTarget, SendError, ServiceError};
 }
 
-/// Start-up and serving details: the mode, what authenticates the webhook, the resolved functions,
-/// connections as [`Settings::connection`](crate::Settings::connection) reads them, the causes inside
-/// [`Error`](crate::Error), health paths, and the pieces [`run`](crate::run) uses, for an app that
-/// serves itself (`App::builder()...build()?.serve()`).
 pub mod app {
+    //! Start-up and serving details: the mode, what authenticates the webhook, the resolved functions,
+    //! connections as [`Settings::connection`](crate::Settings::connection) reads them, the causes inside
+    //! [`Error`](crate::Error), health paths, and the pieces [`run`](crate::run) uses, for an app that
+    //! serves itself (`App::builder()...build()?.serve()`).
+
     pub use socketio_fn_core::ResolvedFunction;
     pub use socketio_fn_core::app::{
         HEALTH_PATH, Mode, READY_PATH, init_tracing, listen_address, shutdown_signal,
@@ -98,13 +102,15 @@ pub mod app {
     pub use socketio_fn_core::webhook::AuthSummary;
 }
 
-/// What a function is to the runtime, for functions registered by hand
-/// (`App::builder().function(..)`) and return types of your own: descriptors, the [`Reply`] and the
-/// traits that produce it.
 pub mod function {
+    //! What a function is to the runtime, for functions registered by hand
+    //! (`App::builder().function(..)`) and return types of your own: descriptors, the [`Reply`] and the
+    //! traits that produce it.
+
     pub use socketio_fn_core::invocation::{BoxFuture, InvokeFn};
     pub use socketio_fn_core::negotiation::{
-        NegotiationDescriptor, NegotiationInvocation, SocketIoNegotiation, TemplatePart,
+        NegotiationDescriptor, NegotiationInvocation, NegotiationResponse, SocketIoNegotiation,
+        TemplatePart,
     };
     pub use socketio_fn_core::registry::{
         FunctionDescriptor, OutputBinding, SocketIoFunction, no_requirements,
@@ -113,17 +119,19 @@ pub mod function {
     pub use socketio_fn_core::response::{IntoInvocationResult, Reply, ReplyFor};
 }
 
-/// Wire facts of Azure Web PubSub for Socket.IO (the `socketio-fn-protocol` crate): the CloudEvents
-/// envelope, packets, groups and filters, signatures and tokens, paths and setting names. Tests use it
-/// to sign webhook requests as the service does.
 pub mod protocol {
+    //! Wire facts of Azure Web PubSub for Socket.IO (the `socketio-fn-protocol` crate): the CloudEvents
+    //! envelope, packets, groups and filters, signatures and tokens, paths and setting names. Tests use it
+    //! to sign webhook requests as the service does.
+
     #[doc(inline)]
     pub use socketio_fn_core::protocol::*;
 }
 
-/// Everything a function file needs: `use socketio_fn::prelude::*;`. No name here clashes with
-/// axum's: shared state is [`extract::State`](crate::extract::State).
 pub mod prelude {
+    //! Everything a function file needs: `use socketio_fn::prelude::*;`. No name here clashes with
+    //! axum's: shared state is [`extract::State`](crate::extract::State).
+
     #[doc(no_inline)]
     pub use crate::extract::{
         Actions, Claims, Hub, Namespace, NegotiationRequest, Parameters, SocketId, UserId,

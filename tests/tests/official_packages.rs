@@ -12,7 +12,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Claims each socket connected with, by socket id.
-static CLAIMS: Mutex<Option<HashMap<String, socketio_fn::MultiMap>>> = Mutex::new(None);
+static CLAIMS: Mutex<Option<HashMap<String, socketio_fn::protocol::cloud_events::MultiMap>>> =
+    Mutex::new(None);
 
 #[socketio_trigger(hub = "sdk", event = "connect")]
 async fn connect(request: SocketIoConnectRequest) -> SocketIoConnectResponse {

@@ -2,12 +2,12 @@
 //! setting at fault:
 //!
 //! 1. **settings**: the builder's, else `local.settings.json` and the environment;
-//! 2. **connections** ([`connections`]): every connection named anywhere, opened once (credential
+//! 2. **connections** (`connections.rs`): every connection named anywhere, opened once (credential
 //!    chosen, REST client made);
-//! 3. **resolution** ([`resolve`]): hubs (hub-name rule), `%Setting%`s, namespaces, events, state types,
+//! 3. **resolution** (`resolve.rs`): hubs (hub-name rule), `%Setting%`s, namespaces, events, state types,
 //!    outputs, negotiation functions and builder handles, against the settings and those connections;
-//! 4. **webhook authentication** ([`auth`]: `WebhookAuth::from_settings`);
-//! 5. **server limits** ([`limits`]): address, connection cap, timeouts, body limit;
+//! 4. **webhook authentication** (`auth.rs`: `WebhookAuth::from_settings`);
+//! 5. **server limits** (`limits.rs`): address, connection cap, timeouts, body limit;
 //! 6. **handles bound**: only once every step succeeded, so a handle of an app that failed to build
 //!    never sends (its sends fail at once).
 //!
