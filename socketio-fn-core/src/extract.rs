@@ -218,6 +218,28 @@ impl<K: KindMarker, T: Clone + Send + Sync + 'static> FromInvocation<K> for Stat
     }
 }
 
+/// A handle to the function's hub and namespace, on the function's connection: query rooms and
+/// sockets or emit with acks from inside a function. Resolved at start-up (the build fails if the
+/// connection is not configured).
+impl<K: KindMarker> FromInvocation<K> for ServiceHandle {
+    fn from_invocation(
+        invocation: &Invocation,
+        _: &ArgSpec,
+    ) -> impl Future<Output = Result<Self, InvocationError>> + Send {
+        // Declared in `requires`, so a miss means the function was invoked outside its app.
+        std::future::ready(
+            invocation
+                .service_handle()
+                .cloned()
+                .ok_or_else(|| InvocationError::function("this invocation has no service handle")),
+        )
+    }
+
+    fn requires(requirements: &mut Requirements) {
+        requirements.service_handle();
+    }
+}
+
 /// The claims of the client's access token (connect events only).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Claims(pub MultiMap);
@@ -273,7 +295,7 @@ pub trait FromOutput: Sized + Clone + Send {
 /// The output collector: actions added during the function are sent to the service, in order, after
 /// the function returns successfully (not when it returns an error). The first failing action fails
 /// the invocation (500 with the service's error) and the later ones are not sent; the error says how
-/// many were skipped.
+/// many were skipped. An action that names no namespace goes to the function's namespace.
 ///
 /// ```
 /// use socketio_fn::extract::Actions;
@@ -310,6 +332,11 @@ impl Actions {
     /// Adds an action.
     pub fn add(&self, action: SocketIoAction) {
         self.queue().push(action);
+    }
+
+    /// Adds several actions, in order.
+    pub fn extend(&self, actions: impl IntoIterator<Item = SocketIoAction>) {
+        self.queue().extend(actions);
     }
 
     /// The actions added so far.

@@ -22,6 +22,7 @@ pub struct Invocation {
     context: ConnectionContext,
     request: TriggerRequest,
     outputs: Arc<[ServiceHandle]>,
+    handle: Option<ServiceHandle>,
     state: StateMap,
 }
 
@@ -38,26 +39,34 @@ impl Invocation {
             context,
             request,
             outputs: Arc::new([]),
+            handle: None,
             state: StateMap::default(),
         }
     }
 
-    /// An invocation with its function's resolved output bindings and the app's state (the webhook's
+    /// An invocation with its function's resolved bindings and the app's state (the webhook's
     /// constructor: no placeholder values to allocate and replace).
     pub(crate) fn with_bindings(
         function: &'static str,
         context: ConnectionContext,
         request: TriggerRequest,
-        outputs: Arc<[ServiceHandle]>,
+        function_bindings: (&Arc<[ServiceHandle]>, &Option<ServiceHandle>),
         state: StateMap,
     ) -> Self {
         Self {
             function,
             context,
             request,
-            outputs,
+            outputs: function_bindings.0.clone(),
+            handle: function_bindings.1.clone(),
             state,
         }
+    }
+
+    /// The function's own service handle (its hub and namespace), when one of its arguments takes
+    /// one.
+    pub fn service_handle(&self) -> Option<&ServiceHandle> {
+        self.handle.as_ref()
     }
 
     /// Output binding number `index` (argument order).

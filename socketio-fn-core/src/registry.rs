@@ -94,6 +94,8 @@ pub struct ResolvedFunction {
     pub kind: EventKind,
     /// The resolved output bindings, in argument order.
     pub outputs: Arc<[ServiceHandle]>,
+    /// The function's own handle (its hub and namespace), when an argument takes one.
+    pub handle: Option<ServiceHandle>,
 }
 
 /// Case-insensitive name equality, as the reference compares routing names (invariant culture); ASCII
@@ -200,10 +202,11 @@ fn resolve(
             value: event,
         });
     }
-    resolver.check_requirements(descriptor.requires)?;
+    let requirements = resolver.check_requirements(descriptor.requires)?;
     if let Some(connection) = descriptor.connection {
         resolver.client(Some(connection))?;
     }
+    // Output bindings and the function's own handle send to the function's namespace by default.
     let outputs = descriptor
         .outputs
         .iter()
@@ -212,9 +215,20 @@ fn resolve(
                 Some(h) => resolver.hub(Some(h))?,
                 None => hub.clone(),
             };
-            resolver.handle(hub, output.connection)
+            Ok(resolver
+                .handle(hub, output.connection)?
+                .of(namespace.clone()))
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, BindingError>>()?;
+    let handle = if requirements.needs_service_handle() {
+        Some(
+            resolver
+                .handle(hub.clone(), descriptor.connection)?
+                .of(namespace.clone()),
+        )
+    } else {
+        None
+    };
     Ok(ResolvedFunction {
         descriptor,
         hub,
@@ -222,5 +236,6 @@ fn resolve(
         event,
         kind,
         outputs: outputs.into(),
+        handle,
     })
 }

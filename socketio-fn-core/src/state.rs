@@ -65,6 +65,7 @@ impl<T> std::ops::Deref for State<T> {
 #[derive(Debug, Default)]
 pub struct Requirements {
     states: Vec<(TypeId, &'static str)>,
+    service_handle: bool,
 }
 
 impl Requirements {
@@ -72,6 +73,17 @@ impl Requirements {
     pub fn state<T: 'static>(&mut self) {
         self.states
             .push((TypeId::of::<T>(), std::any::type_name::<T>()));
+    }
+
+    /// Declares that the function takes a service handle of its own hub and namespace (resolved at
+    /// start-up on the function's connection).
+    pub fn service_handle(&mut self) {
+        self.service_handle = true;
+    }
+
+    /// Whether a service handle was declared.
+    pub fn needs_service_handle(&self) -> bool {
+        self.service_handle
     }
 
     /// The first required state type missing from `states`, by name.

@@ -66,10 +66,13 @@ async fn output_vectors_produce_the_exact_rest_requests() {
         let expected_requests = v["expectedRestRequests"].as_array().unwrap();
 
         // Offline: the mapping and the JWT, byte for byte, against the vector's own endpoint and clock.
-        let request = actions[0].rest_request(
+        let requests = actions[0].rest_requests(
             config["hub"].as_str().unwrap(),
             config["apiVersion"].as_str().unwrap(),
         );
+        assert_eq!(requests.len(), 1, "{id}");
+        let request = &requests[0];
+        assert_eq!(request.method, "POST", "{id}");
         let expected = &expected_requests[0];
         let expected_url = corrected(id, expected["url"].as_str().unwrap());
         assert_eq!(

@@ -15,7 +15,7 @@ mod sockets;
 mod upstream;
 
 pub use hubs::MAX_HUBS;
-pub use rest::{API_VERSIONS, MAX_TOKEN_MINUTES};
+pub use rest::{API_VERSIONS, INVOKE_WAIT, MAX_TOKEN_MINUTES, MAX_TTL_SECONDS};
 pub use sockets::QUEUE_CAPACITY;
 pub use upstream::{BREAKER_COOL_DOWN, BREAKER_THRESHOLD, MAX_CONCURRENT_CALLS};
 

@@ -28,6 +28,34 @@ pub fn room_group(namespace: &str, room: &str) -> String {
     format!("0~{}~{}", b64url(namespace), b64url(room))
 }
 
+/// The longest group name the service accepts (characters).
+pub const MAX_GROUP_NAME_CHARS: usize = 1024;
+
+/// An OData string literal: `text` in single quotes, each `'` doubled.
+///
+/// ```
+/// assert_eq!(socketio_fn_protocol::groups::string_literal("o'neil"), "'o''neil'");
+/// ```
+pub fn string_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The OData filter selecting the connections of user `user_id` that have a socket in `namespace`.
+///
+/// ```
+/// assert_eq!(
+///     socketio_fn_protocol::groups::user_filter("/", "alice"),
+///     "userId eq 'alice' and '0~Lw~' in groups"
+/// );
+/// ```
+pub fn user_filter(namespace: &str, user_id: &str) -> String {
+    format!(
+        "userId eq {} and {}",
+        string_literal(user_id),
+        in_group(&namespace_group(namespace))
+    )
+}
+
 /// The OData term selecting the connections in `group`.
 pub fn in_group(group: &str) -> String {
     format!("'{group}' in groups")

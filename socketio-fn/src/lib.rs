@@ -72,14 +72,17 @@ pub mod actions {
     //! The parts of a [`SocketIoAction`](crate::SocketIoAction): its kind and JSON names, its arguments,
     //! and why one is invalid.
 
-    pub use socketio_fn_core::actions::{ActionKind, Args, InvalidAction};
+    pub use socketio_fn_core::actions::{ActionKind, Args, IntoArgs, InvalidAction, MAX_TTL};
 }
 
 pub mod service {
-    //! Sending through a [`ServiceHandle`](crate::ServiceHandle): what a send can fail with, and where a
-    //! handle sends.
+    //! Sending and asking through a [`ServiceHandle`](crate::ServiceHandle): what a send or a query can
+    //! fail with, a room's members, the bounds of listings and acks, and where a handle sends.
 
-    pub use socketio_fn_core::service::{BatchError, OutputTarget, SendError, ServiceError};
+    pub use socketio_fn_core::service::{
+        BatchError, MAX_ACKS, MAX_ROOM_MEMBERS, MAX_ROOM_PAGES, OutputTarget, QueryError,
+        RoomMember, SendError, ServiceError,
+    };
 }
 
 pub mod app {

@@ -3,9 +3,10 @@
 //! `"type": "SendToRoom"` for sending to rooms (the reference rejects every `type` form; we accept
 //! them). Member names are matched case-insensitively.
 
-use super::{ActionKind, InvalidAction, SocketIoAction};
+use super::{ActionKind, Event, InvalidAction, SocketIoAction, Target};
 use serde_json::{Map, Value};
 use socketio_fn_protocol::packet::DEFAULT_NAMESPACE;
+use std::time::Duration;
 
 impl SocketIoAction {
     /// Parses one action object, or an array of them.
@@ -43,47 +44,113 @@ impl SocketIoAction {
         };
         let action = action.ok_or_else(|| InvalidAction::UnknownAction(named.to_owned()))?;
         let f = Reader { fields, action };
-        let namespace = f
-            .string("namespace")?
-            .unwrap_or_else(|| DEFAULT_NAMESPACE.into());
-        let parsed = match action {
-            ActionKind::AddSocketToRoom => Self::AddSocketToRoom {
-                namespace,
-                socket_id: f.string("socketId")?.unwrap_or_default(),
-                room: f.string("room")?.unwrap_or_default(),
-            },
-            ActionKind::RemoveSocketFromRoom => Self::RemoveSocketFromRoom {
-                namespace,
-                socket_id: f.string("socketId")?.unwrap_or_default(),
-                room: f.string("room")?.unwrap_or_default(),
-            },
-            ActionKind::SendToNamespace => Self::SendToNamespace {
-                namespace,
-                event_name: f.string("eventName")?.unwrap_or_default(),
-                parameters: f.parameters()?,
-                except_rooms: f.strings("exceptRooms")?,
-            },
-            ActionKind::SendToRooms => Self::SendToRooms {
-                namespace,
-                rooms: f.strings("rooms")?,
-                event_name: f.string("eventName")?.unwrap_or_default(),
-                parameters: f.parameters()?,
-                except_rooms: f.strings("exceptRooms")?,
-            },
-            ActionKind::SendToSocket => Self::SendToSocket {
-                namespace,
-                socket_id: f.string("socketId")?.unwrap_or_default(),
-                event_name: f.string("eventName")?.unwrap_or_default(),
-                parameters: f.parameters()?,
-            },
-            ActionKind::DisconnectSockets => Self::DisconnectSockets {
-                namespace,
-                rooms: f.strings("rooms")?,
-                close_underlying_connection: f.bool("closeUnderlyingConnection")?,
-            },
-        };
+        let mut parsed = Self::new(f.target()?);
+        parsed.namespace = Some(
+            f.string("namespace")?
+                .unwrap_or_else(|| DEFAULT_NAMESPACE.into()),
+        );
+        parsed.ttl = f.ttl()?;
         parsed.validate()?;
         Ok(parsed)
+    }
+}
+
+impl Reader<'_> {
+    /// The members of the action's kind.
+    fn target(&self) -> Result<Target, InvalidAction> {
+        let text = |field| self.string(field).map(Option::unwrap_or_default);
+        let event = || -> Result<Event, InvalidAction> {
+            Ok(Event {
+                name: text("eventName")?,
+                parameters: self.parameters()?,
+            })
+        };
+        Ok(match self.action {
+            ActionKind::AddSocketToRoom => Target::AddSocketToRoom {
+                socket_id: text("socketId")?,
+                room: text("room")?,
+            },
+            ActionKind::RemoveSocketFromRoom => Target::RemoveSocketFromRoom {
+                socket_id: text("socketId")?,
+                room: text("room")?,
+            },
+            ActionKind::SendToNamespace => Target::SendToNamespace {
+                event: event()?,
+                except_rooms: self.strings("exceptRooms")?,
+            },
+            ActionKind::SendToRooms => Target::SendToRooms {
+                rooms: self.strings("rooms")?,
+                event: event()?,
+                except_rooms: self.strings("exceptRooms")?,
+            },
+            ActionKind::SendToSocket => Target::SendToSocket {
+                socket_id: text("socketId")?,
+                event: event()?,
+            },
+            ActionKind::DisconnectSockets => Target::DisconnectSockets {
+                rooms: self.strings("rooms")?,
+                close: self.bool("closeUnderlyingConnection")?,
+            },
+            ActionKind::SendToUser => Target::SendToUser {
+                user_id: text("userId")?,
+                event: event()?,
+            },
+            ActionKind::BroadcastFrom => Target::BroadcastFrom {
+                socket_id: text("socketId")?,
+                event: event()?,
+                except_rooms: self.strings("exceptRooms")?,
+            },
+            _ => self.membership_or_close()?,
+        })
+    }
+
+    /// The kinds that change rooms of many sockets or close connections.
+    fn membership_or_close(&self) -> Result<Target, InvalidAction> {
+        let text = |field| self.string(field).map(Option::unwrap_or_default);
+        Ok(match self.action {
+            ActionKind::AddUserToRoom => Target::AddUserToRoom {
+                user_id: text("userId")?,
+                room: text("room")?,
+            },
+            ActionKind::RemoveUserFromRoom => Target::RemoveUserFromRoom {
+                user_id: text("userId")?,
+                room: text("room")?,
+            },
+            ActionKind::RemoveUserFromAllRooms => Target::RemoveUserFromAllRooms {
+                user_id: text("userId")?,
+            },
+            ActionKind::SocketsJoin => Target::SocketsJoin {
+                in_rooms: self.strings("inRooms")?,
+                room: text("room")?,
+            },
+            ActionKind::SocketsLeave => Target::SocketsLeave {
+                in_rooms: self.strings("inRooms")?,
+                room: text("room")?,
+            },
+            ActionKind::CloseConnectionsOfUser => Target::CloseConnectionsOfUser {
+                user_id: text("userId")?,
+                reason: text("reason")?,
+            },
+            ActionKind::CloseConnectionsInRoom => Target::CloseConnectionsInRoom {
+                room: text("room")?,
+                reason: text("reason")?,
+            },
+            _ => Target::CloseConnection {
+                connection_id: text("connectionId")?,
+                reason: text("reason")?,
+            },
+        })
+    }
+
+    /// `messageTtlSeconds`: a whole number of seconds.
+    fn ttl(&self) -> Result<Option<Duration>, InvalidAction> {
+        match self.fields.get("messageTtlSeconds") {
+            None => Ok(None),
+            Some(v) => v
+                .as_u64()
+                .map(|s| Some(Duration::from_secs(s)))
+                .ok_or_else(|| self.invalid("messageTtlSeconds", "a whole number of seconds")),
+        }
     }
 }
 

@@ -1,15 +1,25 @@
-//! The REST request each action becomes (spec 5.4), byte for byte.
+//! The REST requests each action becomes (spec 5.4; `service-api.md` for the kinds beyond the
+//! reference's six), byte for byte.
 
-use super::SocketIoAction;
-use socketio_fn_protocol::groups::{in_group, namespace_group, room_group, rooms_filter as filter};
+use super::{Event, InvalidAction, SocketIoAction, Target};
+use socketio_fn_protocol::groups::{
+    in_group, namespace_group, room_group, rooms_filter, string_literal, user_filter,
+};
 use socketio_fn_protocol::packet::{encode_disconnect, encode_event};
 use socketio_fn_protocol::paths::{
     API_VERSION_QUERY, FILTER_QUERY, REST_HUB_PREFIX, escape_component,
 };
+use std::time::Duration;
 
-/// A POST to the service.
+/// The api-version Microsoft's Socket.IO adapter sends with `:invoke` (an operation no published
+/// specification describes, `service-api.md` 11).
+pub(crate) const INVOKE_API_VERSION: &str = "2023-07-01";
+
+/// A request to the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestRequest {
+    /// `POST`, or `DELETE` for closing one connection and leaving all groups.
+    pub method: &'static str,
     /// Path and query, e.g. `/api/hubs/hub/:send?api-version=2024-01-01&filter=...`.
     pub path_and_query: String,
     /// `text/plain` for sends, `application/json` for group changes.
@@ -19,122 +29,233 @@ pub struct RestRequest {
 }
 
 impl SocketIoAction {
-    /// The REST request for this action on `hub`.
+    /// The REST requests for this action on `hub`, in the order they are sent (one, except
+    /// `removeUserFromAllRooms`: two).
     ///
     /// ```
     /// use socketio_fn::SocketIoAction;
-    /// let r = SocketIoAction::send_to_socket("socket1", "event", ("abc",)).in_namespace("/ns").rest_request("hub", "2024-01-01");
+    /// let r = &SocketIoAction::send_to_socket("socket1", "event", ("abc",)).in_namespace("/ns").rest_requests("hub", "2024-01-01")[0];
     /// assert_eq!(r.path_and_query, "/api/hubs/hub/groups/0~L25z~c29ja2V0MQ/:send?api-version=2024-01-01");
     /// assert_eq!(r.body, "42/ns,[\"event\",\"abc\"]");
     /// ```
-    pub fn rest_request(&self, hub: &str, api_version: &str) -> RestRequest {
+    pub fn rest_requests(&self, hub: &str, api_version: &str) -> Vec<RestRequest> {
         let rest = Rest {
             hub_path: format!("{REST_HUB_PREFIX}{}", escape_component(hub)),
             version: escape_component(api_version),
+            ttl: self.ttl,
         };
-        match self {
-            Self::AddSocketToRoom {
-                namespace,
-                socket_id,
-                room,
-            } => rest.groups("addToGroups", namespace, socket_id, room),
-            Self::RemoveSocketFromRoom {
-                namespace,
-                socket_id,
-                room,
-            } => rest.groups("removeFromGroups", namespace, socket_id, room),
-            Self::SendToNamespace {
-                namespace,
-                event_name,
-                parameters,
-                except_rooms,
-            } => rest.send(
-                Some(&namespace_group(namespace)),
-                Some(filter(namespace, &[], except_rooms, false)),
-                encode_event(namespace, event_name, parameters),
-            ),
-            Self::SendToRooms {
-                namespace,
-                rooms,
-                event_name,
-                parameters,
-                except_rooms,
-            } => {
-                let body = encode_event(namespace, event_name, parameters);
-                match rooms.as_slice() {
-                    // One room: its group, filtered by the except-rooms only.
-                    [room] => rest.send(
-                        Some(&room_group(namespace, room)),
-                        Some(filter(namespace, &[], except_rooms, false)),
-                        body,
-                    ),
-                    _ => rest.send(
-                        None,
-                        Some(filter(namespace, rooms, except_rooms, false)),
-                        body,
-                    ),
-                }
+        let ns = self.namespace();
+        match &self.target {
+            Target::SendToNamespace { .. }
+            | Target::SendToRooms { .. }
+            | Target::SendToSocket { .. }
+            | Target::SendToUser { .. }
+            | Target::BroadcastFrom { .. } => vec![rest.send_event(ns, &self.target)],
+            Target::DisconnectSockets { rooms, close } => vec![rest.send(
+                "",
+                Some(rooms_filter(ns, rooms, &[], true)),
+                encode_disconnect(ns, *close),
+            )],
+            Target::CloseConnectionsOfUser { user_id, reason } => {
+                vec![rest.close(&format!("/users/{}", escape_component(user_id)), reason)]
             }
-            Self::SendToSocket {
-                namespace,
-                socket_id,
-                event_name,
-                parameters,
-            } => rest.send(
-                Some(&room_group(namespace, socket_id)),
-                None,
-                encode_event(namespace, event_name, parameters),
-            ),
-            Self::DisconnectSockets {
-                namespace,
-                rooms,
-                close_underlying_connection,
-            } => rest.send(
-                None,
-                Some(filter(namespace, rooms, &[], true)),
-                encode_disconnect(namespace, *close_underlying_connection),
-            ),
+            Target::CloseConnectionsInRoom { room, reason } => {
+                vec![rest.close(&group_path(&room_group(ns, room)), reason)]
+            }
+            Target::CloseConnection {
+                connection_id,
+                reason,
+            } => vec![rest.delete(
+                &format!("/connections/{}", escape_component(connection_id)),
+                reason,
+            )],
+            Target::RemoveUserFromAllRooms { user_id } => vec![
+                rest.delete(&format!("/users/{}/groups", escape_component(user_id)), ""),
+                // The service removes every group; the namespace's group comes back, so namespace
+                // sends still reach the user (README "Protocol notes").
+                rest.groups(
+                    "addToGroups",
+                    &format!("userId eq {}", string_literal(user_id)),
+                    &[namespace_group(ns)],
+                ),
+            ],
+            _ => vec![rest.membership(ns, &self.target)],
         }
+    }
+
+    /// The `:invoke` request that emits a send action and streams back the sockets' acks; any other
+    /// kind is an [`InvalidAction::NotApplicable`].
+    pub(crate) fn invoke_request(&self, hub: &str) -> Result<RestRequest, InvalidAction> {
+        let ns = self.namespace();
+        let (filter, event) = match &self.target {
+            Target::SendToNamespace {
+                event,
+                except_rooms,
+            } => (rooms_filter(ns, &[], except_rooms, true), event),
+            Target::SendToRooms {
+                rooms,
+                event,
+                except_rooms,
+            } => (rooms_filter(ns, rooms, except_rooms, true), event),
+            Target::SendToSocket { socket_id, event } => {
+                (in_group(&room_group(ns, socket_id)), event)
+            }
+            Target::SendToUser { user_id, event } => (user_filter(ns, user_id), event),
+            Target::BroadcastFrom {
+                socket_id,
+                event,
+                except_rooms,
+            } => (
+                rooms_filter(ns, &[], &with(except_rooms, socket_id), true),
+                event,
+            ),
+            _ => {
+                return Err(InvalidAction::NotApplicable {
+                    action: self.kind(),
+                    reason: "an emit with acks takes a send action (sendToNamespace, sendToRooms, \
+                             sendToSocket, sendToUser, broadcastFrom)",
+                });
+            }
+        };
+        Ok(RestRequest {
+            method: "POST",
+            path_and_query: format!(
+                "{REST_HUB_PREFIX}{}/:invoke?{API_VERSION_QUERY}={INVOKE_API_VERSION}&{FILTER_QUERY}={}",
+                escape_component(hub),
+                escape_component(&filter)
+            ),
+            content_type: "text/plain",
+            body: encode_event(ns, &event.name, &event.parameters),
+        })
     }
 }
 
-/// The REST API of one hub, at one `api-version` (both escaped).
+/// `rooms` and one more.
+fn with(rooms: &[String], room: &str) -> Vec<String> {
+    let mut all = rooms.to_vec();
+    all.push(room.to_owned());
+    all
+}
+
+/// `/groups/<group>` (group names are base64url with `0` and `~`, escaped all the same).
+fn group_path(group: &str) -> String {
+    format!("/groups/{}", escape_component(group))
+}
+
+/// The REST API of one hub, at one `api-version` (both escaped), with the action's TTL.
 struct Rest {
     hub_path: String,
     version: String,
+    ttl: Option<Duration>,
 }
 
 impl Rest {
-    /// `POST <hub>[/groups/<group>]/:send?api-version=..[&filter=..]` with a packet body.
-    fn send(&self, group: Option<&str>, filter: Option<String>, body: String) -> RestRequest {
-        let path = match group {
-            Some(group) => format!("{}/groups/{}", self.hub_path, escape_component(group)),
-            None => self.hub_path.clone(),
-        };
-        let version = &self.version;
-        RestRequest {
-            path_and_query: match filter {
-                Some(f) => format!(
-                    "{path}/:send?{API_VERSION_QUERY}={version}&{FILTER_QUERY}={}",
-                    escape_component(&f)
+    /// A send action's request: the group (or user) it addresses and the filter within it.
+    fn send_event(&self, ns: &str, target: &Target) -> RestRequest {
+        let body = |event: &Event| encode_event(ns, &event.name, &event.parameters);
+        let except = |rooms: &[String]| Some(rooms_filter(ns, &[], rooms, false));
+        match target {
+            Target::SendToNamespace {
+                event,
+                except_rooms,
+            } => self.send(
+                &group_path(&namespace_group(ns)),
+                except(except_rooms),
+                body(event),
+            ),
+            Target::SendToRooms {
+                rooms,
+                event,
+                except_rooms,
+            } => match rooms.as_slice() {
+                // One room: its group, filtered by the except-rooms only.
+                [room] => self.send(
+                    &group_path(&room_group(ns, room)),
+                    except(except_rooms),
+                    body(event),
                 ),
-                None => format!("{path}/:send?{API_VERSION_QUERY}={version}"),
+                _ => self.send(
+                    "",
+                    Some(rooms_filter(ns, rooms, except_rooms, false)),
+                    body(event),
+                ),
             },
+            Target::SendToSocket { socket_id, event } => {
+                self.send(&group_path(&room_group(ns, socket_id)), None, body(event))
+            }
+            Target::SendToUser { user_id, event } => self.send(
+                &format!("/users/{}", escape_component(user_id)),
+                Some(in_group(&namespace_group(ns))),
+                body(event),
+            ),
+            Target::BroadcastFrom {
+                socket_id,
+                event,
+                except_rooms,
+            } => self.send(
+                &group_path(&namespace_group(ns)),
+                except(&with(except_rooms, socket_id)),
+                body(event),
+            ),
+            _ => unreachable!("send_event takes send actions"),
+        }
+    }
+
+    /// A group change: one socket, a user's sockets, or the sockets of rooms join or leave a room.
+    fn membership(&self, ns: &str, target: &Target) -> RestRequest {
+        let (operation, filter, room) = match target {
+            Target::AddSocketToRoom { socket_id, room } => {
+                ("addToGroups", in_group(&room_group(ns, socket_id)), room)
+            }
+            Target::RemoveSocketFromRoom { socket_id, room } => (
+                "removeFromGroups",
+                in_group(&room_group(ns, socket_id)),
+                room,
+            ),
+            Target::AddUserToRoom { user_id, room } => {
+                ("addToGroups", user_filter(ns, user_id), room)
+            }
+            Target::RemoveUserFromRoom { user_id, room } => {
+                ("removeFromGroups", user_filter(ns, user_id), room)
+            }
+            Target::SocketsJoin { in_rooms, room } => {
+                ("addToGroups", rooms_filter(ns, in_rooms, &[], true), room)
+            }
+            Target::SocketsLeave { in_rooms, room } => (
+                "removeFromGroups",
+                rooms_filter(ns, in_rooms, &[], true),
+                room,
+            ),
+            _ => unreachable!("membership takes group changes"),
+        };
+        self.groups(operation, &filter, &[room_group(ns, room)])
+    }
+
+    /// `POST <hub><scope>/:send?api-version=..[&filter=..][&messageTtlSeconds=..]` with a packet.
+    fn send(&self, scope: &str, filter: Option<String>, body: String) -> RestRequest {
+        let mut query = format!("{API_VERSION_QUERY}={}", self.version);
+        // An empty filter is sent as `filter=`, as the reference does.
+        if let Some(f) = filter {
+            query.push_str(&format!("&{FILTER_QUERY}={}", escape_component(&f)));
+        }
+        if let Some(ttl) = self.ttl {
+            query.push_str(&format!("&messageTtlSeconds={}", whole_seconds(ttl)));
+        }
+        RestRequest {
+            method: "POST",
+            path_and_query: format!("{}{scope}/:send?{query}", self.hub_path),
             content_type: "text/plain",
             body,
         }
     }
 
-    /// `POST <hub>/:<operation>?api-version=..` moving one socket into or out of a room's group.
-    fn groups(&self, operation: &str, namespace: &str, socket_id: &str, room: &str) -> RestRequest {
+    /// `POST <hub>/:<operation>` with `{"filter": .., "groups": [..]}`.
+    fn groups(&self, operation: &str, filter: &str, groups: &[String]) -> RestRequest {
         // The reference writes `'` as `\u0027` (.NET's JSON escaping); the service parses the JSON,
         // so serde_json's plain form is the same body to it.
-        let body = serde_json::json!({
-            "filter": in_group(&room_group(namespace, socket_id)),
-            "groups": [room_group(namespace, room)],
-        })
-        .to_string();
+        let body = serde_json::json!({ "filter": filter, "groups": groups }).to_string();
         RestRequest {
+            method: "POST",
             path_and_query: format!(
                 "{}/:{operation}?{API_VERSION_QUERY}={}",
                 self.hub_path, self.version
@@ -143,4 +264,41 @@ impl Rest {
             body,
         }
     }
+
+    /// `POST <hub><scope>/:closeConnections?..[&reason=..]`.
+    fn close(&self, scope: &str, reason: &str) -> RestRequest {
+        RestRequest {
+            method: "POST",
+            path_and_query: format!(
+                "{}{scope}/:closeConnections?{}",
+                self.hub_path,
+                self.query(reason)
+            ),
+            content_type: "application/json",
+            body: String::new(),
+        }
+    }
+
+    /// `DELETE <hub><path>?..[&reason=..]`.
+    fn delete(&self, path: &str, reason: &str) -> RestRequest {
+        RestRequest {
+            method: "DELETE",
+            path_and_query: format!("{}{path}?{}", self.hub_path, self.query(reason)),
+            content_type: "application/json",
+            body: String::new(),
+        }
+    }
+
+    fn query(&self, reason: &str) -> String {
+        let mut query = format!("{API_VERSION_QUERY}={}", self.version);
+        if !reason.is_empty() {
+            query.push_str(&format!("&reason={}", escape_component(reason)));
+        }
+        query
+    }
+}
+
+/// `messageTtlSeconds`: whole seconds, rounded up.
+fn whole_seconds(ttl: Duration) -> u64 {
+    ttl.as_secs() + u64::from(ttl.subsec_nanos() > 0)
 }

@@ -221,15 +221,14 @@ async fn handle(function: Arc<ResolvedNegotiation>, state: StateMap, request: Re
     (function.descriptor.invoke)(invocation).await
 }
 
-/// The routes of the negotiation functions.
+/// The routes of the negotiation functions (GET and POST).
 pub(crate) fn router(functions: &[Arc<ResolvedNegotiation>], state: &StateMap) -> Router {
     let mut router = Router::new();
     for function in functions {
         let (f, state) = (function.clone(), state.clone());
-        router = router.route(
-            function.descriptor.route,
-            get(move |request: Request| handle(f.clone(), state.clone(), request)),
-        );
+        let serve = move |request: Request| handle(f.clone(), state.clone(), request);
+        // GET as the Functions binding documents it; POST too, as some clients send it.
+        router = router.route(function.descriptor.route, get(serve.clone()).post(serve));
     }
     router
 }

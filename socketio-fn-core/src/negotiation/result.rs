@@ -98,7 +98,7 @@ pub async fn negotiate(
         }
         Credential::Entra(_) => {
             let request = generate_token_request(hub, user_id, client.api_version_in_use());
-            let body = client.post(OPERATION, &request).await?;
+            let body = client.call(OPERATION, &request).await?;
             #[derive(Deserialize)]
             struct TokenReply {
                 token: String,
@@ -126,6 +126,7 @@ pub fn generate_token_request(hub: &str, user_id: Option<&str>, api_version: &st
         query.push_str(&format!("{USER_ID}={}&", esc(uid)));
     }
     RestRequest {
+        method: "POST",
         path_and_query: format!(
             "{REST_HUB_PREFIX}{}/{OPERATION}?{query}{MINUTES_TO_EXPIRE}=59&{API_VERSION_QUERY}={}",
             esc(hub),

@@ -112,11 +112,12 @@ impl ServiceClient {
         &self.api_version
     }
 
-    /// Executes one action against `hub`.
+    /// Executes one action against `hub` (its requests in order).
     pub async fn execute(&self, hub: &str, action: &SocketIoAction) -> Result<(), SendError> {
         action.validate()?;
-        let request = action.rest_request(hub, &self.api_version);
-        self.post(action.name(), &request).await?;
+        for request in action.rest_requests(hub, &self.api_version) {
+            self.call(action.name(), &request).await?;
+        }
         Ok(())
     }
 
@@ -146,36 +147,120 @@ impl ServiceClient {
         }
     }
 
-    /// POSTs with retries; returns the body of a 2xx reply.
-    pub(crate) async fn post(
+    /// Sends a request with retries; returns the body of a 2xx reply (at most [`MAX_REPLY_BYTES`]).
+    pub(crate) async fn call(
         &self,
         operation: &'static str,
         request: &RestRequest,
     ) -> Result<String, ServiceError> {
         let url = format!("{}{}", self.base, request.path_and_query);
+        let call = Call {
+            operation,
+            method: request.method,
+            url: &url,
+            content_type: Some(request.content_type),
+            body: &request.body,
+            found_or_missing: false,
+            timeout: self.retry.timeout,
+            retries: self.retry.max_retries,
+        };
+        let response = self.send(&call).await?;
+        read_text(response, operation, MAX_REPLY_BYTES).await
+    }
+
+    /// A `HEAD` of a path: `true` on 200, `false` on 404 (the service's existence checks).
+    pub(crate) async fn exists(
+        &self,
+        operation: &'static str,
+        path_and_query: &str,
+    ) -> Result<bool, ServiceError> {
+        let url = format!("{}{path_and_query}", self.base);
+        let call = Call {
+            operation,
+            method: "HEAD",
+            url: &url,
+            content_type: None,
+            body: "",
+            found_or_missing: true,
+            timeout: self.retry.timeout,
+            retries: self.retry.max_retries,
+        };
+        let response = self.send(&call).await?;
+        Ok(response.status().is_success())
+    }
+
+    /// A `GET` of a URL of this endpoint (a path, or an absolute `nextLink` the service gave),
+    /// returning the JSON body.
+    pub(crate) async fn get_json(
+        &self,
+        operation: &'static str,
+        url: &str,
+    ) -> Result<serde_json::Value, ServiceError> {
+        let call = Call {
+            operation,
+            method: "GET",
+            url,
+            content_type: None,
+            body: "",
+            found_or_missing: false,
+            timeout: self.retry.timeout,
+            retries: self.retry.max_retries,
+        };
+        let response = self.send(&call).await?;
+        let text = read_text(response, operation, MAX_REPLY_BYTES).await?;
+        serde_json::from_str(&text).map_err(|e| ServiceError::InvalidReply {
+            operation,
+            source: Box::new(e),
+        })
+    }
+
+    /// A `POST` whose reply is read as it streams (`:invoke`); sent once, never retried (the service
+    /// may have emitted), within `timeout` for the whole exchange.
+    pub(crate) async fn stream(
+        &self,
+        operation: &'static str,
+        request: &RestRequest,
+        timeout: Duration,
+    ) -> Result<reqwest::Response, ServiceError> {
+        let url = format!("{}{}", self.base, request.path_and_query);
+        let call = Call {
+            operation,
+            method: request.method,
+            url: &url,
+            content_type: Some(request.content_type),
+            body: &request.body,
+            found_or_missing: false,
+            timeout,
+            retries: 0,
+        };
+        self.send(&call).await
+    }
+
+    /// The attempts of one call: a fresh credential each time, retries on connection failures, 408,
+    /// 429 and 5xx (after `Retry-After` or a backoff), never after a timeout.
+    async fn send(&self, call: &Call<'_>) -> Result<reqwest::Response, ServiceError> {
+        let operation = call.operation;
+        let method =
+            reqwest::Method::from_bytes(call.method.as_bytes()).unwrap_or(reqwest::Method::POST);
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let authorization = self.authorization(operation, &url).await?;
-            let sent = self
+            let authorization = self.authorization(operation, call.url).await?;
+            let mut builder = self
                 .http
-                .post(&url)
+                .request(method.clone(), call.url)
                 .header("Authorization", authorization)
                 .header("Accept", "application/json")
-                .header("Content-Type", request.content_type)
-                .body(request.body.clone())
-                .timeout(self.retry.timeout)
-                .send()
-                .await;
-            let retry_after = match sent {
-                Ok(response) if response.status().is_success() => {
-                    return response
-                        .text()
-                        .await
-                        .map_err(|e| ServiceError::InvalidReply {
-                            operation,
-                            source: Box::new(e),
-                        });
+                .timeout(call.timeout);
+            if let Some(content_type) = call.content_type {
+                builder = builder
+                    .header("Content-Type", content_type)
+                    .body(call.body.to_owned());
+            }
+            let retry_after = match builder.send().await {
+                Ok(r) if r.status().is_success() => return Ok(r),
+                Ok(r) if call.found_or_missing && r.status() == reqwest::StatusCode::NOT_FOUND => {
+                    return Ok(r);
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
@@ -186,14 +271,8 @@ impl ServiceClient {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .map(Duration::from_secs);
-                    let code = response
-                        .headers()
-                        .get(socketio_fn_protocol::paths::ERROR_CODE_HEADER)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned);
-                    let body = response.text().await.unwrap_or_default();
-                    let error = refused(operation, status, code, &body);
-                    if !retryable || attempt > self.retry.max_retries {
+                    let error = refused(operation, response).await;
+                    if !retryable || attempt > call.retries {
                         return Err(error);
                     }
                     tracing::warn!(operation, status, attempt, "service call failed; retrying");
@@ -202,11 +281,11 @@ impl ServiceClient {
                 Err(e) if e.is_timeout() => {
                     return Err(ServiceError::Timeout {
                         operation,
-                        after: self.retry.timeout,
+                        after: call.timeout,
                     });
                 }
                 Err(source) => {
-                    if attempt > self.retry.max_retries {
+                    if attempt > call.retries {
                         return Err(ServiceError::Unreachable {
                             operation,
                             attempts: attempt,
@@ -236,18 +315,93 @@ impl ServiceClient {
     }
 }
 
-fn refused(operation: &'static str, status: u16, code: Option<String>, body: &str) -> ServiceError {
-    let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
+/// The most bytes of a reply body read (a longer error body is cut; a longer 2xx body is an
+/// invalid reply).
+pub const MAX_REPLY_BYTES: usize = 1024 * 1024;
+/// The most bytes of an error body kept in a [`ServiceError::Refused`] message.
+const MAX_ERROR_BYTES: usize = 4 * 1024;
+
+/// One call's parameters.
+struct Call<'a> {
+    operation: &'static str,
+    method: &'static str,
+    url: &'a str,
+    /// `None` for bodiless requests (HEAD, GET).
+    content_type: Option<&'static str>,
+    body: &'a str,
+    /// A 404 is an answer (existence checks), not an error.
+    found_or_missing: bool,
+    timeout: Duration,
+    retries: u32,
+}
+
+/// Reads at most `limit` bytes of a reply body as text (lossy); `Err` past the limit.
+async fn read_limited(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<(String, bool), reqwest::Error> {
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut cut = false;
+    while let Some(chunk) = response.chunk().await? {
+        let room = limit.saturating_sub(bytes.len());
+        if chunk.len() > room {
+            bytes.extend_from_slice(&chunk[..room]);
+            cut = true;
+            break;
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok((String::from_utf8_lossy(&bytes).into_owned(), cut))
+}
+
+async fn read_text(
+    response: reqwest::Response,
+    operation: &'static str,
+    limit: usize,
+) -> Result<String, ServiceError> {
+    let invalid = |source: Box<dyn std::error::Error + Send + Sync>| ServiceError::InvalidReply {
+        operation,
+        source,
+    };
+    match read_limited(response, limit).await {
+        Ok((_, true)) => Err(invalid(
+            format!("the reply is larger than {limit} bytes").into(),
+        )),
+        Ok((text, false)) => Ok(text),
+        Err(e) => Err(invalid(Box::new(e))),
+    }
+}
+
+/// The typed error of a refused call: status, `x-ms-error-code` or the body's `code`, the body's
+/// `message` (or the body, cut at a few kilobytes).
+async fn refused(operation: &'static str, response: reqwest::Response) -> ServiceError {
+    let status = response.status().as_u16();
+    let code = response
+        .headers()
+        .get(socketio_fn_protocol::paths::ERROR_CODE_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let (body, cut) = read_limited(response, MAX_ERROR_BYTES)
+        .await
+        .unwrap_or_default();
+    let json: Option<serde_json::Value> = serde_json::from_str(&body).ok();
     let field = |name: &str| {
         json.as_ref()
             .and_then(|j| j.get(name))
             .and_then(|v| v.as_str())
             .map(str::to_owned)
     };
+    let message = field("message").unwrap_or_else(|| {
+        if cut {
+            format!("{body}… (cut at {MAX_ERROR_BYTES} bytes)")
+        } else {
+            body.clone()
+        }
+    });
     ServiceError::Refused {
         operation,
         status,
         code: code.or_else(|| field("code")),
-        message: field("message").unwrap_or_else(|| body.to_owned()),
+        message,
     }
 }

@@ -74,3 +74,35 @@ pub enum SendError {
     #[error(transparent)]
     Service(#[from] ServiceError),
 }
+
+/// A query through a service handle (who is in a room, does a socket exist) failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// An argument the service cannot take (an empty id, a room too long for a group name).
+    #[error("{0}")]
+    Invalid(String),
+    /// The service call failed.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// A room has more members than a listing returns.
+    #[error("room `{room}` has more than {limit} members; the listing stops there")]
+    TooManyMembers {
+        /// The room.
+        room: String,
+        /// The limit ([`crate::service::MAX_ROOM_MEMBERS`]).
+        limit: usize,
+    },
+    /// The service's pages did not end within the limit.
+    #[error("the listing of room `{room}` did not end after {limit} pages")]
+    TooManyPages {
+        /// The room.
+        room: String,
+        /// The limit ([`crate::service::MAX_ROOM_PAGES`]).
+        limit: usize,
+    },
+    /// A page's `nextLink` points somewhere else than the service's endpoint (it is not followed:
+    /// the request would carry a credential there).
+    #[error("the service's nextLink `{0}` is not on its endpoint; not followed")]
+    ForeignNextLink(String),
+}

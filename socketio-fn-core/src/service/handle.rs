@@ -4,6 +4,7 @@
 use super::client::ServiceClient;
 use super::error::{SendError, ServiceError};
 use crate::actions::SocketIoAction;
+use socketio_fn_protocol::packet::DEFAULT_NAMESPACE;
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -41,6 +42,8 @@ pub struct OutputTarget {
 #[derive(Debug, Clone)]
 pub struct ServiceHandle {
     inner: Inner,
+    /// The namespace of actions that name none, and of queries (`/` unless made with `of`).
+    namespace: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,9 +56,9 @@ enum Inner {
 }
 
 #[derive(Debug)]
-struct Bound {
-    target: OutputTarget,
-    client: Arc<ServiceClient>,
+pub(super) struct Bound {
+    pub(super) target: OutputTarget,
+    pub(super) client: Arc<ServiceClient>,
 }
 
 /// The sending half of a builder's handle: kept by the builder, used once when the app is built.
@@ -100,6 +103,7 @@ impl ServiceHandle {
         };
         Self {
             inner: Inner::Bound(Arc::new(Bound { target, client })),
+            namespace: Arc::from(DEFAULT_NAMESPACE),
         }
     }
 
@@ -108,8 +112,31 @@ impl ServiceHandle {
         let (sender, receiver) = watch::channel(None);
         let handle = Self {
             inner: Inner::Pending(receiver),
+            namespace: Arc::from(DEFAULT_NAMESPACE),
         };
         (handle, HandleBinder(sender))
+    }
+
+    /// A handle to the same hub and connection for namespace `namespace`: actions that name no
+    /// namespace go there, and queries look there.
+    ///
+    /// ```no_run
+    /// # async fn demo(hub: socketio_fn::ServiceHandle) -> Result<(), Box<dyn std::error::Error>> {
+    /// use socketio_fn::SocketIoAction;
+    /// let admin = hub.of("/admin");
+    /// admin.send(SocketIoAction::send_to_namespace("alert", ("disk full",))).await?; // to /admin
+    /// # Ok(()) }
+    /// ```
+    pub fn of(&self, namespace: impl Into<String>) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            namespace: Arc::from(namespace.into()),
+        }
+    }
+
+    /// The namespace of this handle (`/` unless made with [`ServiceHandle::of`]).
+    pub fn namespace(&self) -> &str {
+        &self.namespace
     }
 
     /// The hub and connection actions go to; `None` until the app that made the handle is built.
@@ -122,7 +149,7 @@ impl ServiceHandle {
 
     /// The bound target, waiting for the app to be built; [`ServiceError::NotReady`] at once when the
     /// build failed or the builder was dropped.
-    async fn resolved(&self) -> Result<Arc<Bound>, ServiceError> {
+    pub(super) async fn resolved(&self) -> Result<Arc<Bound>, ServiceError> {
         let rx = match &self.inner {
             Inner::Bound(bound) => return Ok(bound.clone()),
             Inner::Pending(rx) => rx,
@@ -138,8 +165,9 @@ impl ServiceHandle {
         }
     }
 
-    /// Sends one action.
+    /// Sends one action (in this handle's namespace unless it names one).
     pub async fn send(&self, action: SocketIoAction) -> Result<(), SendError> {
+        let action = action.or_namespace(&self.namespace);
         let bound = self.resolved().await?;
         bound.client.execute(&bound.target.hub, &action).await
     }
@@ -149,7 +177,10 @@ impl ServiceHandle {
         &self,
         actions: impl IntoIterator<Item = SocketIoAction>,
     ) -> Result<(), BatchError> {
-        let actions: Vec<_> = actions.into_iter().collect();
+        let actions: Vec<_> = actions
+            .into_iter()
+            .map(|a| a.or_namespace(&self.namespace))
+            .collect();
         let total = actions.len();
         let failed = |index: usize, action: &SocketIoAction, source: SendError| BatchError {
             index,

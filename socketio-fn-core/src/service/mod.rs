@@ -1,16 +1,18 @@
 //! Talking to the service: the REST client and its credentials, typed errors, and the handle that
-//! sends actions.
+//! sends actions, queries rooms, sockets and users, and emits with acks.
 
 mod client;
 mod credential;
 mod error;
 mod handle;
+mod queries;
 
-pub use client::{Credential, ENTRA_SCOPE, RetryPolicy, ServiceClient};
+pub use client::{Credential, ENTRA_SCOPE, MAX_REPLY_BYTES, RetryPolicy, ServiceClient};
 pub use credential::{
     CredentialError, CredentialKind, ENVIRONMENT_CERTIFICATE_ENV, ENVIRONMENT_SECRET_ENV,
     MANAGED_IDENTITY_ENV, UserAssigned, WORKLOAD_IDENTITY_ENV, credential_kind, entra_credential,
 };
-pub use error::{SendError, ServiceError};
+pub use error::{QueryError, SendError, ServiceError};
 pub(crate) use handle::HandleBinder;
 pub use handle::{BatchError, OutputTarget, ServiceHandle};
+pub use queries::{MAX_ACKS, MAX_ROOM_MEMBERS, MAX_ROOM_PAGES, RoomMember};

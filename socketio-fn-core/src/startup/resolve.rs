@@ -158,16 +158,16 @@ impl<'a> Resolver<'a> {
         self.handle(hub, connection)
     }
 
-    /// Checks that every state type an argument asks for was provided.
+    /// Checks that every state type an argument asks for was provided; returns what was declared.
     pub(crate) fn check_requirements(
         &self,
         requires: fn(&mut Requirements),
-    ) -> Result<(), BindingError> {
+    ) -> Result<Requirements, BindingError> {
         let mut requirements = Requirements::default();
         requires(&mut requirements);
         match requirements.missing_state(self.state) {
             Some(name) => Err(BindingError::MissingState(name)),
-            None => Ok(()),
+            None => Ok(requirements),
         }
     }
 }

@@ -124,7 +124,7 @@ async fn serve(webhook: &Webhook, request: Request) -> Result<Response, Rejectio
         function.descriptor.name,
         context,
         request,
-        function.outputs.clone(),
+        (&function.outputs, &function.handle),
         webhook.state.clone(),
     );
     Ok(invoke(function, invocation, ack).await)

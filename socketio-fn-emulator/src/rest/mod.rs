@@ -6,6 +6,8 @@
 //! Paths are read from the raw request URI and each segment is percent-decoded exactly once.
 
 mod call;
+mod invoke;
+mod listing;
 mod operations;
 mod route;
 
@@ -25,6 +27,10 @@ pub const API_VERSIONS: [&str; 4] = ["2021-10-01", "2023-07-01", "2024-01-01", "
 pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The longest client token lifetime `:generateToken` issues (one year).
 pub const MAX_TOKEN_MINUTES: u64 = 365 * 24 * 60;
+/// How long `:invoke` waits for the targeted sockets' acks before it ends its reply.
+pub const INVOKE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// The longest message TTL a send takes (`messageTtlSeconds`).
+pub const MAX_TTL_SECONDS: u64 = 300;
 /// Filter work (conditions x connections) above which evaluation moves off the async runtime.
 const BLOCKING_THRESHOLD: usize = 16 * 1024;
 
@@ -63,9 +69,10 @@ async fn run(shared: &Shared, call: Call) -> Response {
     } = &call;
     match operation {
         Operation::GenerateToken => operations::generate_token(shared, &call.hub, query),
-        Operation::Send(scope) => {
-            operations::send(shared, hub, scope.clone(), filter.clone(), body).await
-        }
+        Operation::Send(scope) => match ttl(query) {
+            Ok(()) => operations::send(shared, hub, scope.clone(), filter.clone(), body).await,
+            Err(response) => response,
+        },
         Operation::Close(scope) => {
             operations::close(shared, hub, scope.clone(), filter.clone(), query).await
         }
@@ -75,5 +82,21 @@ async fn run(shared: &Shared, call: Call) -> Response {
             operations::membership(hub, scope.clone(), group, *add).await
         }
         Operation::LeaveAllGroups(scope) => operations::leave_all_groups(hub, scope.clone()).await,
+        Operation::ListGroup(group) => listing::list(shared, &call.hub, hub, group, query).await,
+        Operation::Invoke => invoke::invoke(shared, hub, filter.clone(), body).await,
+    }
+}
+
+/// `messageTtlSeconds`, when given, is a whole number from 0 to 300. The emulator delivers at once,
+/// so a TTL has nothing to drop.
+#[allow(clippy::result_large_err)]
+fn ttl(query: &call::Query) -> Result<(), Response> {
+    match query.value("messageTtlSeconds").map(str::parse::<u64>) {
+        None => Ok(()),
+        Some(Ok(s)) if s <= MAX_TTL_SECONDS => Ok(()),
+        Some(_) => Err(bad_request(
+            "InvalidQuery",
+            format!("`messageTtlSeconds` must be a whole number from 0 to {MAX_TTL_SECONDS}"),
+        )),
     }
 }

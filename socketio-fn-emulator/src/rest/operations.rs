@@ -155,10 +155,13 @@ pub(super) async fn close(
 ) -> Response {
     if let Some(hub) = hub {
         let excluded = query.values("excluded");
+        let reason = query.value("reason").unwrap_or_default();
         for (id, sockets) in select(hub, scope, filter).await {
             if excluded.contains(&id) {
                 continue;
             }
+            // The reason is logged escaped: a caller's text cannot start a log line.
+            tracing::info!(connection = %id, reason = ?reason, "closing the connection");
             for (ns, _) in sockets {
                 disconnect(shared, &id, &ns);
             }

@@ -29,6 +29,10 @@ pub(super) enum Operation {
     },
     LeaveAllGroups(Scope),
     GenerateToken,
+    /// `GET groups/{g}/connections` (paged).
+    ListGroup(String),
+    /// `POST :invoke`: emit and stream back the acks.
+    Invoke,
 }
 
 /// Routes a path (after `/api/hubs/<hub>/`) and method to an operation; the error is the reply itself.
@@ -53,6 +57,10 @@ pub(super) fn operation(method: &Method, segments: &[String]) -> Result<Operatio
     };
     match s.as_slice() {
         [":send"] => expect(Method::POST, Operation::Send(Scope::Hub)),
+        [":invoke"] => expect(Method::POST, Operation::Invoke),
+        ["groups", group, "connections"] => {
+            expect(Method::GET, Operation::ListGroup((*group).to_owned()))
+        }
         [kind @ ("groups" | "connections" | "users"), id, ":send"] => {
             expect(Method::POST, Operation::Send(scoped(kind, id)))
         }

@@ -160,6 +160,33 @@ impl serde::Serialize for Spread<'_> {
     }
 }
 
+/// Deserializes every argument of an ack as a list (socketioxide gives a non-tuple type only the
+/// first argument).
+pub(crate) struct Gather(pub(crate) Vec<Value>);
+
+impl<'de> serde::Deserialize<'de> for Gather {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Values;
+        impl<'de> serde::de::Visitor<'de> for Values {
+            type Value = Gather;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("the ack's arguments")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Gather, A::Error> {
+                let mut values = Vec::new();
+                while let Some(value) = seq.next_element()? {
+                    values.push(value);
+                }
+                Ok(Gather(values))
+            }
+        }
+        deserializer.deserialize_tuple(usize::MAX, Values)
+    }
+}
+
 /// Tells a client waiting for an ack that its event failed (nothing is sent without an ack id).
 fn error_ack(ack: AckSender, error: impl std::fmt::Display) {
     let _ = ack.send(&Spread(&[json!({ "error": error.to_string() })]));
