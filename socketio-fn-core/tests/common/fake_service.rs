@@ -16,6 +16,10 @@ pub enum Reply {
     Drop,
     /// Wait, then answer 202.
     Slow(Duration),
+    /// Status, extra headers, a body made at run time; `{base}` in it becomes the server's base URL.
+    Owned(u16, Vec<(&'static str, &'static str)>, String),
+    /// 200 with a chunked body: each part after its delay; the body ends after the last part.
+    Chunked(Vec<(Duration, String)>),
 }
 
 /// One received request.
@@ -45,11 +49,17 @@ pub struct FakeService {
 impl FakeService {
     /// Starts the server; each request takes the next scripted reply (202 when the script is empty).
     pub async fn start(script: Vec<Reply>) -> Self {
+        Self::start_then(script, Reply::Status(202, vec![], "")).await
+    }
+
+    /// Like [`FakeService::start`], answering `then` once the script is used up.
+    pub async fn start_then(script: Vec<Reply>, then: Reply) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
         let script = Arc::new(Mutex::new(VecDeque::from(script)));
         let log = received.clone();
+        let own_base = base.clone();
         tokio::spawn(async move {
             loop {
                 let Ok((mut stream, _)) = listener.accept().await else {
@@ -57,24 +67,33 @@ impl FakeService {
                 };
                 let log = log.clone();
                 let script = script.clone();
+                let then = then.clone();
+                let own_base = own_base.clone();
                 tokio::spawn(async move {
                     loop {
                         let Some(request) = read_request(&mut stream).await else {
                             return;
                         };
                         log.lock().unwrap().push(request);
-                        let reply = script.lock().unwrap().pop_front().unwrap_or(Reply::Status(
-                            202,
-                            vec![],
-                            "",
-                        ));
+                        let reply = script
+                            .lock()
+                            .unwrap()
+                            .pop_front()
+                            .unwrap_or_else(|| then.clone());
                         let (status, headers, body) = match reply {
                             Reply::Drop => return,
                             Reply::Slow(d) => {
                                 tokio::time::sleep(d).await;
-                                (202, vec![], "")
+                                (202, vec![], String::new())
                             }
-                            Reply::Status(s, h, b) => (s, h, b),
+                            Reply::Status(s, h, b) => (s, h, b.to_owned()),
+                            Reply::Owned(s, h, b) => (s, h, b.replace("{base}", &own_base)),
+                            Reply::Chunked(parts) => {
+                                if write_chunked(&mut stream, parts).await.is_err() {
+                                    return;
+                                }
+                                continue;
+                            }
                         };
                         let mut text =
                             format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
@@ -82,7 +101,7 @@ impl FakeService {
                             text.push_str(&format!("{k}: {v}\r\n"));
                         }
                         text.push_str("\r\n");
-                        text.push_str(body);
+                        text.push_str(&body);
                         if stream.write_all(text.as_bytes()).await.is_err() {
                             return;
                         }
@@ -140,4 +159,20 @@ async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Received> {
         body: String::from_utf8(body).ok()?,
         at: Instant::now(),
     })
+}
+
+async fn write_chunked(
+    stream: &mut tokio::net::TcpStream,
+    parts: Vec<(Duration, String)>,
+) -> std::io::Result<()> {
+    stream
+        .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/x-ndjson\r\n\r\n")
+        .await?;
+    for (delay, part) in parts {
+        tokio::time::sleep(delay).await;
+        stream
+            .write_all(format!("{:x}\r\n{part}\r\n", part.len()).as_bytes())
+            .await?;
+    }
+    stream.write_all(b"0\r\n\r\n").await
 }
