@@ -16,7 +16,10 @@ use std::time::Duration;
 
 const V: &str = "2024-01-01";
 
-fn requests(action: &SocketIoAction) -> Vec<(String, String, String)> {
+/// (method, path and query, body) of each request.
+type Requests = Vec<(String, String, String)>;
+
+fn requests(action: &SocketIoAction) -> Requests {
     action.validate().unwrap();
     action
         .rest_requests("hub", V)
@@ -32,14 +35,14 @@ fn requests(action: &SocketIoAction) -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn one(method: &str, path: &str, body: &str) -> Vec<(String, String, String)> {
+fn one(method: &str, path: &str, body: &str) -> Requests {
     vec![(method.to_owned(), path.to_owned(), body.to_owned())]
 }
 
 #[test]
 fn each_new_action_is_the_request_the_spec_describes() {
     // Namespace `/` = group `0~Lw~`; rooms `A` = `QQ`, `B` = `Qg`, `C` = `Qw`; socket `socket1`.
-    let cases: Vec<(SocketIoAction, Vec<(String, String, String)>)> = vec![
+    let cases: Vec<(SocketIoAction, Requests)> = vec![
         (
             SocketIoAction::send_to_user("u 1", "news", ("hi",)),
             one(
