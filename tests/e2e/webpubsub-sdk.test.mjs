@@ -83,6 +83,39 @@ test("adding and removing a connection to and from a group", async () => {
   assert.equal(await hub.connectionExists(s.io.engine.id), true);
 });
 
+test("users: add to a group, list it page by page, existence, remove from all groups, close", async () => {
+  const [u1, u2, other] = await Promise.all([client({ userId: "uma" }), client({ userId: "uma" }), client({ userId: "olaf" })]);
+  const group = hub.group("team");
+  await group.addUser("uma");
+  assert.equal(await hub.groupExists("team"), true);
+  assert.equal(await hub.userExists("uma"), true);
+  assert.equal(await hub.userExists("nobody"), false);
+  assert.equal(await hub.connectionExists(u1.io.engine.id), true);
+  assert.equal(await hub.connectionExists("no-such-connection"), false);
+  // One member per page: the SDK follows the emulator's nextLink.
+  const pages = [];
+  for await (const page of (await group.listConnections({ maxPageSize: 1 })).byPage()) pages.push(page);
+  assert.equal(pages.length, 2, JSON.stringify(pages));
+  const members = pages.flat().map((m) => [m.connectionId, m.userId]).sort();
+  assert.deepEqual(members, [[u1.io.engine.id, "uma"], [u2.io.engine.id, "uma"]].sort());
+  // `top` bounds the whole listing.
+  const top = [];
+  for await (const m of await group.listConnections({ maxPageSize: 1, top: 1 })) top.push(m);
+  assert.equal(top.length, 1);
+  // A TTL within the service's range is taken; the SDK itself refuses one above 300.
+  const got = collect(u1, "ttl");
+  await hub.sendToUser("uma", '42["ttl","soon"]', { contentType: "text/plain", messageTtlSeconds: 60 });
+  await barrier([u1]);
+  assert.deepEqual(got, [["soon"]]);
+  await hub.removeUserFromAllGroups("uma");
+  assert.equal(await hub.groupExists("team"), false);
+  const gone = Promise.all([u1, u2].map((x) => new Promise((resolve) => x.once("disconnect", resolve))));
+  await hub.closeUserConnections("uma", { reason: "maintenance" });
+  assert.deepEqual(await gone, ["io server disconnect", "io server disconnect"]);
+  assert.equal(await hub.userExists("uma"), false);
+  assert.equal(other.connected, true);
+});
+
 test("closing a connection disconnects its sockets", async () => {
   const s = await client();
   const reason = new Promise((resolve) => s.once("disconnect", resolve));

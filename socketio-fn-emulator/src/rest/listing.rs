@@ -55,7 +55,8 @@ pub(super) async fn list(
         .unwrap_or_default();
     members.sort();
     let take = page_size.min(top.unwrap_or(usize::MAX));
-    let more = members.len() > take;
+    // More pages only while `top` leaves room for them.
+    let more = members.len() > take && top.is_none_or(|t| t > take);
     members.truncate(take);
     let value: Vec<Value> = members
         .iter()
