@@ -50,3 +50,18 @@ test("GET /api/stats reads the count the function keeps", async () => {
   const after = (await (await fetch(`${APP_URL}/api/stats`)).json()).messages;
   assert.equal(after - before, 3);
 });
+
+test("presence, direct messages to every tab, and a question the room answers", async () => {
+  const [tab1, tab2, bob, mute] = await Promise.all([client("dana"), client("dana"), client("bob"), client("mute")]);
+  for (const s of [tab1, tab2, bob, mute]) assert.deepEqual(await s.timeout(5000).emitWithAck("join", "book club"), true);
+  assert.deepEqual(await bob.timeout(5000).emitWithAck("who", "book club"), ["bob", "dana", "dana", "mute"]);
+  const both = Promise.all([tab1, tab2].map((s) => new Promise((resolve) => s.once("dm", (...args) => resolve(args)))));
+  assert.deepEqual(await bob.timeout(5000).emitWithAck("dm", "dana", "page 42?"), "ok");
+  assert.deepEqual(await both, [["bob", "page 42?"], ["bob", "page 42?"]]);
+  tab1.on("question", (q, ack) => ack(`yes (${q})`));
+  tab2.on("question", (q, ack) => ack("yes"));
+  bob.on("question", (q, ack) => ack("no"));
+  mute.on("question", () => {}); // never answers: absent from the answers
+  const answers = await bob.timeout(5000).emitWithAck("ask", "book club", "ready?");
+  assert.deepEqual([...answers].sort(), ["no", "yes", "yes (ready?)"]);
+});

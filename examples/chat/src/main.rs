@@ -1,5 +1,7 @@
 //! The chat sample of Web PubSub for Socket.IO's serverless docs, as socketio-fn functions, with a chat
-//! page, rooms, a message counter shared with an HTTP route, and an HTTP route that sends to a room.
+//! page, rooms, a message counter shared with an HTTP route, an HTTP route that sends to a room, and
+//! the server API beyond the reference: who is in a room, direct messages to every tab of a user, and
+//! a question a room answers with acks.
 //!
 //! `cargo run -p chat`, then open <http://127.0.0.1:7071/> in two browser tabs. Without a connection
 //! string the local emulator of the service runs in-process; with `WebPubSubForSocketIOConnectionString`
@@ -71,6 +73,57 @@ async fn join(
 ) -> Ack<(bool,)> {
     out.add(SocketIoAction::add_socket_to_room(socket.0, room));
     Ack((true,))
+}
+
+/// A client emitted `who` with a room: the ack lists its members' user ids (presence), from the
+/// service's listing of the room.
+#[socketio_trigger(hub = "hub", event = "who")]
+async fn who(
+    hub: ServiceHandle,
+    #[socketio_parameter] room: String,
+) -> Result<Ack<(Vec<String>,)>, String> {
+    let members = hub.room_members(&room).await.map_err(|e| e.to_string())?;
+    let mut users: Vec<String> = members
+        .into_iter()
+        .map(|m| m.user_id.unwrap_or(m.connection_id))
+        .collect();
+    users.sort();
+    Ok(Ack((users,)))
+}
+
+/// A client emitted `dm` with a user id and a text: every tab of that user receives `dm` with the
+/// sender and the text.
+#[socketio_trigger(hub = "hub", event = "dm", parameter_names = ["to", "text"])]
+async fn direct_message(
+    socket: SocketId,
+    user: UserId,
+    to: String,
+    text: String,
+    #[socketio_output] out: Actions,
+) -> Ack<(&'static str,)> {
+    let from = user.0.unwrap_or(socket.0);
+    out.add(SocketIoAction::send_to_user(to, "dm", (from, text)));
+    Ack(("ok",))
+}
+
+/// A client emitted `ask` with a room and a question: every socket of the room gets `question`, and
+/// the asker's ack has the answers that came back within two seconds.
+#[socketio_trigger(hub = "hub", event = "ask", parameter_names = ["room", "question"])]
+async fn ask(
+    hub: ServiceHandle,
+    room: String,
+    question: String,
+) -> Result<Ack<(Vec<serde_json::Value>,)>, String> {
+    let action = SocketIoAction::send_to_rooms([room], "question", (question,));
+    let acks = hub
+        .emit_with_ack(action, std::time::Duration::from_secs(2))
+        .await
+        .map_err(|e| e.to_string())?;
+    // Socket.IO keeps the first argument of each ack, as `emitWithAck` to a room does.
+    Ok(Ack((acks
+        .into_iter()
+        .filter_map(|a| a.into_iter().next())
+        .collect(),)))
 }
 
 /// `POST /api/broadcast` with `{"room": "...", "text": "..."}`: an HTTP route (not a function) sends

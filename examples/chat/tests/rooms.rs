@@ -1,6 +1,7 @@
 //! The chat binary with the embedded emulator and real `socket.io-client`s: `POST /api/broadcast` (an
 //! HTTP route sending through a service handle) reaches exactly the room, and `GET /api/stats` reads the
-//! counter the `new message` function updates (shared state).
+//! counter the `new message` function updates (shared state); presence (`who`: the room's members), a
+//! direct message to every tab of a user (`dm`) and a question a room answers with acks (`ask`).
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "../../../tests/tests/support/mod.rs"]
