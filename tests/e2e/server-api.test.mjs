@@ -149,3 +149,12 @@ test("closing connections: a user's, a room's, one", async () => {
   assert.equal(bystander.connected, true);
   assert.equal(await ask(bystander, "exists", "user", "dave"), false);
 });
+
+test("negotiation answers POST as well as GET", async () => {
+  const neg = await (await fetch(`${APP_URL}/api/negotiate?userId=poster`, { method: "POST" })).json();
+  assert.ok(neg.token && neg.endpoint && neg.path, JSON.stringify(neg));
+  const s = io(neg.endpoint, { path: neg.path, query: { access_token: neg.token }, forceNew: true, reconnection: false });
+  sockets.push(s);
+  await new Promise((resolve, reject) => { s.once("connect", resolve); s.once("connect_error", reject); });
+  assert.equal(await ask(s, "exists", "user", "poster"), true);
+});
