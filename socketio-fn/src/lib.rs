@@ -70,9 +70,11 @@ pub mod extract {
 
 pub mod actions {
     //! The parts of a [`SocketIoAction`](crate::SocketIoAction): its kind and JSON names, its arguments,
-    //! and why one is invalid.
+    //! its TTL bound, the REST requests it becomes, and why one is invalid.
 
-    pub use socketio_fn_core::actions::{ActionKind, Args, IntoArgs, InvalidAction, MAX_TTL};
+    pub use socketio_fn_core::actions::{
+        ActionKind, Args, IntoArgs, InvalidAction, MAX_TTL, RestRequest,
+    };
 }
 
 pub mod service {
