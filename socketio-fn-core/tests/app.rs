@@ -227,3 +227,55 @@ async fn graceful_shutdown_lets_in_flight_invocations_finish() {
         .unwrap()
         .unwrap();
 }
+
+/// Sends raw HTTP/1.1 bytes on a new connection and returns the reply's status line.
+async fn status_of(addr: std::net::SocketAddr, request: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply).await;
+    reply.lines().next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_connections_do_not_take_the_app_offline() {
+    let app = App::builder()
+        .settings(settings())
+        .function(FunctionDescriptor::new("work", "hub", "work", noop))
+        .build()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.serve_with_shutdown(listener, async {
+        let _ = stopped.await;
+    }));
+    // More silent connections than the default cap of 1 024; none sends a byte.
+    let mut silent = Vec::new();
+    for _ in 0..1100 {
+        silent.push(tokio::net::TcpStream::connect(addr).await.expect(
+            "1 100 sockets need a descriptor limit above 2 300 (`ulimit -n`; CI raises it)",
+        ));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let health = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    let body = "42[\"work\"]";
+    let upstream = UpstreamRequest::event("hub", "work", body)
+        .connection("c1", "s1")
+        .signed(&AccessKey::new("k"));
+    let mut signed = format!(
+        "POST /runtime/webhooks/socketio HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in &upstream.headers().unwrap() {
+        signed.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    signed.push_str(&format!("\r\n{body}"));
+    for request in [health, signed.as_str(), health] {
+        let status = tokio::time::timeout(Duration::from_secs(1), status_of(addr, request))
+            .await
+            .expect("answered within a second while 1 100 silent connections are open");
+        assert_eq!(status, "HTTP/1.1 200 OK");
+    }
+    drop(silent);
+}

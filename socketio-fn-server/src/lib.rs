@@ -1,10 +1,12 @@
 //! The HTTP server loop of the socketio-fn runtime and of its emulator, with the connection hygiene a
 //! server on a network needs (hyper's defaults have none of it):
 //!
-//! - at most [`ServerConfig::max_connections`] connections at once: beyond that, new connections wait
-//!   in the listen backlog, and one warning says so;
-//! - a header timeout ([`ServerConfig::header_timeout`]): a request's headers must arrive within it,
-//!   and an idle keep-alive connection is closed after it (hyper starts the same timer for both);
+//! - at most [`ServerConfig::max_connections`] connections at once: at the cap, the oldest connection
+//!   that has not sent a request yet ("silent") is closed to make room; when none is silent, new
+//!   connections wait in the listen backlog, and one warning says so;
+//! - a header timeout ([`ServerConfig::header_timeout`]): a connection's first request head must
+//!   arrive within it from accept (a silent connection is closed), each later head within it, and an
+//!   idle keep-alive connection is closed after it;
 //! - a body timeout ([`ServerConfig::body_timeout`]): reading a request body fails when the body has
 //!   not arrived whole within it ([`BodyDeadline`]);
 //! - graceful shutdown: stop accepting, let open requests finish for at most
@@ -12,6 +14,7 @@
 //!   shutdown).
 
 mod body_timeout;
+mod silent;
 
 pub use body_timeout::{BodyDeadline, BodyTimedOut};
 
@@ -89,35 +92,13 @@ pub async fn serve(
     let builder = http_builder(&config);
     let max = config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
     let slots = Arc::new(Semaphore::new(max));
+    let silent = Arc::new(silent::Silent::default());
     let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
     let mut at_cap = false;
     let mut connections = tokio::task::JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
-        let permit = match slots.clone().try_acquire_owned() {
-            Ok(permit) => {
-                at_cap = false;
-                permit
-            }
-            Err(_) => {
-                if !at_cap {
-                    tracing::warn!(
-                        server = config.name,
-                        max_connections = max,
-                        "connection cap reached: new connections wait until one closes"
-                    );
-                    at_cap = true;
-                }
-                tokio::select! {
-                    permit = slots.clone().acquire_owned() => match permit {
-                        Ok(p) => p,
-                        Err(_) => break,
-                    },
-                    () = &mut shutdown => break,
-                }
-            }
-        };
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -131,10 +112,49 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(router.clone());
+        let permit = match slots.clone().try_acquire_owned() {
+            Ok(permit) => {
+                at_cap = false;
+                permit
+            }
+            Err(_) => {
+                // A new connection at the cap: the oldest one that sent nothing yet makes room.
+                let shed = silent.shed_oldest();
+                if !at_cap {
+                    tracing::warn!(
+                        server = config.name,
+                        max_connections = max,
+                        shed,
+                        "connection cap reached: silent connections are closed first; others wait \
+                         until one closes"
+                    );
+                    at_cap = true;
+                }
+                tokio::select! {
+                    permit = slots.clone().acquire_owned() => match permit {
+                        Ok(p) => p,
+                        Err(_) => break,
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
+        };
+        let state = silent.accepted();
+        let service = silent::FirstRequest {
+            inner: TowerToHyperService::new(router.clone()),
+            connection: state.clone(),
+            silent: silent.clone(),
+        };
         let connection = serve_connection(builder.clone(), service, stream, stopping.clone());
+        let (silent, header_timeout) = (silent.clone(), config.header_timeout);
         connections.spawn(async move {
-            connection.await;
+            tokio::select! {
+                () = connection => {}
+                // Closed (dropped) when it stays silent: no request within the header timeout of
+                // accept, or shed at the cap.
+                () = state.silent_too_long(header_timeout) => {}
+            }
+            silent.forget(&state);
             drop(permit);
         });
     }

@@ -214,3 +214,65 @@ async fn a_clean_shutdown_drains() {
         Stopped::Drained
     );
 }
+
+/// One GET on a new connection; the status line.
+async fn get_status(address: std::net::SocketAddr) -> String {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).await.unwrap();
+    String::from_utf8_lossy(&reply)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_from_accept() {
+    // Not one byte: closed after the header timeout, counted from accept.
+    let (address, _stop, _task) = start(config(16, 300, 5000, 1000)).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(closed_within(&mut stream, Duration::from_secs(5)).await, "");
+    assert!(started.elapsed() >= Duration::from_millis(250));
+    // One byte and then nothing: the same (hyper's own timer starts only with the head).
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream.write_all(b"P").await.unwrap();
+    assert_eq!(closed_within(&mut stream, Duration::from_secs(5)).await, "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_connections_are_shed_at_the_cap() {
+    // 1 100 silent connections against the default cap of 1 024, with a long header timeout: each real
+    // request still gets through at once, because the oldest silent connection makes room.
+    let (address, _stop, _task) = start(config(1024, 60_000, 5000, 1000)).await;
+    let mut silent = Vec::new();
+    for _ in 0..1100 {
+        silent.push(TcpStream::connect(address).await.expect(
+            "1 100 sockets need a descriptor limit above 2 300 (`ulimit -n`; CI raises it)",
+        ));
+    }
+    // Let the server accept up to its cap.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for _ in 0..3 {
+        let status = tokio::time::timeout(Duration::from_secs(1), get_status(address))
+            .await
+            .expect("a real request was answered within a second");
+        assert_eq!(status, "HTTP/1.1 200 OK");
+    }
+    // The shed ones were closed by the server; the others are still held.
+    let mut closed = 0;
+    for stream in &mut silent {
+        let mut byte = [0u8; 1];
+        if let Ok(Ok(0)) =
+            tokio::time::timeout(Duration::from_millis(1), stream.read(&mut byte)).await
+        {
+            closed += 1;
+        }
+    }
+    assert!(closed >= 3, "{closed} silent connections were shed");
+}
