@@ -112,32 +112,8 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let permit = match slots.clone().try_acquire_owned() {
-            Ok(permit) => {
-                at_cap = false;
-                permit
-            }
-            Err(_) => {
-                // A new connection at the cap: the oldest one that sent nothing yet makes room.
-                let shed = silent.shed_oldest();
-                if !at_cap {
-                    tracing::warn!(
-                        server = config.name,
-                        max_connections = max,
-                        shed,
-                        "connection cap reached: silent connections are closed first; others wait \
-                         until one closes"
-                    );
-                    at_cap = true;
-                }
-                tokio::select! {
-                    permit = slots.clone().acquire_owned() => match permit {
-                        Ok(p) => p,
-                        Err(_) => break,
-                    },
-                    () = &mut shutdown => break,
-                }
-            }
+        let Some(permit) = slot(&slots, &silent, &config, &mut at_cap, &mut shutdown).await else {
+            break;
         };
         let state = silent.accepted();
         let service = silent::FirstRequest {
@@ -162,6 +138,37 @@ pub async fn serve(
     draining();
     let _ = stop.send(true);
     drain(&config, &slots, max, connections).await
+}
+
+/// A slot for a just-accepted connection: at the cap, the oldest silent connection is asked to close
+/// and the slot is waited for; `None` when shutdown starts meanwhile.
+async fn slot(
+    slots: &Arc<Semaphore>,
+    silent: &silent::Silent,
+    config: &ServerConfig,
+    at_cap: &mut bool,
+    shutdown: &mut (impl Future<Output = ()> + Unpin),
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    if let Ok(permit) = slots.clone().try_acquire_owned() {
+        *at_cap = false;
+        return Some(permit);
+    }
+    // A new connection at the cap: the oldest one that sent nothing yet makes room.
+    let shed = silent.shed_oldest();
+    if !*at_cap {
+        tracing::warn!(
+            server = config.name,
+            max_connections = config.max_connections,
+            shed,
+            "connection cap reached: silent connections are closed first; others wait until one \
+             closes"
+        );
+        *at_cap = true;
+    }
+    tokio::select! {
+        permit = slots.clone().acquire_owned() => permit.ok(),
+        () = shutdown => None,
+    }
 }
 
 /// HTTP/1 with the header timeout, HTTP/2 with keep-alive pings, both on tokio's timer.
