@@ -19,6 +19,11 @@ pub use rest::{API_VERSIONS, INVOKE_WAIT, MAX_TOKEN_MINUTES, MAX_TTL_SECONDS};
 pub use sockets::QUEUE_CAPACITY;
 pub use upstream::{BREAKER_COOL_DOWN, BREAKER_THRESHOLD, MAX_CONCURRENT_CALLS};
 
+/// `url` with its query redacted (`?code=...` is a secret), as the emulator prints and logs it.
+pub fn redacted_url(url: &str) -> String {
+    upstream::redacted(url)
+}
+
 use axum::Router;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -68,7 +73,10 @@ impl std::fmt::Debug for EmulatorConfig {
                 "access_key",
                 &self.access_key.as_ref().map(|_| "<redacted>"),
             )
-            .field("upstream", &self.upstream)
+            .field(
+                "upstream",
+                &self.upstream.as_deref().map(upstream::redacted),
+            )
             .field("upstream_timeout", &self.upstream_timeout)
             .field("breaker_cool_down", &self.breaker_cool_down)
             .field("server", &self.server)

@@ -56,7 +56,11 @@ async fn main() -> std::io::Result<()> {
             "Web PubSub for Socket.IO emulator on {}",
             emulator.endpoint()
         );
-        println!("events go to {}", args.upstream);
+        // The upstream's query carries the webhook code: not printed.
+        println!(
+            "events go to {}",
+            socketio_fn_emulator::redacted_url(&args.upstream)
+        );
         println!("connection string for the app (local development only):");
         println!(
             "  WebPubSubForSocketIOConnectionString=\"{}\"",

@@ -26,6 +26,8 @@ pub const MAX_CONCURRENT_CALLS: usize = 128;
 pub(crate) struct Upstream {
     http: reqwest::Client,
     url: String,
+    /// The URL as logs and clients see it: the query (`?code=...`) redacted.
+    shown: String,
     origin: String,
     key: AccessKey,
     timeout: Duration,
@@ -92,6 +94,7 @@ impl Upstream {
                 .pool_max_idle_per_host(MAX_CONCURRENT_CALLS)
                 .build()
                 .unwrap_or_default(),
+            shown: redacted(&url),
             url,
             origin,
             key,
@@ -115,7 +118,7 @@ impl Upstream {
         let breaker = self.breaker();
         match breaker.open_until {
             Some(until) if Instant::now() < until => Err(UpstreamError::Down {
-                url: self.url.clone(),
+                url: self.shown.clone(),
             }),
             _ => Ok(()),
         }
@@ -130,7 +133,7 @@ impl Upstream {
         breaker.failures += 1;
         if breaker.failures >= BREAKER_THRESHOLD {
             if breaker.open_until.is_none_or(|u| Instant::now() >= u) {
-                tracing::warn!(url = %self.url, "the function app is not answering: failing events for {:?}", self.cool_down);
+                tracing::warn!(url = %self.shown, "the function app is not answering: failing events for {:?}", self.cool_down);
             }
             breaker.open_until = Some(Instant::now() + self.cool_down);
         }
@@ -153,7 +156,7 @@ impl Upstream {
             .await;
         match reply {
             Err(e) => {
-                tracing::warn!(url = %self.url, error = %socketio_fn_protocol::error_chain(&e), "abuse-protection handshake failed")
+                tracing::warn!(url = %self.shown, error = %socketio_fn_protocol::error_chain(&e.without_url()), "abuse-protection handshake failed")
             }
             Ok(response) => {
                 let allowed = response
@@ -163,10 +166,10 @@ impl Upstream {
                     .map(str::to_owned);
                 match allowed.as_deref() {
                     Some(o) if o == "*" || o.eq_ignore_ascii_case(&self.origin) => {
-                        tracing::debug!(url = %self.url, "abuse-protection handshake accepted");
+                        tracing::debug!(url = %self.shown, "abuse-protection handshake accepted");
                     }
                     _ => tracing::error!(
-                        url = %self.url,
+                        url = %self.shown,
                         status = response.status().as_u16(),
                         origin = %self.origin,
                         "the app refused the abuse-protection handshake: is the emulator's endpoint the one in its connection string?"
@@ -185,7 +188,7 @@ impl Upstream {
             .acquire()
             .await
             .map_err(|_| UpstreamError::Down {
-                url: self.url.clone(),
+                url: self.shown.clone(),
             })?;
         // The breaker may have opened while this call waited for its turn.
         self.check_breaker()?;
@@ -224,11 +227,12 @@ impl Upstream {
             Err(e) => {
                 self.record(false);
                 return Err(UpstreamError::Unreachable {
-                    url: self.url.clone(),
+                    url: self.shown.clone(),
                     reason: if e.is_timeout() {
                         format!("timed out after {:?}", self.timeout)
                     } else {
-                        socketio_fn_protocol::error_chain(&e)
+                        // reqwest's errors name the URL, query (webhook code) included.
+                        socketio_fn_protocol::error_chain(&e.without_url())
                     },
                 });
             }
@@ -301,5 +305,18 @@ mod tests {
         u.record(true);
         assert!(u.check_breaker().is_ok());
         assert_eq!(u.breaker().failures, 0);
+    }
+}
+
+/// `url` with its query replaced by `?<redacted>`: the event handler URL's query carries the webhook
+/// code (`?code=...`), which must not reach logs or clients.
+///
+/// ```ignore
+/// assert_eq!(redacted("http://a/x?code=s"), "http://a/x?<redacted>");
+/// ```
+pub(crate) fn redacted(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?<redacted>"),
+        None => url.to_owned(),
     }
 }
