@@ -274,6 +274,15 @@ fn iso8601(secs: u64) -> String {
     )
 }
 
+/// `url` with its query replaced by `?<redacted>`: the event handler URL's query carries the webhook
+/// code (`?code=...`), which must not reach logs or clients.
+pub(crate) fn redacted(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?<redacted>"),
+        None => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,18 +314,5 @@ mod tests {
         u.record(true);
         assert!(u.check_breaker().is_ok());
         assert_eq!(u.breaker().failures, 0);
-    }
-}
-
-/// `url` with its query replaced by `?<redacted>`: the event handler URL's query carries the webhook
-/// code (`?code=...`), which must not reach logs or clients.
-///
-/// ```ignore
-/// assert_eq!(redacted("http://a/x?code=s"), "http://a/x?<redacted>");
-/// ```
-pub(crate) fn redacted(url: &str) -> String {
-    match url.split_once('?') {
-        Some((base, _)) => format!("{base}?<redacted>"),
-        None => url.to_owned(),
     }
 }
