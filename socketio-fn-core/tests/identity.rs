@@ -664,3 +664,91 @@ fn child_developer_login() {
     let result = negotiate_in_child();
     assert_eq!(result["token"], "service-token-1");
 }
+
+/// A loopback identity endpoint that accepts connections and never answers.
+fn hanging_endpoint() -> (std::net::TcpListener, String) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/msi/token", listener.local_addr().unwrap());
+    (listener, url)
+}
+
+#[tokio::test]
+async fn a_refusing_or_hanging_identity_endpoint_fails_within_the_bound() {
+    let refusing = {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/msi/token", closed.local_addr().unwrap());
+        drop(closed);
+        url
+    };
+    // Kept open (accepting into the backlog) for the whole test.
+    let (_hanging, hanging) = hanging_endpoint();
+    for endpoint in [refusing, hanging] {
+        let env = [
+            ("IDENTITY_ENDPOINT", endpoint.clone()),
+            ("IDENTITY_HEADER", "h".to_owned()),
+            (
+                "WebPubSubForSocketIOConnectionString__endpoint",
+                "http://127.0.0.1:9".to_owned(),
+            ),
+            (
+                "WebPubSubForSocketIOConnectionString__credential",
+                "managedidentity".to_owned(),
+            ),
+            ("SOCKETIO_FN_WEBHOOK_CODE", "code".to_owned()),
+            ("SOCKETIO_FN_SERVICE_TIMEOUT_SECS", "1".to_owned()),
+        ];
+        let (passed, output) =
+            tokio::task::spawn_blocking(move || run_child("child_identity_outage", &env))
+                .await
+                .unwrap();
+        assert!(passed, "{endpoint}: {output}");
+    }
+}
+
+#[test]
+#[ignore = "run by `a_refusing_or_hanging_identity_endpoint_fails_within_the_bound` in a child process"]
+fn child_identity_outage() {
+    if !is_child("child_identity_outage") {
+        return;
+    }
+    use socketio_fn_core::negotiation::{NegotiationDescriptor, NegotiationInvocation};
+    fn invoke(i: NegotiationInvocation) -> socketio_fn_core::BoxFuture<axum::response::Response> {
+        Box::pin(async move { axum::response::IntoResponse::into_response(i.result) })
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = App::builder()
+            .settings(AppSettings::load().unwrap())
+            .negotiation(NegotiationDescriptor {
+                name: "negotiate",
+                route: "/api/negotiate",
+                hub: Some("hub"),
+                user_id: None,
+                connection: None,
+                requires: socketio_fn_core::registry::no_requirements,
+                invoke,
+            })
+            .build()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let (status, _, body) = common::send(
+            &app,
+            axum::http::Request::get("/api/negotiate")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+        let took = started.elapsed();
+        let body = String::from_utf8_lossy(&body);
+        assert_eq!(status, 502, "{body}");
+        assert!(
+            body.contains("cannot authenticate `generateToken`"),
+            "{body}"
+        );
+        // One attempt's timeout (1 s) bounds the token; the whole call would be bounded too.
+        assert!(
+            took < std::time::Duration::from_secs(5),
+            "took {took:?}: {body}"
+        );
+    });
+}

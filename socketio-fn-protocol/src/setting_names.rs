@@ -58,6 +58,9 @@ pub const MAX_CONNECTIONS: &str = "SOCKETIO_FN_MAX_CONNECTIONS";
 pub const HEADER_TIMEOUT_SECS: &str = "SOCKETIO_FN_HEADER_TIMEOUT_SECS";
 /// Seconds to read a request body (default 30).
 pub const BODY_TIMEOUT_SECS: &str = "SOCKETIO_FN_BODY_TIMEOUT_SECS";
+/// Seconds one REST call to the service may take, its token included (default 10); a whole call with
+/// its retries is bounded by `timeout × 4 + 30 s`.
+pub const SERVICE_TIMEOUT_SECS: &str = "SOCKETIO_FN_SERVICE_TIMEOUT_SECS";
 /// The largest webhook body accepted, in bytes (default 1 MiB).
 pub const MAX_BODY_BYTES: &str = "SOCKETIO_FN_MAX_BODY_BYTES";
 /// The port Azure Functions gives a custom handler; the app then listens on `0.0.0.0:<port>`.

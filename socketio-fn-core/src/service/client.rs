@@ -34,6 +34,17 @@ pub struct RetryPolicy {
     pub timeout: Duration,
 }
 
+impl RetryPolicy {
+    /// The bound of one call, every attempt with its token and the waits between them:
+    /// `timeout × (retries + 1) + max_delay × retries` (70 s by default). A call that is still not done
+    /// then fails with [`ServiceError::Timeout`].
+    pub fn deadline(&self, timeout: Duration, retries: u32) -> Duration {
+        timeout
+            .saturating_mul(retries.saturating_add(1))
+            .saturating_add(self.max_delay.saturating_mul(retries))
+    }
+}
+
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
@@ -136,14 +147,30 @@ impl ServiceClient {
                         source: Box::new(e),
                     })
             }
-            Credential::Entra(credential) => credential
-                .get_token(&[ENTRA_SCOPE], None)
+            // Bounded like an attempt: an identity endpoint that hangs or keeps refusing (the
+            // credential retries on its own) cannot hold the action longer.
+            Credential::Entra(credential) => {
+                match tokio::time::timeout(
+                    self.retry.timeout,
+                    credential.get_token(&[ENTRA_SCOPE], None),
+                )
                 .await
-                .map(|t| format!("Bearer {}", t.token.secret()))
-                .map_err(|e| ServiceError::Auth {
-                    operation,
-                    source: Box::new(e),
-                }),
+                {
+                    Ok(Ok(t)) => Ok(format!("Bearer {}", t.token.secret())),
+                    Ok(Err(e)) => Err(ServiceError::Auth {
+                        operation,
+                        source: Box::new(e),
+                    }),
+                    Err(_) => Err(ServiceError::Auth {
+                        operation,
+                        source: format!(
+                            "no token within {:?} (the identity endpoint did not answer)",
+                            self.retry.timeout
+                        )
+                        .into(),
+                    }),
+                }
+            }
         }
     }
 
@@ -239,6 +266,17 @@ impl ServiceClient {
     /// The attempts of one call: a fresh credential each time, retries on connection failures, 408,
     /// 429 and 5xx (after `Retry-After` or a backoff), never after a timeout.
     async fn send(&self, call: &Call<'_>) -> Result<reqwest::Response, ServiceError> {
+        let deadline = self.retry.deadline(call.timeout, call.retries);
+        match tokio::time::timeout(deadline, self.attempts(call)).await {
+            Ok(result) => result,
+            Err(_) => Err(ServiceError::Timeout {
+                operation: call.operation,
+                after: deadline,
+            }),
+        }
+    }
+
+    async fn attempts(&self, call: &Call<'_>) -> Result<reqwest::Response, ServiceError> {
         let operation = call.operation;
         let method =
             reqwest::Method::from_bytes(call.method.as_bytes()).unwrap_or(reqwest::Method::POST);

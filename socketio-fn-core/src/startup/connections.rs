@@ -4,11 +4,12 @@
 
 use crate::error::Error;
 use crate::registry::same_name;
-use crate::service::{Credential, ServiceClient, entra_credential};
+use crate::service::{Credential, RetryPolicy, ServiceClient, entra_credential};
 use crate::settings::{ServiceConnection, Settings, SettingsError};
 use azure_core::credentials::TokenCredential;
-use socketio_fn_protocol::setting_names::{API_VERSION, DEFAULT_API_VERSION};
+use socketio_fn_protocol::setting_names::{API_VERSION, DEFAULT_API_VERSION, SERVICE_TIMEOUT_SECS};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A credential given to the app builder for one connection, replacing the one its settings select.
 pub(crate) type CredentialOverride = (String, Arc<dyn TokenCredential>);
@@ -37,6 +38,7 @@ impl Connections {
         overrides: &[CredentialOverride],
     ) -> Result<Self, Error> {
         let api_version = settings.get(API_VERSION).unwrap_or(DEFAULT_API_VERSION);
+        let retry = retry_policy(settings)?;
         let mut open = Self::default();
         for name in names {
             if open.get(name).is_some() {
@@ -48,8 +50,9 @@ impl Connections {
                 Err(e) => return Err(e.into()),
             };
             let credential = credential(name, &connection, settings, overrides)?;
-            let client =
-                ServiceClient::new(connection.endpoint(), credential).api_version(api_version);
+            let client = ServiceClient::new(connection.endpoint(), credential)
+                .api_version(api_version)
+                .retry_policy(retry.clone());
             open.0.push(OpenConnection {
                 name: name.to_owned(),
                 connection,
@@ -68,6 +71,25 @@ impl Connections {
     pub(crate) fn iter(&self) -> impl Iterator<Item = &OpenConnection> {
         self.0.iter()
     }
+}
+
+/// The REST clients' retries and timeouts: the defaults, with `SOCKETIO_FN_SERVICE_TIMEOUT_SECS`.
+fn retry_policy(settings: &Settings) -> Result<RetryPolicy, Error> {
+    let mut retry = RetryPolicy::default();
+    if let Some(value) = settings.get(SERVICE_TIMEOUT_SECS) {
+        let seconds: u64 = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s| *s > 0)
+            .ok_or_else(|| Error::InvalidSetting {
+                name: SERVICE_TIMEOUT_SECS,
+                value: value.to_owned(),
+                reason: "expected a whole number of seconds, at least 1".into(),
+            })?;
+        retry.timeout = Duration::from_secs(seconds);
+    }
+    Ok(retry)
 }
 
 /// How REST calls of a connection authenticate: its access key, the credential given to the builder,
