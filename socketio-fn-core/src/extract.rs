@@ -373,7 +373,7 @@ impl FromOutput for Actions {
             self.handle.send_all(actions).await.map_err(|e| {
                 let hub = self.handle.target().map(|t| t.hub).unwrap_or_default();
                 let reason = socketio_fn_protocol::error_chain(&e);
-                tracing::error!(%hub, error = %reason, "output action failed");
+                tracing::error!(%hub, error = %socketio_fn_protocol::log::Escaped(&reason), "output action failed");
                 InvocationError::function(format!("output action failed: {reason}"))
             })
         }

@@ -11,13 +11,15 @@
 //! - [`token`] and [`AccessKey`]: access tokens (HS256 JWTs) signed with an access key;
 //! - [`paths`]: where clients connect and where the REST API lives, and the REST API's names;
 //! - [`connection_string`]: the key-based connection string;
-//! - [`setting_names`]: the names of the settings the runtime, the facade and the emulator read.
+//! - [`setting_names`]: the names of the settings the runtime, the facade and the emulator read;
+//! - [`log`]: request values written into log lines without forging one.
 
 mod access_key;
 pub mod cloud_events;
 pub mod connection_string;
 pub mod filter;
 pub mod groups;
+pub mod log;
 pub mod packet;
 pub mod paths;
 pub mod setting_names;

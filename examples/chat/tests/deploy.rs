@@ -327,3 +327,64 @@ async fn local_mode_with_a_chosen_emulator_key_never_logs_it() {
     );
     assert!(!text.contains(chosen), "the key is in the log: {text}");
 }
+
+/// Posts a signed event with `packet` as its body; returns the status.
+async fn post_event(port: u16, packet: &str) -> u16 {
+    let upstream = UpstreamRequest::event("hub", "new message", packet)
+        .connection("c1", "s1")
+        .origin(Some("127.0.0.1"))
+        .signed(&AccessKey::new(KEY));
+    reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/runtime/webhooks/socketio"))
+        .headers(upstream.headers().unwrap())
+        .body(upstream.body().to_owned())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn hostile_values_cannot_forge_log_lines() {
+    for format in ["text", "json"] {
+        let service = FakeService::start(vec![]).await;
+        let port = free_port();
+        let env = [
+            (
+                "WebPubSubForSocketIOConnectionString",
+                format!("Endpoint={};AccessKey={KEY}", service.base),
+            ),
+            ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+            ("SOCKETIO_FN_LOG_FORMAT", format.into()),
+            ("RUST_LOG", "debug".into()),
+        ];
+        let (running, log) = start(&env, port).await;
+        // The chat function logs the text; the webhook's debug line quotes a refused packet's name.
+        let forged = "hi\\nFORGED INFO chat: a line nobody wrote\\r\\u001b[2K";
+        let packet = format!("425[\"new message\",\"{forged}\"]");
+        assert_eq!(post_event(port, &packet).await, 200);
+        let refused = "42[\"new\\nFORGED refused\",\"x\"]";
+        assert_eq!(post_event(port, refused).await, 400);
+        drop(running);
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            text.contains("a line nobody wrote"),
+            "{format}: the message was logged: {text}"
+        );
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("FORGED"),
+                "{format}: a forged line: {text}"
+            );
+            assert!(
+                !line.contains('\u{1b}'),
+                "{format}: a terminal escape: {line:?}"
+            );
+            if format == "json" && !line.starts_with("chat page:") {
+                serde_json::from_str::<serde_json::Value>(line)
+                    .unwrap_or_else(|e| panic!("{e}: one JSON record per line: {line}"));
+            }
+        }
+    }
+}

@@ -208,7 +208,7 @@ async fn handle(function: Arc<ResolvedNegotiation>, state: StateMap, request: Re
         Ok(r) => r,
         Err(e) => {
             let reason = socketio_fn_protocol::error_chain(&e);
-            tracing::error!(function = function.descriptor.name, error = %reason, "negotiation failed");
+            tracing::error!(function = function.descriptor.name, error = %socketio_fn_protocol::log::Escaped(&reason), "negotiation failed");
             return text_reply(StatusCode::BAD_GATEWAY, reason);
         }
     };

@@ -331,7 +331,7 @@ impl ServiceClient {
                         });
                     }
                     let reason = socketio_fn_protocol::error_chain(&source);
-                    tracing::warn!(operation, attempt, %reason, "service unreachable; retrying");
+                    tracing::warn!(operation, attempt, reason = %socketio_fn_protocol::log::Escaped(&reason), "service unreachable; retrying");
                     None
                 }
             };

@@ -38,6 +38,7 @@ use futures_util::FutureExt;
 use socketio_fn_protocol::cloud_events::{
     CloudEvent, ConnectBody, DisconnectedBody, EventKind, TEXT_PLAIN, WEBHOOK_PATH, header,
 };
+use socketio_fn_protocol::log::Escaped;
 use socketio_fn_protocol::packet::{EventData, Packet, PacketError, PacketType, encode_ack};
 use std::sync::Arc;
 use std::time::Instant;
@@ -90,9 +91,9 @@ async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Respon
     match serve(&webhook, request).await {
         Ok(response) => response,
         Err(rejection) => {
-            // The reason may quote header values: logged with escapes, so it cannot start a line.
+            // The reason may quote request values: escaped, so it cannot start a line.
             let reason = rejection.to_string();
-            tracing::debug!(status = rejection.status().as_u16(), reason = ?reason, "webhook request refused");
+            tracing::debug!(status = rejection.status().as_u16(), reason = %Escaped(&reason), "webhook request refused");
             rejection.into_response()
         }
     }
@@ -319,10 +320,10 @@ async fn invoke(
             );
         }
         Err(error) if error.status().is_server_error() => {
-            tracing::error!(outcome = "Failed", status = error.status().as_u16(), error = %error, duration_ms, "Executed '{name}' (Failed, Duration={duration_ms:.1}ms)");
+            tracing::error!(outcome = "Failed", status = error.status().as_u16(), error = %Escaped(error.message()), duration_ms, "Executed '{name}' (Failed, Duration={duration_ms:.1}ms)");
         }
         Err(error) => {
-            tracing::warn!(outcome = "Rejected", status = error.status().as_u16(), error = %error, duration_ms, "Executed '{name}' (Rejected, Duration={duration_ms:.1}ms)");
+            tracing::warn!(outcome = "Rejected", status = error.status().as_u16(), error = %Escaped(error.message()), duration_ms, "Executed '{name}' (Rejected, Duration={duration_ms:.1}ms)");
         }
     }
     response

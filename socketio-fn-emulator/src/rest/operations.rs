@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use socketio_fn_protocol::filter::Filter;
+use socketio_fn_protocol::log::Escaped;
 use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
 use socketio_fn_protocol::paths::{client_audience, generate_token};
 use socketio_fn_protocol::token::{self, TokenClaims};
@@ -161,7 +162,7 @@ pub(super) async fn close(
                 continue;
             }
             // The reason is logged escaped: a caller's text cannot start a log line.
-            tracing::info!(connection = %id, reason = ?reason, "closing the connection");
+            tracing::info!(connection = %id, reason = %Escaped(reason), "closing the connection");
             for (ns, _) in sockets {
                 disconnect(shared, &id, &ns);
             }

@@ -195,7 +195,7 @@ async fn ask_the_app(shared: &Shared, event: Event<'_>) -> Result<(), Refused> {
     };
     let socket_id = event.socket_id.to_owned();
     let reply = upstream.send(event).await.map_err(|e| {
-        tracing::error!(error = %e, "connect: function app unavailable");
+        tracing::error!(error = %socketio_fn_protocol::log::Escaped(&e.to_string()), "connect: function app unavailable");
         Refused(format!("Service unavailable: {e}"))
     })?;
     if (200..300).contains(&reply.status) || reply.status == 404 {

@@ -7,6 +7,7 @@ use serde_json::Value;
 use socketio_fn_protocol::cloud_events::{
     CONNECTED_BODY, DisconnectedBody, EventKind, can_travel_in_a_header,
 };
+use socketio_fn_protocol::log::Escaped;
 use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
 use socketioxide::adapter::LocalAdapter;
 use socketioxide::extract::AckSender;
@@ -44,7 +45,7 @@ impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
         let event_name = match EventData::parse(&data) {
             Ok(d) => d.event_name,
             Err(e) => {
-                tracing::warn!(socket = %state.socket_id, error = %e, "an event the app could not read was refused");
+                tracing::warn!(socket = %state.socket_id, error = %Escaped(&e.to_string()), "an event the app could not read was refused");
                 error_ack(ack, format!("the event cannot be forwarded: {e}"));
                 return;
             }
@@ -131,7 +132,7 @@ pub(super) async fn drain(
                         let _ = ack.send(&Spread(&values));
                     }
                     Some(Err(error)) => {
-                        tracing::error!(socket = %state.socket_id, event = %event_name, %error, "user event failed");
+                        tracing::error!(socket = %state.socket_id, event = %Escaped(&event_name), error = %Escaped(&error), "user event failed");
                         error_ack(ack, error);
                     }
                 }
