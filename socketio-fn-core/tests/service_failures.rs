@@ -191,3 +191,26 @@ async fn invalid_actions_never_reach_the_service() {
     );
     assert!(service.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_huge_error_body_is_cut_not_copied() {
+    // 10 MB of error text: the error (and so the webhook's 500 reply and the log line) carries a few
+    // kilobytes of it, and the client stops reading there.
+    let body = "e".repeat(10 * 1024 * 1024);
+    let service = FakeService::start(vec![Reply::Owned(400, vec![], body)]).await;
+    let err = send(&service).await.unwrap_err();
+    let SendError::Service(ServiceError::Refused {
+        status, message, ..
+    }) = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*status, 400);
+    assert!(message.len() < 5_000, "{} bytes kept", message.len());
+    assert!(
+        message.ends_with("(cut at 4096 bytes)"),
+        "{}",
+        &message[message.len() - 40..]
+    );
+    assert!(err.to_string().len() < 5_200);
+}
