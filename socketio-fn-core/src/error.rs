@@ -75,6 +75,17 @@ pub enum Error {
         /// What is expected.
         reason: String,
     },
+    /// A secret setting is too short to resist guessing (its value is never shown).
+    #[error(
+        "setting `{name}` is shorter than {min} characters: use a long random string (for example \
+         the output of `openssl rand -hex 32`)"
+    )]
+    WeakSecret {
+        /// The setting.
+        name: &'static str,
+        /// The shortest length accepted.
+        min: usize,
+    },
     /// Nothing would authenticate the webhook (an identity-based or missing connection, no code, no
     /// Entra settings, no explicit opt-out).
     #[error(

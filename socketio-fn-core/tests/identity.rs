@@ -494,7 +494,10 @@ async fn negotiate_with_app_service_identity(
             "WebPubSubForSocketIOConnectionString__endpoint",
             service.base.clone(),
         ),
-        ("SOCKETIO_FN_WEBHOOK_CODE", "code".to_owned()),
+        (
+            "SOCKETIO_FN_WEBHOOK_CODE",
+            "a-webhook-code-of-at-least-32-characters".to_owned(),
+        ),
     ];
     env.extend(connection.iter().map(|(k, v)| (*k, (*v).to_owned())));
     let (passed, output) =
@@ -621,7 +624,10 @@ async fn the_seeds_local_settings_work_with_az_login() {
             "WebPubSubForSocketIOConnectionString__tenant",
             "72f988bf-86f1-41af-91ab-2d7cd011db47".to_owned(),
         ),
-        ("SOCKETIO_FN_WEBHOOK_CODE", "code".to_owned()),
+        (
+            "SOCKETIO_FN_WEBHOOK_CODE",
+            "a-webhook-code-of-at-least-32-characters".to_owned(),
+        ),
     ];
     let (passed, output) =
         tokio::task::spawn_blocking(move || run_child("child_developer_login", &env))
@@ -694,7 +700,10 @@ async fn a_refusing_or_hanging_identity_endpoint_fails_within_the_bound() {
                 "WebPubSubForSocketIOConnectionString__credential",
                 "managedidentity".to_owned(),
             ),
-            ("SOCKETIO_FN_WEBHOOK_CODE", "code".to_owned()),
+            (
+                "SOCKETIO_FN_WEBHOOK_CODE",
+                "a-webhook-code-of-at-least-32-characters".to_owned(),
+            ),
             ("SOCKETIO_FN_SERVICE_TIMEOUT_SECS", "1".to_owned()),
         ];
         let (passed, output) =

@@ -140,7 +140,13 @@ fn an_app_nothing_authenticates_refuses_to_build() {
         );
     }
     // A code, Entra settings, an explicit `none`, or the builder's opt-in make it build.
-    let with_code = [identity[0], ("SOCKETIO_FN_WEBHOOK_CODE", "s3cret")];
+    let with_code = [
+        identity[0],
+        (
+            "SOCKETIO_FN_WEBHOOK_CODE",
+            "s3cret-code-of-at-least-32-characters",
+        ),
+    ];
     assert!(build(&with_code).unwrap().auth().code);
     let with_entra = [
         identity[0],
@@ -417,4 +423,62 @@ async fn a_handle_whose_app_failed_to_build_fails_at_once() {
     let handle = builder.service("hub");
     drop(builder);
     assert_eq!(send_within_a_second(&handle).await, NOT_READY);
+}
+
+#[test]
+fn weak_or_unknown_configuration_is_refused_naming_the_setting() {
+    let identity = (
+        "WebPubSubForSocketIOConnectionString__endpoint",
+        "https://svc.example",
+    );
+    let build = |pairs: &[(&str, &str)]| {
+        App::builder()
+            .settings(Settings::from_pairs(pairs.iter().copied()))
+            .credential(
+                "WebPubSubForSocketIOConnectionString",
+                std::sync::Arc::new(FixedToken::new("t")),
+            )
+            .build()
+    };
+    // A webhook code too short to resist guessing; its value is not echoed.
+    let err = build(&[identity, ("SOCKETIO_FN_WEBHOOK_CODE", "c0de")]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::WeakSecret {
+                name: "SOCKETIO_FN_WEBHOOK_CODE",
+                min: 32
+            }
+        ),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("c0de"), "{err}");
+    let long = "0123456789abcdef0123456789abcdef";
+    assert!(build(&[identity, ("SOCKETIO_FN_WEBHOOK_CODE", long)]).is_ok());
+    // A connection-string version nobody defined.
+    let err = build(&[(
+        "WebPubSubForSocketIOConnectionString",
+        "Endpoint=http://localhost;AccessKey=k;Version=2.0;",
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains(
+            "connection setting `WebPubSubForSocketIOConnectionString`: unsupported `Version` `2.0`"
+        ),
+        "{err}"
+    );
+    // A misspelt log format, a connection cap of 0.
+    let key = ("WebPubSubForSocketIOConnectionString", KEY_CONNECTION);
+    for (name, value) in [
+        ("SOCKETIO_FN_LOG_FORMAT", "jsno"),
+        ("SOCKETIO_FN_MAX_CONNECTIONS", "0"),
+    ] {
+        let err = build(&[key, (name, value)]).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidSetting { name: n, .. } if *n == name),
+            "{name}: {err}"
+        );
+    }
+    assert!(build(&[key, ("SOCKETIO_FN_LOG_FORMAT", "JSON")]).is_ok());
 }

@@ -101,7 +101,10 @@ async fn post(url: &str, query: &str, headers: &[(&str, &str)]) -> (u16, String)
 #[tokio::test]
 async fn a_webhook_code_authenticates_identity_mode() {
     let (url, _stop) = serve(identity_app(
-        &[("SOCKETIO_FN_WEBHOOK_CODE", "s3cret")],
+        &[(
+            "SOCKETIO_FN_WEBHOOK_CODE",
+            "s3cret-code-of-at-least-32-characters",
+        )],
         "code-fn",
     ))
     .await;
@@ -109,20 +112,36 @@ async fn a_webhook_code_authenticates_identity_mode() {
     assert_eq!(post(&url, "", &[]).await, (401, refused.into()));
     assert_eq!(post(&url, "?code=wrong", &[]).await, (401, refused.into()));
     assert_eq!(
-        post(&url, "", &[("x-functions-key", "s3cre")]).await,
+        post(
+            &url,
+            "",
+            &[(
+                "x-functions-key",
+                "s3cret-code-of-at-least-32-characters-code-of-at-least-32-character"
+            )]
+        )
+        .await,
         (401, refused.into())
     );
     assert!(
         recorded("code-fn").is_empty(),
         "no unauthenticated request ran the function"
     );
-    assert_eq!(post(&url, "?code=s3cret", &[]).await, (200, String::new()));
     assert_eq!(
-        post(&url, "?x=1&code=s3cret", &[]).await,
+        post(&url, "?code=s3cret-code-of-at-least-32-characters", &[]).await,
         (200, String::new())
     );
     assert_eq!(
-        post(&url, "", &[("x-functions-key", "s3cret")]).await,
+        post(&url, "?x=1&code=s3cret-code-of-at-least-32-characters", &[]).await,
+        (200, String::new())
+    );
+    assert_eq!(
+        post(
+            &url,
+            "",
+            &[("x-functions-key", "s3cret-code-of-at-least-32-characters")]
+        )
+        .await,
         (200, String::new())
     );
     assert_eq!(recorded("code-fn").len(), 3);
@@ -149,7 +168,7 @@ async fn a_webhook_code_authenticates_identity_mode() {
     };
     assert_eq!(handshake("").await, (401, None));
     assert_eq!(
-        handshake("?code=s3cret").await,
+        handshake("?code=s3cret-code-of-at-least-32-characters").await,
         (200, Some("svc.example".into()))
     );
 }
@@ -375,7 +394,10 @@ async fn a_key_outage_is_503_not_a_refusal() {
 #[tokio::test]
 async fn health_and_readiness_need_no_authentication() {
     let (url, stop) = serve(identity_app(
-        &[("SOCKETIO_FN_WEBHOOK_CODE", "s3cret")],
+        &[(
+            "SOCKETIO_FN_WEBHOOK_CODE",
+            "s3cret-code-of-at-least-32-characters",
+        )],
         "health-fn",
     ))
     .await;
@@ -401,7 +423,9 @@ async fn health_and_readiness_need_no_authentication() {
         })
     );
     assert!(
-        !body.to_string().contains("s3cret"),
+        !body
+            .to_string()
+            .contains("s3cret-code-of-at-least-32-characters"),
         "no secret on the readiness page"
     );
     drop(stop);

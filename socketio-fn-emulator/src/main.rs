@@ -5,7 +5,7 @@ use clap::Parser;
 use socketio_fn_emulator::{Emulator, EmulatorConfig};
 use socketio_fn_protocol::setting_names::{
     DEFAULT_EMULATOR_ADDRESS, DEFAULT_EMULATOR_UPSTREAM, EMULATOR_ADDRESS, EMULATOR_ENDPOINT,
-    EMULATOR_KEY, EMULATOR_UPSTREAM,
+    EMULATOR_KEY, EMULATOR_UPSTREAM, MIN_SECRET_CHARS,
 };
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -41,6 +41,16 @@ async fn main() -> std::io::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     let args = Args::parse();
+    if args
+        .access_key
+        .as_deref()
+        .is_some_and(|k| k.chars().count() < MIN_SECRET_CHARS)
+    {
+        return Err(std::io::Error::other(format!(
+            "`--access-key` ({EMULATOR_KEY}) is shorter than {MIN_SECRET_CHARS} characters: use a long \
+             random string (for example the output of `openssl rand -hex 32`)"
+        )));
+    }
     let emulator = Emulator::start(EmulatorConfig {
         address: args.address,
         public_endpoint: args.endpoint,

@@ -1,6 +1,7 @@
 //! The key-based connection string: `Endpoint=<url>;AccessKey=<key>;Version=1.0;[Port=<port>;]`.
 //! Keys are case-insensitive; `Endpoint` and `AccessKey` are required, `Port` overrides the
-//! endpoint's port, `Version` and unknown keys are ignored, a key given twice is an error.
+//! endpoint's port, `Version` must be `1.0` when given, unknown keys are ignored, a key given twice is
+//! an error.
 
 /// The parts of a connection string, borrowed from it. The endpoint is not checked here (the runtime
 /// and the emulator each parse it as a URL).
@@ -26,6 +27,9 @@ pub enum ConnectionStringError {
     /// `Port` is not an integer in 1..=65535.
     #[error("invalid `Port` value `{0}`: expected an integer from 1 to 65535")]
     InvalidPort(String),
+    /// `Version` names a format this crate does not know (only `1.0` exists).
+    #[error("unsupported `Version` `{0}`: expected `1.0`")]
+    UnsupportedVersion(String),
 }
 
 impl<'a> ConnectionString<'a> {
@@ -52,6 +56,9 @@ impl<'a> ConnectionString<'a> {
                 "endpoint" => endpoint = Some(value),
                 "accesskey" => access_key = Some(value),
                 "port" => port = Some(value),
+                "version" if value != "1.0" => {
+                    return Err(ConnectionStringError::UnsupportedVersion(value.to_owned()));
+                }
                 _ => {}
             }
             seen.push(key);

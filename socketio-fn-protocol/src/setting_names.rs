@@ -37,6 +37,10 @@ pub const EMULATOR_KEY: &str = "SOCKETIO_FN_EMULATOR_KEY";
 /// `on` or `off`: start the embedded emulator (local mode) or never start it, overriding the decision
 /// from the environment (see the README's table of modes).
 pub const EMULATOR: &str = "SOCKETIO_FN_EMULATOR";
+/// The shortest webhook code or emulator key accepted from the settings.
+pub const MIN_SECRET_CHARS: usize = 32;
+/// The log formats `SOCKETIO_FN_LOG_FORMAT` takes.
+pub const LOG_FORMATS: [&str; 2] = ["text", "json"];
 /// A code every webhook request must carry as `?code=` or `x-functions-key`.
 pub const WEBHOOK_CODE: &str = "SOCKETIO_FN_WEBHOOK_CODE";
 /// `none`: explicitly run the webhook with no authentication (identity-based connections without a

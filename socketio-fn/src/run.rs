@@ -103,6 +103,15 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
     } else {
         app_address
     };
+    let access_key = settings.get(EMULATOR_KEY).map(str::to_owned);
+    if access_key.as_deref().is_some_and(|k| {
+        k.chars().count() < socketio_fn_core::protocol::setting_names::MIN_SECRET_CHARS
+    }) {
+        return Err(Error::WeakSecret {
+            name: EMULATOR_KEY,
+            min: socketio_fn_core::protocol::setting_names::MIN_SECRET_CHARS,
+        });
+    }
     let emulator = Emulator::start(EmulatorConfig {
         address,
         upstream: Some(format!(
@@ -111,7 +120,7 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
         )),
         // A key you choose (to reach the embedded emulator with other tools); random otherwise. It is
         // never logged.
-        access_key: settings.get(EMULATOR_KEY).map(str::to_owned),
+        access_key,
         ..EmulatorConfig::default()
     })
     .await

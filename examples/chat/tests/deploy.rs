@@ -295,7 +295,7 @@ async fn sigterm_lets_an_in_flight_invocation_and_its_action_finish() {
 async fn local_mode_with_a_chosen_emulator_key_never_logs_it() {
     use socketio_fn::protocol::token::{TokenClaims, sign, unix_now};
     let (port, emulator_port) = (free_port(), free_port());
-    let chosen = "a-local-key-of-my-choice";
+    let chosen = "a-local-key-of-my-choice-32-characters-long";
     let env = [
         ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
         (
@@ -387,4 +387,23 @@ async fn hostile_values_cannot_forge_log_lines() {
             }
         }
     }
+}
+
+#[test]
+fn a_short_emulator_key_is_refused() {
+    let (port, emulator_port) = (free_port(), free_port());
+    let (code, out) = run_to_end(chat(&[
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+        (
+            "SOCKETIO_FN_EMULATOR_ADDR",
+            format!("127.0.0.1:{emulator_port}"),
+        ),
+        ("SOCKETIO_FN_EMULATOR_KEY", "short-key".into()),
+    ]));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("setting `SOCKETIO_FN_EMULATOR_KEY` is shorter than 32 characters"),
+        "{out}"
+    );
+    assert!(!out.contains("short-key"), "the key is not echoed: {out}");
 }

@@ -124,7 +124,8 @@ pub struct KeyConnection {
 
 impl KeyConnection {
     /// Parses a connection string. Keys are case-insensitive; `Endpoint` and `AccessKey` are required,
-    /// `Port` overrides the endpoint's port, `Version` and unknown keys are ignored.
+    /// `Port` overrides the endpoint's port, `Version` must be `1.0` when given, unknown keys are
+    /// ignored.
     ///
     /// ```
     /// use socketio_fn::app::KeyConnection;
@@ -215,6 +216,9 @@ pub enum ConnectionError {
     /// `Port` is not an integer in 1..=65535.
     #[error("invalid `Port` value `{0}`: expected an integer from 1 to 65535")]
     InvalidPort(String),
+    /// `Version` is not `1.0`.
+    #[error("unsupported `Version` `{0}`: expected `1.0`")]
+    UnsupportedVersion(String),
     /// The endpoint is not an absolute http(s) URI.
     #[error("invalid endpoint `{endpoint}`: {reason}")]
     InvalidEndpoint {
@@ -231,6 +235,7 @@ impl From<ConnectionStringError> for ConnectionError {
             ConnectionStringError::MissingProperty(name) => Self::MissingProperty(name),
             ConnectionStringError::DuplicateProperty(name) => Self::DuplicateProperty(name),
             ConnectionStringError::InvalidPort(value) => Self::InvalidPort(value),
+            ConnectionStringError::UnsupportedVersion(value) => Self::UnsupportedVersion(value),
         }
     }
 }

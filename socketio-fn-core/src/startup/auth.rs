@@ -10,8 +10,8 @@ use crate::webhook::{
     DEFAULT_AUTHORITY, EntraConfig, EntraValidator, REFRESH_INTERVAL, WebhookAuth,
 };
 use socketio_fn_protocol::setting_names::{
-    CONNECTION, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_AUTHORITY,
-    WEBHOOK_ENTRA_TENANT,
+    CONNECTION, MIN_SECRET_CHARS, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE,
+    WEBHOOK_ENTRA_AUTHORITY, WEBHOOK_ENTRA_TENANT,
 };
 use std::sync::Arc;
 
@@ -35,6 +35,12 @@ impl WebhookAuth {
             }
         }
         if let Some(code) = settings.get(WEBHOOK_CODE).filter(|c| !c.trim().is_empty()) {
+            if code.trim().chars().count() < MIN_SECRET_CHARS {
+                return Err(Error::WeakSecret {
+                    name: WEBHOOK_CODE,
+                    min: MIN_SECRET_CHARS,
+                });
+            }
             auth.code(SecretValue::new(code.trim()));
         }
         if let Some(entra) = entra_config(settings)? {

@@ -6,7 +6,8 @@ use crate::error::Error;
 use crate::settings::Settings;
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 use socketio_fn_protocol::setting_names::{
-    BODY_TIMEOUT_SECS, HEADER_TIMEOUT_SECS, MAX_BODY_BYTES, MAX_CONNECTIONS, SHUTDOWN_GRACE_SECS,
+    BODY_TIMEOUT_SECS, HEADER_TIMEOUT_SECS, LOG_FORMAT, LOG_FORMATS, MAX_BODY_BYTES,
+    MAX_CONNECTIONS, SHUTDOWN_GRACE_SECS,
 };
 use socketio_fn_server::{
     DEFAULT_BODY_TIMEOUT, DEFAULT_GRACE_PERIOD, DEFAULT_HEADER_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
@@ -43,9 +44,18 @@ impl Limits {
             Some(g) => g,
             None => seconds(SHUTDOWN_GRACE_SECS, DEFAULT_GRACE_PERIOD)?,
         };
+        log_format(settings)?;
+        let max_connections = count(settings, MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS)?;
+        if max_connections == 0 {
+            return Err(Error::InvalidSetting {
+                name: MAX_CONNECTIONS,
+                value: "0".into(),
+                reason: "expected at least 1 connection".into(),
+            });
+        }
         let server = ServerConfig {
             name: "app",
-            max_connections: count(settings, MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS)?,
+            max_connections,
             header_timeout: seconds(HEADER_TIMEOUT_SECS, DEFAULT_HEADER_TIMEOUT)?,
             body_timeout: seconds(BODY_TIMEOUT_SECS, DEFAULT_BODY_TIMEOUT)?,
             grace_period,
@@ -63,6 +73,23 @@ impl Limits {
             server,
             max_body_bytes,
         })
+    }
+}
+
+/// `SOCKETIO_FN_LOG_FORMAT` is `text`, `json` or unset (a misspelt value would silently give text).
+fn log_format(settings: &Settings) -> Result<(), Error> {
+    match settings.get(LOG_FORMAT) {
+        Some(v)
+            if !v.trim().is_empty()
+                && !LOG_FORMATS.iter().any(|f| v.trim().eq_ignore_ascii_case(f)) =>
+        {
+            Err(Error::InvalidSetting {
+                name: LOG_FORMAT,
+                value: v.to_owned(),
+                reason: "expected `text` or `json`".into(),
+            })
+        }
+        _ => Ok(()),
     }
 }
 
