@@ -5,6 +5,7 @@
 
 mod common;
 
+use axum::response::IntoResponse;
 use axum::routing::get;
 use common::*;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -452,4 +453,63 @@ async fn health_and_readiness_need_no_authentication() {
         (200, String::new()),
         "explicitly open"
     );
+}
+
+#[tokio::test]
+async fn a_failed_key_fetch_backs_off_and_recovers() {
+    use socketio_fn_core::webhook::{EntraConfig, EntraValidator, REFRESH_INTERVAL};
+    // The key set answers 500 to its first fetch, then the keys.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let issuer = format!("{base}/{TENANT}/v2.0");
+    let jwks_uri = format!("{base}/{TENANT}/discovery/v2.0/keys");
+    let counted = fetches.clone();
+    let router = axum::Router::new()
+        .route(
+            &format!("/{TENANT}/v2.0/.well-known/openid-configuration"),
+            get(move || {
+                let body = json!({"issuer": issuer, "jwks_uri": jwks_uri});
+                async move { axum::Json(body) }
+            }),
+        )
+        .route(
+            &format!("/{TENANT}/discovery/v2.0/keys"),
+            get(move || {
+                let n = counted.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    if n == 0 {
+                        (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "down").into_response()
+                    } else {
+                        ([("content-type", "application/json")], JWKS).into_response()
+                    }
+                }
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let validator = EntraValidator::new(EntraConfig {
+        tenant_id: TENANT.into(),
+        audience: AUDIENCE.into(),
+        authority: base.clone(),
+        refresh_interval: REFRESH_INTERVAL,
+    })
+    .unwrap();
+    let now = socketio_fn_core::protocol::token::unix_now();
+    let good = token(
+        json!({"iss": format!("{base}/{TENANT}/v2.0"), "aud": AUDIENCE, "exp": now + 600}),
+        "test-key-1",
+    );
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert("authorization", format!("Bearer {good}").parse().unwrap());
+    // The fetch fails: the token could not be checked (not refused), and that is what a retry within
+    // the backoff says too, without another fetch.
+    for _ in 0..2 {
+        let err = validator.authorize(&headers).await.unwrap_err();
+        assert!(err.is_unavailable(), "{err}");
+    }
+    assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    // After the backoff (1 s, not the 60 s refresh interval) the keys are fetched and the token passes.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    validator.authorize(&headers).await.unwrap();
+    assert_eq!(fetches.load(Ordering::SeqCst), 2);
 }

@@ -1,7 +1,8 @@
 //! Microsoft Entra upstream auth: the service sends `Authorization: Bearer <token>`, obtained with its
 //! managed identity for a resource (App ID URI) the user configures. The token is checked with
 //! `jsonwebtoken`: RS256 only, a key from the tenant's OpenID configuration and JWKS (cached, fetched
-//! again for an unknown `kid` at most once per [`REFRESH_INTERVAL`]), an issuer of that tenant,
+//! again for an unknown `kid` at most once per [`REFRESH_INTERVAL`]; after a failed fetch the keys held
+//! stay in use and the next fetch may come after a backoff from 1 s), an issuer of that tenant,
 //! `aud` = the configured resource, and `exp`/`nbf`.
 
 use jsonwebtoken::jwk::JwkSet;
@@ -120,6 +121,28 @@ pub struct EntraRefusals {
     pub keys_unavailable: u64,
 }
 
+/// The state of key fetches, held by the one fetch in flight.
+#[derive(Debug, Default)]
+struct Refresh {
+    /// When the keys were last fetched (or tried).
+    last: Option<Instant>,
+    /// Failed fetches in a row.
+    failures: u32,
+    /// Why the last fetch failed, while it is the latest.
+    error: Option<String>,
+}
+
+impl Refresh {
+    /// How long after the last fetch another may start: the refresh interval, or after failures a
+    /// backoff from one second, doubling, never longer than the interval.
+    fn wait(&self, interval: Duration) -> Duration {
+        match self.failures {
+            0 => interval,
+            n => Duration::from_secs(1 << (n - 1).min(16)).min(interval),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Keys {
     by_kid: HashMap<String, DecodingKey>,
@@ -135,7 +158,7 @@ pub struct EntraValidator {
     http: reqwest::Client,
     keys: RwLock<Arc<Keys>>,
     /// When the keys were last fetched; held by the one fetch in flight.
-    refresh: tokio::sync::Mutex<Option<Instant>>,
+    refresh: tokio::sync::Mutex<Refresh>,
     refusals: [AtomicU64; 5],
 }
 
@@ -177,7 +200,7 @@ impl EntraValidator {
             config,
             http,
             keys: RwLock::default(),
-            refresh: tokio::sync::Mutex::new(None),
+            refresh: tokio::sync::Mutex::new(Refresh::default()),
             refusals: Default::default(),
         })
     }
@@ -247,16 +270,32 @@ impl EntraValidator {
         if let Some(found) = self.known(kid) {
             return Ok(found);
         }
-        let mut last_fetch = self.refresh.lock().await;
+        let mut refresh = self.refresh.lock().await;
         // A fetch that finished while this one waited may have brought the key.
         if let Some(found) = self.known(kid) {
             return Ok(found);
         }
-        if last_fetch.is_some_and(|at| at.elapsed() < self.config.refresh_interval) {
-            return Err(EntraError::UnknownKey);
+        if let Some(at) = refresh.last
+            && at.elapsed() < refresh.wait(self.config.refresh_interval)
+        {
+            // Too soon to fetch again: after a failure, say so (the token could not be checked).
+            return Err(match &refresh.error {
+                Some(reason) => EntraError::Keys(reason.clone()),
+                None => EntraError::UnknownKey,
+            });
         }
-        *last_fetch = Some(Instant::now());
-        let (issuer, by_kid) = self.fetch().await?;
+        refresh.last = Some(Instant::now());
+        let (issuer, by_kid) = match self.fetch().await {
+            Ok(fetched) => fetched,
+            Err(e) => {
+                // The keys held so far stay in use; the next fetch may come sooner than usual.
+                refresh.failures = refresh.failures.saturating_add(1);
+                refresh.error = Some(e.to_string());
+                return Err(e);
+            }
+        };
+        refresh.failures = 0;
+        refresh.error = None;
         let fresh = Arc::new(Keys {
             by_kid,
             issuer: Some(issuer),
@@ -265,7 +304,7 @@ impl EntraValidator {
             .keys
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
-        drop(last_fetch);
+        drop(refresh);
         self.known(kid).ok_or(EntraError::UnknownKey)
     }
 
