@@ -158,3 +158,14 @@ test("negotiation answers POST as well as GET", async () => {
   await new Promise((resolve, reject) => { s.once("connect", resolve); s.once("connect_error", reject); });
   assert.equal(await ask(s, "exists", "user", "poster"), true);
 });
+
+test("a welcome sent from `connected` reaches every socket, over websocket only", async () => {
+  const neg = await (await fetch(`${APP_URL}/api/negotiate?userId=greeted`)).json();
+  const greeted = await Promise.all(Array.from({ length: 200 }, () => new Promise((resolve) => {
+    const s = io(neg.endpoint, { path: neg.path, query: { access_token: neg.token }, forceNew: true, reconnection: false, transports: ["websocket"] });
+    sockets.push(s);
+    const timer = setTimeout(() => resolve(false), 10000);
+    s.once("welcome", (id) => { clearTimeout(timer); resolve(id === s.id); });
+  })));
+  assert.equal(greeted.filter(Boolean).length, 200, "every socket got its own welcome");
+});

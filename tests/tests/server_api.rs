@@ -147,6 +147,16 @@ async fn close(
     Ack(true)
 }
 
+/// Greets every socket from `connected` (the first thing a chat or lobby does).
+#[socketio_trigger(hub = "api", event = "connected")]
+async fn welcome(socket: SocketId, #[socketio_output] out: Actions) {
+    out.add(SocketIoAction::send_to_socket(
+        socket.0.clone(),
+        "welcome",
+        (socket.0,),
+    ));
+}
+
 /// On `/second`, actions without a namespace go to `/second`.
 #[socketio_trigger(hub = "api", namespace = "/second", event = "hello")]
 async fn second_hello(#[socketio_output] out: Actions) -> Ack<bool> {

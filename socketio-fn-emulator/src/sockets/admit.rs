@@ -2,7 +2,7 @@
 //! (`connect`), and on acceptance sets up everything the socket needs before the client can emit.
 
 use super::queue::{Enqueue, drain};
-use super::{Item, Refused, Shared, SocketState, on_disconnect};
+use super::{Refused, Shared, SocketState, on_disconnect};
 use crate::upstream::Event;
 use serde_json::Value;
 use socketio_fn_protocol::cloud_events::{
@@ -101,7 +101,6 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
         live: shared.live_sockets.clone(),
     });
     shared.live_sockets.fetch_add(1, Ordering::SeqCst);
-    let _ = state.queue.send(Item::Connected);
     s.extensions.insert(state.clone());
     s.on_fallback(Enqueue);
     s.on_disconnect(on_disconnect);

@@ -129,8 +129,8 @@ pub(crate) fn socket_io(shared: Arc<Shared>) -> ClientService {
         .with_state(shared.clone())
         .build_svc();
     use socketioxide::handler::ConnectHandler;
-    io.ns("/", on_connect.with(admit::authenticate));
-    if let Err(e) = io.dyn_ns("/{*ns}", on_connect.with(admit::authenticate)) {
+    io.ns("/", OnConnect.with(admit::authenticate));
+    if let Err(e) = io.dyn_ns("/{*ns}", OnConnect.with(admit::authenticate)) {
         tracing::error!(error = %e, "cannot register dynamic namespaces");
     }
     let _ = shared.io.set(io);
@@ -144,8 +144,29 @@ pub(crate) fn socket_io(shared: Arc<Shared>) -> ClientService {
 #[error("{0}")]
 pub(crate) struct Refused(String);
 
-/// The connect handler: everything already happened in the middleware.
-async fn on_connect() {}
+/// The connect handler. socketioxide calls it once the socket is in its namespace, marked connected
+/// and its CONNECT reply sent; it queues `connected` then, synchronously (an async handler would be
+/// spawned, and a client's first event could overtake it). From the middleware, `connected` raced the
+/// socket's insertion: a welcome the app sent from `connected` could find no socket.
+#[derive(Clone)]
+struct OnConnect;
+
+/// Marks the [`ConnectHandler`](socketioxide::handler::ConnectHandler) implementation of [`OnConnect`].
+struct OnConnectArgs;
+
+impl socketioxide::handler::ConnectHandler<socketioxide::adapter::LocalAdapter, OnConnectArgs>
+    for OnConnect
+{
+    fn call(
+        &self,
+        s: Arc<socketioxide::socket::Socket<socketioxide::adapter::LocalAdapter>>,
+        _: Option<socketioxide::handler::Value>,
+    ) {
+        if let Some(state) = s.extensions.get::<Arc<SocketState>>() {
+            let _ = state.queue.send(Item::Connected);
+        }
+    }
+}
 
 /// Serializes values as a tuple, so socketioxide sends them as separate arguments.
 pub(crate) struct Spread<'a>(pub(crate) &'a [Value]);
