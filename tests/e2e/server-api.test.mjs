@@ -169,3 +169,11 @@ test("a welcome sent from `connected` reaches every socket, over websocket only"
   })));
   assert.equal(greeted.filter(Boolean).length, 200, "every socket got its own welcome");
 });
+
+test("an event no function handles gets no ack; a failing function still gets an error ack", async () => {
+  const s = await client("quiet");
+  await assert.rejects(s.timeout(800).emitWithAck("nobody listens", 1), /operation has timed out/);
+  const err = await ask(s, "ttl", 301);
+  assert.match(err.error, /the app answered 500/);
+  assert.equal(s.connected, true);
+});

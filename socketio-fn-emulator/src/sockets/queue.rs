@@ -189,14 +189,17 @@ impl Caller<'_> {
     }
 }
 
-/// What the client's ack gets from the app's reply: ack values, nothing, or an error.
+/// What the client's ack gets from the app's reply: ack values, nothing, or an error. A 404 means no
+/// function handles the event: a Socket.IO server stays silent for an event nobody listens to, so the
+/// client's ack callback times out, as on `connect` a 404 means "not subscribed". Other failures
+/// (4xx, 5xx, the app down) are error acks.
 fn outcome(reply: Result<UpstreamReply, UpstreamError>) -> Result<Option<Vec<Value>>, String> {
     let reply = reply.map_err(|e| e.to_string())?;
     match Packet::decode(&reply.body) {
         Ok(packet) if packet.kind == PacketType::Ack => serde_json::from_str(packet.data)
             .map(Some)
             .map_err(|e| format!("the app's ack is not a JSON array: {e}")),
-        _ if (200..300).contains(&reply.status) => Ok(None),
+        _ if (200..300).contains(&reply.status) || reply.status == 404 => Ok(None),
         _ => Err(format!("the app answered {}: {}", reply.status, reply.body)),
     }
 }
