@@ -39,6 +39,11 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+/// Default of [`EmulatorConfig::ping_interval`] (Node socket.io's).
+pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(25);
+/// Default of [`EmulatorConfig::ping_timeout`] (Node socket.io's).
+pub const DEFAULT_PING_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// How often namespaces nobody uses are looked for (and dropped after two looks in a row).
 const SWEEP_INTERVAL: Duration = Duration::from_secs(30);
 
@@ -62,6 +67,14 @@ pub struct EmulatorConfig {
     pub breaker_cool_down: Duration,
     /// Connection limits and timeouts of the emulator's HTTP server.
     pub server: ServerConfig,
+    /// How often the emulator pings each client (Engine.IO `pingInterval`; default 25 s, as Node
+    /// socket.io).
+    pub ping_interval: Duration,
+    /// How long it waits for a client's pong before closing (Engine.IO `pingTimeout`; default 20 s).
+    pub ping_timeout: Duration,
+    /// The namespaces clients may connect to; `None` (the default) accepts any. A client connecting
+    /// to another gets `connect_error` `Invalid namespace`, as from a Socket.IO server.
+    pub namespaces: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -80,6 +93,9 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("upstream_timeout", &self.upstream_timeout)
             .field("breaker_cool_down", &self.breaker_cool_down)
             .field("server", &self.server)
+            .field("ping_interval", &self.ping_interval)
+            .field("ping_timeout", &self.ping_timeout)
+            .field("namespaces", &self.namespaces)
             .finish()
     }
 }
@@ -97,6 +113,9 @@ impl Default for EmulatorConfig {
                 name: "emulator",
                 ..ServerConfig::default()
             },
+            ping_interval: DEFAULT_PING_INTERVAL,
+            ping_timeout: DEFAULT_PING_TIMEOUT,
+            namespaces: None,
         }
     }
 }
@@ -180,9 +199,10 @@ impl Emulator {
             hubs: hubs::Hubs::default(),
             io: std::sync::OnceLock::new(),
             namespaces: std::sync::Mutex::default(),
+            allowed_namespaces: config.namespaces.clone(),
             live_sockets: Arc::default(),
         });
-        let clients = sockets::socket_io(shared.clone());
+        let clients = sockets::socket_io(shared.clone(), config.ping_interval, config.ping_timeout);
         let router = Router::new()
             .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}"), any(dispatch))
             .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}/"), any(dispatch))

@@ -5,7 +5,8 @@ use clap::Parser;
 use socketio_fn_emulator::{Emulator, EmulatorConfig};
 use socketio_fn_protocol::setting_names::{
     DEFAULT_EMULATOR_ADDRESS, DEFAULT_EMULATOR_UPSTREAM, EMULATOR_ADDRESS, EMULATOR_ENDPOINT,
-    EMULATOR_KEY, EMULATOR_UPSTREAM, MIN_SECRET_CHARS,
+    EMULATOR_KEY, EMULATOR_NAMESPACES, EMULATOR_PING_INTERVAL_MS, EMULATOR_PING_TIMEOUT_MS,
+    EMULATOR_UPSTREAM, MIN_SECRET_CHARS,
 };
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -30,6 +31,16 @@ struct Args {
     /// Timeout of each webhook call, in seconds.
     #[arg(long, default_value_t = 30)]
     upstream_timeout: u64,
+    /// Engine.IO ping interval, in milliseconds (Node socket.io's default).
+    #[arg(long, env = EMULATOR_PING_INTERVAL_MS, default_value_t = 25_000)]
+    ping_interval_ms: u64,
+    /// Engine.IO ping timeout, in milliseconds (Node socket.io's default).
+    #[arg(long, env = EMULATOR_PING_TIMEOUT_MS, default_value_t = 20_000)]
+    ping_timeout_ms: u64,
+    /// A namespace clients may connect to (repeat, or comma-separate in the variable); any when none
+    /// is given.
+    #[arg(long = "namespace", env = EMULATOR_NAMESPACES, value_delimiter = ',')]
+    namespaces: Vec<String>,
 }
 
 #[tokio::main]
@@ -57,6 +68,9 @@ async fn main() -> std::io::Result<()> {
         access_key: args.access_key,
         upstream: Some(args.upstream.clone()),
         upstream_timeout: Duration::from_secs(args.upstream_timeout),
+        ping_interval: Duration::from_millis(args.ping_interval_ms),
+        ping_timeout: Duration::from_millis(args.ping_timeout_ms),
+        namespaces: (!args.namespaces.is_empty()).then_some(args.namespaces),
         ..EmulatorConfig::default()
     })
     .await?;

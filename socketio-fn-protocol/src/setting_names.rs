@@ -31,6 +31,12 @@ pub const DEFAULT_EMULATOR_UPSTREAM: &str = "http://127.0.0.1:7071/runtime/webho
 /// The URL clients and the app reach the standalone emulator at, when it differs from its listen
 /// address (a container listening on `0.0.0.0`).
 pub const EMULATOR_ENDPOINT: &str = "SOCKETIO_FN_EMULATOR_ENDPOINT";
+/// The emulator's Engine.IO ping interval in milliseconds (default 25 000).
+pub const EMULATOR_PING_INTERVAL_MS: &str = "SOCKETIO_FN_EMULATOR_PING_INTERVAL_MS";
+/// The emulator's Engine.IO ping timeout in milliseconds (default 20 000).
+pub const EMULATOR_PING_TIMEOUT_MS: &str = "SOCKETIO_FN_EMULATOR_PING_TIMEOUT_MS";
+/// The namespaces the emulator accepts, comma-separated (default: any).
+pub const EMULATOR_NAMESPACES: &str = "SOCKETIO_FN_EMULATOR_NAMESPACES";
 /// The standalone emulator's access key (random when unset).
 pub const EMULATOR_KEY: &str = "SOCKETIO_FN_EMULATOR_KEY";
 

@@ -80,7 +80,8 @@ type Emulator = socketio_fn_emulator::Emulator;
 #[cfg(feature = "emulator")]
 async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
     use socketio_fn_core::protocol::setting_names::{
-        DEFAULT_EMULATOR_ADDRESS, EMULATOR_ADDRESS, EMULATOR_KEY,
+        DEFAULT_EMULATOR_ADDRESS, EMULATOR_ADDRESS, EMULATOR_KEY, EMULATOR_NAMESPACES,
+        EMULATOR_PING_INTERVAL_MS, EMULATOR_PING_TIMEOUT_MS,
     };
     use socketio_fn_emulator::EmulatorConfig;
     let value = settings
@@ -121,6 +122,16 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
         // A key you choose (to reach the embedded emulator with other tools); random otherwise. It is
         // never logged.
         access_key,
+        ping_interval: millis(settings, EMULATOR_PING_INTERVAL_MS)?
+            .unwrap_or(socketio_fn_emulator::DEFAULT_PING_INTERVAL),
+        ping_timeout: millis(settings, EMULATOR_PING_TIMEOUT_MS)?
+            .unwrap_or(socketio_fn_emulator::DEFAULT_PING_TIMEOUT),
+        namespaces: settings.get(EMULATOR_NAMESPACES).map(|list| {
+            list.split(',')
+                .map(|ns| ns.trim().to_owned())
+                .filter(|ns| !ns.is_empty())
+                .collect()
+        }),
         ..EmulatorConfig::default()
     })
     .await
@@ -136,6 +147,22 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
         endpoint: emulator.endpoint().to_owned(),
         emulator,
     })
+}
+
+/// A duration setting in milliseconds (at least 1).
+#[cfg(feature = "emulator")]
+fn millis(settings: &Settings, name: &'static str) -> Result<Option<std::time::Duration>, Error> {
+    let Some(value) = settings.get(name) else {
+        return Ok(None);
+    };
+    match value.trim().parse::<u64>() {
+        Ok(ms) if ms > 0 => Ok(Some(std::time::Duration::from_millis(ms))),
+        _ => Err(Error::InvalidSetting {
+            name,
+            value: value.to_owned(),
+            reason: "expected a whole number of milliseconds, at least 1".into(),
+        }),
+    }
 }
 
 #[cfg(feature = "emulator")]

@@ -175,3 +175,21 @@ async fn the_server_api_through_the_emulator() {
     .await;
     stack.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_emulators_heartbeat_and_namespaces_can_be_set() {
+    let stack = support::Stack::start_with(socketio_fn_emulator::EmulatorConfig {
+        ping_interval: Duration::from_millis(200),
+        ping_timeout: Duration::from_millis(1000),
+        namespaces: Some(vec!["/".into(), "/second".into()]),
+        ..socketio_fn_emulator::EmulatorConfig::default()
+    })
+    .await;
+    support::node_test(
+        "emulator-settings.test.mjs",
+        &[("APP_URL", stack.app_url.clone())],
+        Duration::from_secs(60),
+    )
+    .await;
+    stack.stop().await;
+}

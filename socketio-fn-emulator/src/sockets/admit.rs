@@ -56,6 +56,12 @@ pub(super) async fn authenticate(
 }
 
 async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Result<(), Refused> {
+    if let Some(allowed) = &shared.allowed_namespaces
+        && !allowed.iter().any(|ns| ns == s.ns())
+    {
+        // A Socket.IO server's words for a namespace it does not serve.
+        return Err(Refused("Invalid namespace".into()));
+    }
     let client = Client::read(s, shared, auth)?;
     let connection_id = s.id.to_string();
     // socketioxide gives every namespace socket of a connection the Engine.IO session id, and sends it to

@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) io: OnceLock<SocketIo>,
     /// Sockets connecting or connected per namespace (the sweeper keeps namespaces that have any).
     pub(crate) namespaces: Mutex<HashMap<String, usize>>,
+    /// The namespaces clients may connect to (`None`: any).
+    pub(crate) allowed_namespaces: Option<Vec<String>>,
     /// Live [`SocketState`]s (a leak detector, see `Emulator::socket_count`).
     pub(crate) live_sockets: Arc<AtomicUsize>,
 }
@@ -123,9 +125,15 @@ enum Item {
 pub(crate) type ClientService = BoxCloneSyncService<Request, Response, Infallible>;
 
 /// Builds the Socket.IO server of every hub.
-pub(crate) fn socket_io(shared: Arc<Shared>) -> ClientService {
+pub(crate) fn socket_io(
+    shared: Arc<Shared>,
+    ping_interval: std::time::Duration,
+    ping_timeout: std::time::Duration,
+) -> ClientService {
     let (svc, io) = SocketIo::builder()
         .req_path(CLIENT_PATH_PREFIX.trim_end_matches('/'))
+        .ping_interval(ping_interval)
+        .ping_timeout(ping_timeout)
         .with_state(shared.clone())
         .build_svc();
     use socketioxide::handler::ConnectHandler;
