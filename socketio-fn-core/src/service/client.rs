@@ -181,16 +181,9 @@ impl ServiceClient {
         request: &RestRequest,
     ) -> Result<String, ServiceError> {
         let url = format!("{}{}", self.base, request.path_and_query);
-        let call = Call {
-            operation,
-            method: request.method,
-            url: &url,
-            content_type: Some(request.content_type),
-            body: &request.body,
-            found_or_missing: false,
-            timeout: self.retry.timeout,
-            retries: self.retry.max_retries,
-        };
+        let call = self
+            .call_of(operation, request.method, &url)
+            .with_body(request);
         let response = self.send(&call).await?;
         read_text(response, operation, MAX_REPLY_BYTES).await
     }
@@ -203,14 +196,8 @@ impl ServiceClient {
     ) -> Result<bool, ServiceError> {
         let url = format!("{}{path_and_query}", self.base);
         let call = Call {
-            operation,
-            method: "HEAD",
-            url: &url,
-            content_type: None,
-            body: "",
             found_or_missing: true,
-            timeout: self.retry.timeout,
-            retries: self.retry.max_retries,
+            ..self.call_of(operation, "HEAD", &url)
         };
         let response = self.send(&call).await?;
         Ok(response.status().is_success())
@@ -223,16 +210,7 @@ impl ServiceClient {
         operation: &'static str,
         url: &str,
     ) -> Result<serde_json::Value, ServiceError> {
-        let call = Call {
-            operation,
-            method: "GET",
-            url,
-            content_type: None,
-            body: "",
-            found_or_missing: false,
-            timeout: self.retry.timeout,
-            retries: self.retry.max_retries,
-        };
+        let call = self.call_of(operation, "GET", url);
         let response = self.send(&call).await?;
         let text = read_text(response, operation, MAX_REPLY_BYTES).await?;
         serde_json::from_str(&text).map_err(|e| ServiceError::InvalidReply {
@@ -251,16 +229,27 @@ impl ServiceClient {
     ) -> Result<reqwest::Response, ServiceError> {
         let url = format!("{}{}", self.base, request.path_and_query);
         let call = Call {
-            operation,
-            method: request.method,
-            url: &url,
-            content_type: Some(request.content_type),
-            body: &request.body,
-            found_or_missing: false,
             timeout,
             retries: 0,
+            ..self
+                .call_of(operation, request.method, &url)
+                .with_body(request)
         };
         self.send(&call).await
+    }
+
+    /// A bodiless call with this client's timeout and retries.
+    fn call_of<'a>(&self, operation: &'static str, method: &'static str, url: &'a str) -> Call<'a> {
+        Call {
+            operation,
+            method,
+            url,
+            content_type: None,
+            body: "",
+            found_or_missing: false,
+            timeout: self.retry.timeout,
+            retries: self.retry.max_retries,
+        }
     }
 
     /// The attempts of one call: a fresh credential each time, retries on connection failures, 408,
@@ -371,6 +360,17 @@ struct Call<'a> {
     found_or_missing: bool,
     timeout: Duration,
     retries: u32,
+}
+
+impl<'a> Call<'a> {
+    /// The call with a request's content type and body.
+    fn with_body(self, request: &'a RestRequest) -> Self {
+        Self {
+            content_type: Some(request.content_type),
+            body: &request.body,
+            ..self
+        }
+    }
 }
 
 /// Reads at most `limit` bytes of a reply body as text (lossy); `Err` past the limit.

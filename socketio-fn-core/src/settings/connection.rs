@@ -206,19 +206,11 @@ impl ServiceConnection {
 
 /// Why a connection setting could not be used. Messages never contain an access key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConnectionError {
-    /// A required connection-string property is missing or empty.
-    #[error("required property `{0}` not found in the connection string")]
-    MissingProperty(&'static str),
-    /// A connection-string property appears twice.
-    #[error("duplicate property `{0}` in the connection string")]
-    DuplicateProperty(String),
-    /// `Port` is not an integer in 1..=65535.
-    #[error("invalid `Port` value `{0}`: expected an integer from 1 to 65535")]
-    InvalidPort(String),
-    /// `Version` is not `1.0`.
-    #[error("unsupported `Version` `{0}`: expected `1.0`")]
-    UnsupportedVersion(String),
+    /// The connection string's grammar (a property missing, repeated or invalid; the version).
+    #[error(transparent)]
+    ConnectionString(#[from] ConnectionStringError),
     /// The endpoint is not an absolute http(s) URI.
     #[error("invalid endpoint `{endpoint}`: {reason}")]
     InvalidEndpoint {
@@ -227,17 +219,6 @@ pub enum ConnectionError {
         /// What is wrong with it.
         reason: String,
     },
-}
-
-impl From<ConnectionStringError> for ConnectionError {
-    fn from(e: ConnectionStringError) -> Self {
-        match e {
-            ConnectionStringError::MissingProperty(name) => Self::MissingProperty(name),
-            ConnectionStringError::DuplicateProperty(name) => Self::DuplicateProperty(name),
-            ConnectionStringError::InvalidPort(value) => Self::InvalidPort(value),
-            ConnectionStringError::UnsupportedVersion(value) => Self::UnsupportedVersion(value),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -263,20 +244,20 @@ mod tests {
     fn errors_name_the_culprit() {
         assert_eq!(
             KeyConnection::parse("AccessKey=K"),
-            Err(ConnectionError::MissingProperty("Endpoint"))
+            Err(ConnectionStringError::MissingProperty("Endpoint").into())
         );
         assert_eq!(
             KeyConnection::parse("Endpoint=https://a;AccessKey="),
-            Err(ConnectionError::MissingProperty("AccessKey"))
+            Err(ConnectionStringError::MissingProperty("AccessKey").into())
         );
         assert_eq!(
             KeyConnection::parse("Endpoint=https://a;endpoint=https://b;AccessKey=K"),
-            Err(ConnectionError::DuplicateProperty("endpoint".into()))
+            Err(ConnectionStringError::DuplicateProperty("endpoint".into()).into())
         );
         for bad in ["0", "65536", "x", ""] {
             assert_eq!(
                 KeyConnection::parse(&format!("Endpoint=https://a;AccessKey=K;Port={bad}")),
-                Err(ConnectionError::InvalidPort(bad.into()))
+                Err(ConnectionStringError::InvalidPort(bad.into()).into())
             );
         }
         assert!(matches!(
