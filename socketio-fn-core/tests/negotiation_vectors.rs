@@ -175,3 +175,39 @@ async fn a_failing_credential_is_a_typed_error_and_nothing_is_sent() {
     );
     assert!(service.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_handle_negotiates_for_its_hub() {
+    let connection = "Endpoint=http://localhost:8080;AccessKey=handle-key";
+    let app = socketio_fn_core::App::builder()
+        .settings(socketio_fn_core::Settings::from_pairs([(
+            "WebPubSubForSocketIOConnectionString",
+            connection,
+        )]))
+        .allow_unauthenticated_webhook()
+        .build()
+        .unwrap();
+    let result = app
+        .service("chat")
+        .unwrap()
+        .of("/ns")
+        .negotiate(Some("alice"))
+        .await
+        .unwrap();
+    assert_eq!(result.endpoint, "http://localhost:8080");
+    assert_eq!(result.path, "/clients/socketio/hubs/chat");
+    let key = KeyConnection::parse(connection).unwrap().access_key;
+    let (_, claims) = common::decode_signed(&result.token, &key);
+    assert_eq!(claims["sub"], "alice");
+    assert_eq!(
+        claims["aud"],
+        "http://localhost:8080/clients/socketio/hubs/chat"
+    );
+
+    // A builder's handle whose app was never built cannot negotiate.
+    let handle = socketio_fn_core::App::builder().service("chat");
+    assert!(matches!(
+        handle.negotiate(None).await,
+        Err(ServiceError::NotReady)
+    ));
+}

@@ -165,6 +165,25 @@ impl ServiceHandle {
         }
     }
 
+    /// A client's service URL and token for this handle's hub, as a negotiation function returns it:
+    /// signed with the access key, or asked of the service (`:generateToken`) on an identity-based
+    /// connection. For routes that hand out tokens their own way (`#[socketio_negotiation]` covers the
+    /// usual `GET /api/negotiate`).
+    ///
+    /// ```no_run
+    /// # async fn demo(hub: socketio_fn::ServiceHandle) -> Result<(), socketio_fn::service::ServiceError> {
+    /// let result = hub.negotiate(Some("alice")).await?;
+    /// println!("connect to {}{}", result.endpoint, result.path);
+    /// # Ok(()) }
+    /// ```
+    pub async fn negotiate(
+        &self,
+        user_id: Option<&str>,
+    ) -> Result<crate::negotiation::SocketIoNegotiationResult, ServiceError> {
+        let bound = self.resolved().await?;
+        crate::negotiation::negotiate(&bound.client, &bound.target.hub, user_id).await
+    }
+
     /// Sends one action (in this handle's namespace unless it names one).
     pub async fn send(&self, action: SocketIoAction) -> Result<(), SendError> {
         let action = action.or_namespace(&self.namespace);
