@@ -79,7 +79,12 @@ impl SocketIoAction {
                     &[namespace_group(ns)],
                 ),
             ],
-            _ => vec![rest.membership(ns, &self.target)],
+            Target::AddSocketToRoom { .. }
+            | Target::RemoveSocketFromRoom { .. }
+            | Target::AddUserToRoom { .. }
+            | Target::RemoveUserFromRoom { .. }
+            | Target::SocketsJoin { .. }
+            | Target::SocketsLeave { .. } => vec![rest.membership(ns, &self.target)],
         }
     }
 
