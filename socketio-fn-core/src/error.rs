@@ -95,6 +95,15 @@ pub enum Error {
          Entra upstream auth, or `{WEBHOOK_AUTH}=none` to run unauthenticated on purpose"
     )]
     Unauthenticated,
+    /// The webhook would accept unauthenticated requests under the Azure Functions host, whose HTTP
+    /// trigger forwards every request from the internet.
+    #[error(
+        "`{WEBHOOK_AUTH}=none` (or `allow_unauthenticated`) is refused under the Azure Functions host \
+         (`FUNCTIONS_CUSTOMHANDLER_PORT` is set): its HTTP trigger forwards any request from the \
+         internet. Use a key-based connection (signed requests), `{WEBHOOK_CODE}`, or Entra upstream \
+         auth"
+    )]
+    UnauthenticatedOnFunctions,
     /// One of the two Entra upstream auth settings is set without the other.
     #[error("`{set}` is set but `{missing}` is not: set both, or neither")]
     EntraIncomplete {
@@ -108,9 +117,11 @@ pub enum Error {
     Entra(#[source] EntraConfigError),
     /// No connection is configured and local mode (the embedded emulator) does not apply.
     #[error(
-        "no `{CONNECTION}` is set and {reason}. Set `{CONNECTION}` to your Web PubSub for Socket.IO \
-         connection string (or `{CONNECTION}__endpoint` for an identity-based connection); the \
-         embedded emulator is for local development (`{EMULATOR}=on` forces it)"
+        "no `{CONNECTION}` is set (settings come from the environment and from `local.settings.json` \
+         in the working directory, else next to the executable) and {reason}. Set `{CONNECTION}` to \
+         your Web PubSub for Socket.IO connection string (or `{CONNECTION}__endpoint` for an \
+         identity-based connection); the embedded emulator is for local development (`{EMULATOR}=on` \
+         forces it)"
     )]
     NoConnection {
         /// Why local mode does not apply.
@@ -122,10 +133,16 @@ pub enum Error {
     )]
     EmulatorConflict,
     /// The listener could not be bound.
-    #[error("cannot listen on {address}")]
+    #[error(
+        "cannot listen on {address} (from `{setting}`): is another program (or another copy of this \
+         app) using it? Set `{setting}` to another address or port"
+    )]
     Bind {
         /// The address.
         address: SocketAddr,
+        /// The setting the address comes from (`SOCKETIO_FN_ADDR`, `PORT`,
+        /// `FUNCTIONS_CUSTOMHANDLER_PORT`, or `SOCKETIO_FN_EMULATOR_ADDR` for the embedded emulator).
+        setting: &'static str,
         /// The cause.
         #[source]
         source: std::io::Error,

@@ -137,10 +137,27 @@ fn listen_address_from_settings() {
         "127.0.0.1:9999"
     );
     assert_eq!(address(&[]), "127.0.0.1:7071");
-    // Hosting platforms hand the port; the app then listens on every interface.
-    assert_eq!(
-        address(&[("FUNCTIONS_CUSTOMHANDLER_PORT", "3000")]),
-        "0.0.0.0:3000"
+    // Container platforms hand the port; the app then listens on every interface. The Functions
+    // host forwards to loopback, and refuses an unauthenticated webhook.
+    let functions = App::builder()
+        .settings(Settings::from_pairs([
+            ("FUNCTIONS_CUSTOMHANDLER_PORT", "3000"),
+            (
+                "WebPubSubForSocketIOConnectionString",
+                "Endpoint=http://localhost;AccessKey=k",
+            ),
+        ]))
+        .build()
+        .unwrap();
+    assert_eq!(functions.address().to_string(), "127.0.0.1:3000");
+    let open = build(&[("FUNCTIONS_CUSTOMHANDLER_PORT", "3000")]).unwrap_err();
+    assert!(
+        matches!(open, socketio_fn::Error::UnauthenticatedOnFunctions),
+        "{open}"
+    );
+    assert!(
+        open.to_string().contains("FUNCTIONS_CUSTOMHANDLER_PORT"),
+        "{open}"
     );
     assert_eq!(address(&[("PORT", "8080")]), "0.0.0.0:8080");
     assert_eq!(

@@ -2,119 +2,17 @@
 //! language (see `docs/emulator.md`).
 
 use clap::Parser;
-use socketio_fn_emulator::{Emulator, EmulatorConfig};
-use socketio_fn_protocol::setting_names::{
-    DEFAULT_EMULATOR_ADDRESS, DEFAULT_EMULATOR_UPSTREAM, EMULATOR_ADDRESS, EMULATOR_ENDPOINT,
-    EMULATOR_KEY, EMULATOR_NAMESPACES, EMULATOR_PING_INTERVAL_MS, EMULATOR_PING_TIMEOUT_MS,
-    EMULATOR_UPSTREAM, MIN_SECRET_CHARS,
-};
-use std::net::SocketAddr;
-use std::time::Duration;
 
 /// A local emulator of Azure Web PubSub for Socket.IO (serverless mode).
 #[derive(Parser)]
 #[command(version, about)]
-struct Args {
-    /// The function app's webhook URL (the hub's event handler URL).
-    #[arg(long, env = EMULATOR_UPSTREAM, default_value = DEFAULT_EMULATOR_UPSTREAM)]
-    upstream: String,
-    /// Listen address.
-    #[arg(long, env = EMULATOR_ADDRESS, default_value = DEFAULT_EMULATOR_ADDRESS)]
-    address: SocketAddr,
-    /// The URL clients and the app reach the emulator at, when it differs from the listen address
-    /// (listening on 0.0.0.0 in a container): e.g. http://localhost:7072.
-    #[arg(long, env = EMULATOR_ENDPOINT)]
-    endpoint: Option<String>,
-    /// Access key (random when not given).
-    #[arg(long, env = EMULATOR_KEY)]
-    access_key: Option<String>,
-    /// Timeout of each webhook call, in seconds.
-    #[arg(long, default_value_t = 30)]
-    upstream_timeout: u64,
-    /// Engine.IO ping interval, in milliseconds (Node socket.io's default).
-    #[arg(long, env = EMULATOR_PING_INTERVAL_MS, default_value_t = 25_000)]
-    ping_interval_ms: u64,
-    /// Engine.IO ping timeout, in milliseconds (Node socket.io's default).
-    #[arg(long, env = EMULATOR_PING_TIMEOUT_MS, default_value_t = 20_000)]
-    ping_timeout_ms: u64,
-    /// A namespace clients may connect to (repeat, or comma-separate in the variable); any when none
-    /// is given.
-    #[arg(long = "namespace", env = EMULATOR_NAMESPACES, value_delimiter = ',')]
-    namespaces: Vec<String>,
+struct Program {
+    #[command(flatten)]
+    args: socketio_fn_emulator::cli::Args,
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
-    let args = Args::parse();
-    if args
-        .access_key
-        .as_deref()
-        .is_some_and(|k| k.chars().count() < MIN_SECRET_CHARS)
-    {
-        return Err(std::io::Error::other(format!(
-            "`--access-key` ({EMULATOR_KEY}) is shorter than {MIN_SECRET_CHARS} characters: use a long \
-             random string (for example the output of `openssl rand -hex 32`)"
-        )));
-    }
-    let emulator = Emulator::start(EmulatorConfig {
-        address: args.address,
-        public_endpoint: args.endpoint,
-        access_key: args.access_key,
-        upstream: Some(args.upstream.clone()),
-        upstream_timeout: Duration::from_secs(args.upstream_timeout),
-        ping_interval: Duration::from_millis(args.ping_interval_ms),
-        ping_timeout: Duration::from_millis(args.ping_timeout_ms),
-        namespaces: (!args.namespaces.is_empty()).then_some(args.namespaces),
-        ..EmulatorConfig::default()
-    })
-    .await?;
-    #[allow(clippy::print_stdout)]
-    {
-        println!(
-            "Web PubSub for Socket.IO emulator on {}",
-            emulator.endpoint()
-        );
-        // The upstream's query carries the webhook code: not printed.
-        println!(
-            "events go to {}",
-            socketio_fn_emulator::redacted_url(&args.upstream)
-        );
-        println!("connection string for the app (local development only):");
-        println!(
-            "  WebPubSubForSocketIOConnectionString=\"{}\"",
-            emulator.connection_string()
-        );
-    }
-    stopped().await;
-    emulator.stop().await;
-    Ok(())
-}
-
-/// Completes on Ctrl-C (SIGINT) or SIGTERM (containers).
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+    socketio_fn_emulator::cli::init_logging();
+    socketio_fn_emulator::cli::run(Program::parse().args).await
 }

@@ -214,6 +214,7 @@ impl Upstream {
         let mut headers = http::HeaderMap::new();
         let id = self.ids.fetch_add(1, Ordering::Relaxed).to_string();
         envelope.write_headers(&id, &iso8601_now(), &mut headers)?;
+        let started = std::time::Instant::now();
         let sent = self
             .http
             .post(&self.url)
@@ -239,6 +240,14 @@ impl Upstream {
         };
         self.record(true);
         let status = response.status().as_u16();
+        tracing::info!(
+            event = %socketio_fn_protocol::log::Escaped(envelope.event_name),
+            namespace = %socketio_fn_protocol::log::Escaped(envelope.namespace),
+            socket = %socketio_fn_protocol::log::Escaped(envelope.socket_id),
+            status,
+            ms = started.elapsed().as_millis(),
+            "upstream call"
+        );
         let body = response.text().await.unwrap_or_default();
         Ok(UpstreamReply { status, body })
     }

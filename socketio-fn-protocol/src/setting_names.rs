@@ -49,6 +49,9 @@ pub const MIN_SECRET_CHARS: usize = 32;
 pub const LOG_FORMATS: [&str; 2] = ["text", "json"];
 /// A code every webhook request must carry as `?code=` or `x-functions-key`.
 pub const WEBHOOK_CODE: &str = "SOCKETIO_FN_WEBHOOK_CODE";
+/// The path the app serves its webhook at (default `/runtime/webhooks/socketio`, or `/api/socketio`
+/// under the Azure Functions host); the embedded emulator calls the same path.
+pub const WEBHOOK_PATH: &str = "SOCKETIO_FN_WEBHOOK_PATH";
 /// `none`: explicitly run the webhook with no authentication (identity-based connections without a
 /// code or Entra validation).
 pub const WEBHOOK_AUTH: &str = "SOCKETIO_FN_WEBHOOK_AUTH";
@@ -73,7 +76,8 @@ pub const BODY_TIMEOUT_SECS: &str = "SOCKETIO_FN_BODY_TIMEOUT_SECS";
 pub const SERVICE_TIMEOUT_SECS: &str = "SOCKETIO_FN_SERVICE_TIMEOUT_SECS";
 /// The largest webhook body accepted, in bytes (default 1 MiB).
 pub const MAX_BODY_BYTES: &str = "SOCKETIO_FN_MAX_BODY_BYTES";
-/// The port Azure Functions gives a custom handler; the app then listens on `0.0.0.0:<port>`.
+/// The port Azure Functions gives a custom handler; the app then listens on `127.0.0.1:<port>` and
+/// serves its webhook at `/api/socketio`.
 pub const FUNCTIONS_CUSTOMHANDLER_PORT: &str = "FUNCTIONS_CUSTOMHANDLER_PORT";
 /// The port container platforms give an app; the app then listens on `0.0.0.0:<port>`.
 pub const PORT: &str = "PORT";

@@ -95,7 +95,8 @@ pub mod app {
 
     pub use socketio_fn_core::ResolvedFunction;
     pub use socketio_fn_core::app::{
-        HEALTH_PATH, Mode, READY_PATH, init_tracing, listen_address, shutdown_signal,
+        HEALTH_PATH, Mode, READY_PATH, init_tracing, json_logs, listen_address, shutdown_signal,
+        webhook_path,
     };
     pub use socketio_fn_core::error::NoLocalMode;
     pub use socketio_fn_core::service::{CredentialError, CredentialKind, UserAssigned};

@@ -37,7 +37,7 @@ pub async fn run() -> Result<(), Error> {
 pub async fn run_with(customise: impl FnOnce(AppBuilder) -> AppBuilder) -> Result<(), Error> {
     // The body is compiled once, here, not again in every app that calls `run_with` (only this
     // wrapper is generic): less code to build and link on each change of the app.
-    run_boxed(Box::new(customise)).await
+    log_failure(run_boxed(Box::new(customise)).await)
 }
 
 async fn run_boxed(customise: Box<dyn FnOnce(AppBuilder) -> AppBuilder + '_>) -> Result<(), Error> {
@@ -63,6 +63,17 @@ async fn run_boxed(customise: Box<dyn FnOnce(AppBuilder) -> AppBuilder + '_>) ->
     };
     if let Some(emulator) = emulator {
         stop(emulator).await;
+    }
+    result
+}
+
+/// Logs a start-up failure as a JSON record when JSON logs are asked for, so that a log pipeline
+/// reading stdout sees why the app stopped (`main` still prints Rust's `Error: ...` on stderr).
+fn log_failure(result: Result<(), Error>) -> Result<(), Error> {
+    if let Err(e) = &result
+        && socketio_fn_core::app::json_logs()
+    {
+        tracing::error!(error = %socketio_fn_core::protocol::error_chain(e), "start-up failed");
     }
     result
 }
@@ -117,7 +128,7 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
         address,
         upstream: Some(format!(
             "http://{upstream_host}{}",
-            socketio_fn_core::protocol::cloud_events::WEBHOOK_PATH
+            socketio_fn_core::app::webhook_path(settings)?
         )),
         // A key you choose (to reach the embedded emulator with other tools); random otherwise. It is
         // never logged.
@@ -135,13 +146,13 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
         ..EmulatorConfig::default()
     })
     .await
-    .map_err(|source| Error::Bind { address, source })?;
-    tracing::info!(
-        "no `{CONNECTION}` set: started the local Web PubSub for Socket.IO emulator at {} \
-         (local development only; its access key is `{EMULATOR_KEY}` when set, random otherwise). \
-         Set `{CONNECTION}` to use a real service.",
-        emulator.endpoint(),
-    );
+    .map_err(|source| Error::Bind {
+        address,
+        setting: EMULATOR_ADDRESS,
+        source,
+    })?;
+    // The app's mode line (its first log line) names the emulator's endpoint.
+    tracing::debug!(endpoint = emulator.endpoint(), "embedded emulator started");
     Ok(Started {
         connection_string: emulator.connection_string(),
         endpoint: emulator.endpoint().to_owned(),

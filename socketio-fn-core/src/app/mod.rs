@@ -9,8 +9,9 @@ mod serve;
 
 pub use builder::AppBuilder;
 pub(crate) use builder::PendingHandle;
-pub use logging::init_tracing;
-pub use mode::{Mode, listen_address, local_mode};
+pub use logging::{init_tracing, json_logs};
+pub(crate) use mode::listen_address_and_setting;
+pub use mode::{Mode, listen_address, local_mode, webhook_path};
 pub use serve::{HEALTH_PATH, READY_PATH, shutdown_signal};
 
 use crate::error::Error;

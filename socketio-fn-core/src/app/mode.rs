@@ -3,9 +3,10 @@
 
 use crate::error::{Error, NoLocalMode};
 use crate::settings::{ServiceConnection, Settings};
+use socketio_fn_protocol::cloud_events::{FUNCTIONS_WEBHOOK_PATH, WEBHOOK_PATH};
 use socketio_fn_protocol::setting_names::{
     ADDRESS, CONNECTION, DEFAULT_ADDRESS, EMULATOR, FUNCTIONS_CUSTOMHANDLER_PORT, HOSTING_PLATFORM,
-    PORT,
+    PORT, WEBHOOK_PATH as WEBHOOK_PATH_SETTING,
 };
 use std::net::SocketAddr;
 
@@ -48,7 +49,7 @@ impl std::fmt::Display for Mode {
         match self {
             Self::Local(e) => write!(
                 f,
-                "local (embedded emulator at {e}; local development only)"
+                "local (embedded emulator at {e}, as no `{CONNECTION}` is set; local development only)"
             ),
             Self::Key(e) => write!(f, "key-based connection to {e}"),
             Self::Identity(e) => write!(f, "identity-based connection to {e}"),
@@ -57,43 +58,104 @@ impl std::fmt::Display for Mode {
     }
 }
 
-/// The app's listen address: `SOCKETIO_FN_ADDR`; else `FUNCTIONS_CUSTOMHANDLER_PORT` or `PORT` on
-/// `0.0.0.0`; else `127.0.0.1:7071`.
+/// The app's listen address: `SOCKETIO_FN_ADDR`; else `127.0.0.1:<FUNCTIONS_CUSTOMHANDLER_PORT>` (the
+/// Functions host forwards to loopback); else `0.0.0.0:<PORT>`; else `127.0.0.1:7071`.
 ///
 /// ```
 /// use socketio_fn::app::listen_address;
 /// use socketio_fn::Settings;
 /// assert_eq!(listen_address(&Settings::default()).unwrap().to_string(), "127.0.0.1:7071");
 /// assert_eq!(listen_address(&Settings::from_pairs([("PORT", "8080")])).unwrap().to_string(), "0.0.0.0:8080");
+/// let functions = Settings::from_pairs([("FUNCTIONS_CUSTOMHANDLER_PORT", "40123")]);
+/// assert_eq!(listen_address(&functions).unwrap().to_string(), "127.0.0.1:40123");
 /// ```
 pub fn listen_address(settings: &Settings) -> Result<SocketAddr, Error> {
+    listen_address_and_setting(settings).map(|(address, _)| address)
+}
+
+/// The listen address and the setting it came from (named when the address cannot be bound).
+pub(crate) fn listen_address_and_setting(
+    settings: &Settings,
+) -> Result<(SocketAddr, &'static str), Error> {
     if let Some(value) = settings.get(ADDRESS) {
-        return value
+        let address = value
             .trim()
             .parse()
             .map_err(|e: std::net::AddrParseError| Error::InvalidSetting {
                 name: ADDRESS,
                 value: value.to_owned(),
                 reason: format!("{e}; expected an address such as 127.0.0.1:7071"),
-            });
+            })?;
+        return Ok((address, ADDRESS));
     }
-    for name in [FUNCTIONS_CUSTOMHANDLER_PORT, PORT] {
+    for (name, ip) in [
+        (FUNCTIONS_CUSTOMHANDLER_PORT, [127, 0, 0, 1]),
+        (PORT, [0, 0, 0, 0]),
+    ] {
         if let Some(value) = settings.get(name) {
             let port: u16 = value.trim().parse().map_err(|_| Error::InvalidSetting {
                 name,
                 value: value.to_owned(),
                 reason: "expected a port number".into(),
             })?;
-            return Ok(SocketAddr::from(([0, 0, 0, 0], port)));
+            return Ok((SocketAddr::from((ip, port)), name));
         }
     }
-    DEFAULT_ADDRESS
+    let address = DEFAULT_ADDRESS
         .parse()
         .map_err(|e: std::net::AddrParseError| Error::InvalidSetting {
             name: ADDRESS,
             value: DEFAULT_ADDRESS.to_owned(),
             reason: e.to_string(),
-        })
+        })?;
+    Ok((address, ADDRESS))
+}
+
+/// The path the webhook is served at: `SOCKETIO_FN_WEBHOOK_PATH`; else `/api/socketio` under the Azure
+/// Functions host (`FUNCTIONS_CUSTOMHANDLER_PORT` set: the host keeps `/runtime/...` for itself);
+/// else `/runtime/webhooks/socketio`, the Functions extension's path.
+///
+/// ```
+/// use socketio_fn::app::webhook_path;
+/// use socketio_fn::Settings;
+/// assert_eq!(webhook_path(&Settings::default()).unwrap(), "/runtime/webhooks/socketio");
+/// let functions = Settings::from_pairs([("FUNCTIONS_CUSTOMHANDLER_PORT", "40123")]);
+/// assert_eq!(webhook_path(&functions).unwrap(), "/api/socketio");
+/// let chosen = Settings::from_pairs([("SOCKETIO_FN_WEBHOOK_PATH", "/hooks/sio")]);
+/// assert_eq!(webhook_path(&chosen).unwrap(), "/hooks/sio");
+/// assert!(webhook_path(&Settings::from_pairs([("SOCKETIO_FN_WEBHOOK_PATH", "hooks")])).is_err());
+/// ```
+pub fn webhook_path(settings: &Settings) -> Result<String, Error> {
+    let functions_host = settings.get(FUNCTIONS_CUSTOMHANDLER_PORT).is_some();
+    let Some(value) = settings.get(WEBHOOK_PATH_SETTING) else {
+        return Ok(if functions_host {
+            FUNCTIONS_WEBHOOK_PATH
+        } else {
+            WEBHOOK_PATH
+        }
+        .to_owned());
+    };
+    let path = value.trim();
+    let invalid = |reason: &str| Error::InvalidSetting {
+        name: WEBHOOK_PATH_SETTING,
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    };
+    if !path.starts_with('/') || path.len() < 2 {
+        return Err(invalid("expected a path such as /api/socketio"));
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "/-._~".contains(c);
+    if !path.chars().all(allowed) || path.contains("//") {
+        return Err(invalid(
+            "a path takes letters, digits, `/`, `-`, `.`, `_` and `~` (no query, no `//`)",
+        ));
+    }
+    if functions_host && path.starts_with("/runtime/") {
+        return Err(invalid(
+            "the Azure Functions host keeps `/runtime/...` for itself; use a path such as /api/socketio",
+        ));
+    }
+    Ok(path.to_owned())
 }
 
 /// Whether to start the embedded emulator (local mode).

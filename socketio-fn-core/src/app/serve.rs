@@ -9,7 +9,6 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use socketio_fn_protocol::cloud_events::WEBHOOK_PATH;
 use socketio_fn_protocol::setting_names::CORS;
 use std::future::Future;
 use std::sync::Arc;
@@ -47,7 +46,7 @@ impl App {
         Webhook::new(self.registry.clone(), self.auth.clone())
             .max_body_bytes(self.limits.max_body_bytes)
             .state(self.state.clone())
-            .router()
+            .router(&self.limits.webhook_path)
             .merge(
                 crate::negotiation::router(&self.negotiations, &self.state)
                     .layer(cors(&self.settings)),
@@ -78,9 +77,14 @@ impl App {
     /// within the grace period.
     pub async fn serve(self) -> Result<(), Error> {
         let address = self.limits.address;
+        let setting = self.limits.address_setting;
         let listener = TcpListener::bind(address)
             .await
-            .map_err(|source| Error::Bind { address, source })?;
+            .map_err(|source| Error::Bind {
+                address,
+                setting,
+                source,
+            })?;
         self.serve_with_shutdown(listener, shutdown_signal()).await
     }
 
@@ -91,30 +95,7 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), Error> {
         let local = listener.local_addr().map_err(Error::Serve)?;
-        for f in self.registry.functions() {
-            tracing::info!(
-                function = f.descriptor.name,
-                hub = %f.hub,
-                namespace = %f.namespace,
-                event = %f.event,
-                "registered"
-            );
-        }
-        for n in &self.negotiations {
-            tracing::info!(function = n.descriptor.name, hub = %n.hub, "negotiation at http://{local}{}", n.descriptor.route);
-        }
-        let summary = self.auth.summary();
-        tracing::info!(
-            mode = self.mode.name(),
-            auth = %summary,
-            "mode: {}; the webhook at http://{local}{WEBHOOK_PATH} accepts requests authenticated by {summary}",
-            self.mode
-        );
-        if summary.open {
-            tracing::warn!(
-                "the webhook accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
-            );
-        }
+        self.log_start(local);
         let draining = Arc::new(AtomicBool::new(false));
         let router = self.router_with(draining.clone());
         let stopped = socketio_fn_server::serve(
@@ -129,6 +110,43 @@ impl App {
         .await;
         tracing::info!(?stopped, "stopped");
         Ok(())
+    }
+}
+
+impl App {
+    /// The start-up lines: the mode and what authenticates the webhook first, then the credentials
+    /// of identity-based connections, the functions and the negotiation endpoints.
+    fn log_start(&self, local: std::net::SocketAddr) {
+        let summary = self.auth.summary();
+        let webhook = &self.limits.webhook_path;
+        tracing::info!(
+            mode = self.mode.name(),
+            auth = %summary,
+            "mode: {}; the webhook at http://{local}{webhook} accepts requests authenticated by {summary}",
+            self.mode
+        );
+        if summary.open {
+            tracing::warn!(
+                "the webhook accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
+            );
+        }
+        for open in self.connections.iter() {
+            if let Some(credential) = &open.credential {
+                tracing::info!(connection = %open.name, "connection `{}` uses {credential}", open.name);
+            }
+        }
+        for f in self.registry.functions() {
+            tracing::info!(
+                function = f.descriptor.name,
+                hub = %f.hub,
+                namespace = %f.namespace,
+                event = %f.event,
+                "registered"
+            );
+        }
+        for n in &self.negotiations {
+            tracing::info!(function = n.descriptor.name, hub = %n.hub, "negotiation at http://{local}{}", n.descriptor.route);
+        }
     }
 }
 

@@ -58,12 +58,26 @@ impl Settings {
         s
     }
 
-    /// Loads `local.settings.json` from the current directory (when present) and then the process
-    /// environment, which wins.
+    /// Loads `local.settings.json` (the first of [`Settings::local_settings_file`]) and then the
+    /// process environment, which wins.
     pub fn load() -> Result<Self, SettingsError> {
-        let path = PathBuf::from(LOCAL_SETTINGS_FILE);
-        let file = path.exists().then_some(path.as_path());
-        Self::load_from(file, std::env::vars())
+        let file = Self::local_settings_file();
+        Self::load_from(file.as_deref(), std::env::vars())
+    }
+
+    /// The `local.settings.json` that [`Settings::load`] reads: the one in the working directory,
+    /// else the one next to the executable (the Functions host and `cargo socketio-fn functions`
+    /// put it there), as an absolute path; `None` when neither exists.
+    pub fn local_settings_file() -> Option<PathBuf> {
+        let working = std::env::current_dir().ok();
+        let beside_exe = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(Path::to_path_buf));
+        working
+            .into_iter()
+            .chain(beside_exe)
+            .map(|dir| dir.join(LOCAL_SETTINGS_FILE))
+            .find(|path| path.is_file())
     }
 
     /// Loads an optional settings file, then the given environment, which wins.

@@ -10,8 +10,8 @@ use crate::webhook::{
     DEFAULT_AUTHORITY, EntraConfig, EntraValidator, REFRESH_INTERVAL, WebhookAuth,
 };
 use socketio_fn_protocol::setting_names::{
-    CONNECTION, MIN_SECRET_CHARS, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE,
-    WEBHOOK_ENTRA_AUTHORITY, WEBHOOK_ENTRA_TENANT,
+    CONNECTION, FUNCTIONS_CUSTOMHANDLER_PORT, MIN_SECRET_CHARS, WEBHOOK_AUTH, WEBHOOK_CODE,
+    WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_AUTHORITY, WEBHOOK_ENTRA_TENANT,
 };
 use std::sync::Arc;
 
@@ -47,6 +47,9 @@ impl WebhookAuth {
             auth.entra(Arc::new(EntraValidator::new(entra).map_err(Error::Entra)?));
         }
         if opted_out(settings)? || allow_unauthenticated {
+            if settings.get(FUNCTIONS_CUSTOMHANDLER_PORT).is_some() {
+                return Err(Error::UnauthenticatedOnFunctions);
+            }
             auth.allow_unauthenticated();
         }
         if !auth.is_configured() {

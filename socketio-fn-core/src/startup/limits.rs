@@ -1,12 +1,12 @@
 //! Start-up step "server limits": the listen address, connection cap, timeouts, grace period and body
 //! limit, each from the builder, else its setting, else its default — read in one place.
 
-use crate::app::listen_address;
+use crate::app::{listen_address_and_setting, webhook_path};
 use crate::error::Error;
 use crate::settings::Settings;
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;
 use socketio_fn_protocol::setting_names::{
-    BODY_TIMEOUT_SECS, HEADER_TIMEOUT_SECS, LOG_FORMAT, LOG_FORMATS, MAX_BODY_BYTES,
+    ADDRESS, BODY_TIMEOUT_SECS, HEADER_TIMEOUT_SECS, LOG_FORMAT, LOG_FORMATS, MAX_BODY_BYTES,
     MAX_CONNECTIONS, SHUTDOWN_GRACE_SECS,
 };
 use socketio_fn_server::{
@@ -28,6 +28,10 @@ pub(crate) struct LimitOverrides {
 #[derive(Debug, Clone)]
 pub(crate) struct Limits {
     pub(crate) address: SocketAddr,
+    /// The setting the address came from, named when it cannot be bound.
+    pub(crate) address_setting: &'static str,
+    /// Where the webhook is served (`SOCKETIO_FN_WEBHOOK_PATH`, or the platform's default).
+    pub(crate) webhook_path: String,
     pub(crate) server: ServerConfig,
     pub(crate) max_body_bytes: usize,
 }
@@ -64,12 +68,14 @@ impl Limits {
             Some(limit) => limit,
             None => count(settings, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES)?,
         };
-        let address = match overrides.address {
-            Some(a) => a,
-            None => listen_address(settings)?,
+        let (address, address_setting) = match overrides.address {
+            Some(a) => (a, ADDRESS),
+            None => listen_address_and_setting(settings)?,
         };
         Ok(Self {
             address,
+            address_setting,
+            webhook_path: webhook_path(settings)?,
             server,
             max_body_bytes,
         })

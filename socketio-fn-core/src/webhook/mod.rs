@@ -36,7 +36,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use futures_util::FutureExt;
 use socketio_fn_protocol::cloud_events::{
-    CloudEvent, ConnectBody, DisconnectedBody, EventKind, TEXT_PLAIN, WEBHOOK_PATH, header,
+    CloudEvent, ConnectBody, DisconnectedBody, EventKind, TEXT_PLAIN, header,
 };
 use socketio_fn_protocol::log::Escaped;
 use socketio_fn_protocol::packet::{EventData, Packet, PacketError, PacketType, encode_ack};
@@ -79,10 +79,11 @@ impl Webhook {
         self
     }
 
-    /// The axum router serving [`WEBHOOK_PATH`].
-    pub(crate) fn router(self) -> Router {
+    /// The axum router serving the webhook at `path` (`/runtime/webhooks/socketio` unless the settings choose
+    /// another: `crate::app::webhook_path`).
+    pub(crate) fn router(self, path: &str) -> Router {
         Router::new()
-            .route(WEBHOOK_PATH, any(handle))
+            .route(path, any(handle))
             .with_state(Arc::new(self))
     }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use socketio_fn_protocol::cloud_events::{
     ConnectBody, EventKind, MultiMap, can_travel_in_a_header,
 };
+use socketio_fn_protocol::log::Escaped;
 use socketio_fn_protocol::paths::{CLIENT_PATH_PREFIX, client_audience, is_valid_hub};
 use socketio_fn_protocol::token::{self, DEFAULT_LEEWAY_SECS};
 use socketioxide::extract::{SocketRef, State, TryData};
@@ -111,6 +112,13 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
     s.on_fallback(Enqueue);
     s.on_disconnect(on_disconnect);
     let user_id = client.user_id;
+    tracing::info!(
+        hub = %Escaped(&client.hub),
+        namespace = %Escaped(&ns),
+        socket = %state.socket_id,
+        user = %Escaped(user_id.as_deref().unwrap_or("")),
+        "socket connected"
+    );
     tokio::spawn(drain(shared.clone(), state, rx, connection_id, ns, user_id));
     Ok(())
 }

@@ -138,6 +138,7 @@ pub(super) async fn drain(
                 }
             }
             Item::Disconnected(reason) => {
+                tracing::info!(socket = %state.socket_id, reason = %Escaped(reason), "socket disconnected");
                 let body = DisconnectedBody {
                     reason: Some(reason.to_owned()),
                 };

@@ -12,8 +12,12 @@ pub use bodies::{
 pub use envelope::{CloudEvent, handshake_headers, list};
 pub use request::UpstreamRequest;
 
-/// Path of the webhook the service calls, as configured in the hub's event handler.
+/// Default path of the webhook the service calls, as configured in the hub's event handler
+/// (`SOCKETIO_FN_WEBHOOK_PATH` chooses another).
 pub const WEBHOOK_PATH: &str = "/runtime/webhooks/socketio";
+/// The webhook's default path under the Azure Functions host, which keeps `/runtime/...` for itself
+/// (an app run as a custom handler; the event handler URL is `https://<app>.azurewebsites.net/api/socketio`).
+pub const FUNCTIONS_WEBHOOK_PATH: &str = "/api/socketio";
 
 /// Header names, written as the service writes them. HTTP header names are case-insensitive.
 pub mod header {
