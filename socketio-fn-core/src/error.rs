@@ -117,11 +117,11 @@ pub enum Error {
     Entra(#[source] EntraConfigError),
     /// No connection is configured and local mode (the embedded emulator) does not apply.
     #[error(
-        "no `{CONNECTION}` is set (settings come from the environment and from `local.settings.json` \
-         in the working directory, else next to the executable) and {reason}. Set `{CONNECTION}` to \
-         your Web PubSub for Socket.IO connection string (or `{CONNECTION}__endpoint` for an \
-         identity-based connection); the embedded emulator is for local development (`{EMULATOR}=on` \
-         forces it)"
+        "no `{CONNECTION}` is set and {reason}. Set `{CONNECTION}` to your Web PubSub for Socket.IO \
+         connection string (or `{CONNECTION}__endpoint` for an identity-based connection); the \
+         embedded emulator is for local development (`{EMULATOR}=on` forces it). Settings come from \
+         the environment and from `local.settings.json` in the working directory, else next to the \
+         executable"
     )]
     NoConnection {
         /// Why local mode does not apply.

@@ -1,0 +1,308 @@
+//! `cargo socketio-fn functions`: builds the app and writes an Azure Functions custom-handler folder.
+//!
+//! The host starts the executable that `host.json` names (`customHandler.description.
+//! defaultExecutablePath`) with `FUNCTIONS_CUSTOMHANDLER_PORT` set, and with
+//! `enableForwardingHttpRequest` forwards each request of an HTTP-only function unchanged, path
+//! included. One `httpTrigger` function with the catch-all route `{*path}` and an empty route prefix
+//! forwards every path the app serves: the webhook (`/api/socketio` under the host), negotiation
+//! (`/api/negotiate`), health checks and the app's own routes.
+
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The folder of the one HTTP function, and so the function's name in the portal.
+pub(crate) const FUNCTION_NAME: &str = "app";
+
+/// What to build and where to write it.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// The app's Cargo.toml (default: ./Cargo.toml).
+    #[arg(long, value_name = "P")]
+    manifest_path: Option<PathBuf>,
+    /// The binary to package (default: the package's only binary).
+    #[arg(long, value_name = "B")]
+    bin: Option<String>,
+    /// The folder to write (default: `functions-app` next to the manifest); replaced if it holds a
+    /// previous package.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also write `<DIR>.zip`, the zip to deploy.
+    #[arg(long)]
+    zip: bool,
+    /// The cargo profile to build with.
+    #[arg(long, default_value = "release")]
+    profile: String,
+    /// A target triple to build for (the Functions app runs Linux on x86_64 unless you chose
+    /// otherwise).
+    #[arg(long, value_name = "TRIPLE")]
+    target: Option<String>,
+}
+
+pub(crate) fn run(args: &Args) -> Result<(), String> {
+    let manifest = args
+        .manifest_path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
+    let package = Package::read(&manifest, args.bin.as_deref())?;
+    let executable = build(&manifest, &package, args)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| package.root.join("functions-app"));
+    write_folder(&out, &package.bin, &executable)?;
+    let mut wrote = out.display().to_string();
+    if args.zip {
+        let zip = out.with_extension("zip");
+        write_zip(&out, &zip, &package.bin)?;
+        wrote = format!("{wrote} and {}", zip.display());
+    }
+    #[allow(clippy::print_stdout)]
+    {
+        println!(
+            "wrote {wrote}: host.json, {FUNCTION_NAME}/function.json, {}",
+            package.bin
+        );
+        println!(
+            "deploy: cd {} && func azure functionapp publish <app> --custom",
+            out.display()
+        );
+        println!("event handler URL: https://<app>.azurewebsites.net/api/socketio");
+    }
+    Ok(())
+}
+
+/// The package being packaged: its directory, binary and target directory.
+struct Package {
+    root: PathBuf,
+    bin: String,
+    target_directory: PathBuf,
+}
+
+impl Package {
+    fn read(manifest: &Path, bin: Option<&str>) -> Result<Self, String> {
+        let output = cargo()
+            .args([
+                "metadata",
+                "--format-version",
+                "1",
+                "--no-deps",
+                "--manifest-path",
+            ])
+            .arg(manifest)
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "cargo metadata failed for {}:\n{}",
+                manifest.display(),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        let metadata: Value =
+            serde_json::from_slice(&output.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+        let manifest = std::path::absolute(manifest).map_err(|e| e.to_string())?;
+        let package = metadata["packages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|p| p["manifest_path"].as_str().map(Path::new) == Some(manifest.as_path()))
+            .ok_or_else(|| format!("{} is not a package's manifest", manifest.display()))?;
+        let bins: Vec<&str> = package["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|t| {
+                t["kind"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|k| k == "bin"))
+            })
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        let bin = choose_bin(&bins, bin)?;
+        Ok(Self {
+            root: manifest.parent().map(Path::to_path_buf).unwrap_or_default(),
+            bin,
+            target_directory: PathBuf::from(
+                metadata["target_directory"].as_str().unwrap_or("target"),
+            ),
+        })
+    }
+}
+
+fn choose_bin(bins: &[&str], asked: Option<&str>) -> Result<String, String> {
+    match (asked, bins) {
+        (Some(b), _) if bins.contains(&b) => Ok(b.to_owned()),
+        (Some(b), _) => Err(format!(
+            "no binary `{b}` in the package (it has: {})",
+            bins.join(", ")
+        )),
+        (None, [only]) => Ok((*only).to_owned()),
+        (None, []) => Err("the package has no binary to package".into()),
+        (None, _) => Err(format!(
+            "the package has several binaries: choose one with --bin ({})",
+            bins.join(", ")
+        )),
+    }
+}
+
+/// `cargo build` of the binary; the path of the executable it made.
+fn build(manifest: &Path, package: &Package, args: &Args) -> Result<PathBuf, String> {
+    let mut command = cargo();
+    command
+        .args([
+            "build",
+            "--profile",
+            &args.profile,
+            "--bin",
+            &package.bin,
+            "--manifest-path",
+        ])
+        .arg(manifest);
+    if let Some(target) = &args.target {
+        command.args(["--target", target]);
+    }
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo build failed ({status})"));
+    }
+    // Cargo's output directory of a profile: `dev` builds go to `debug`, others to their name.
+    let profile_dir = if args.profile == "dev" {
+        "debug"
+    } else {
+        &args.profile
+    };
+    let mut dir = package.target_directory.clone();
+    if let Some(target) = &args.target {
+        dir.push(target);
+    }
+    Ok(dir.join(profile_dir).join(&package.bin))
+}
+
+/// Cargo as the user runs it (`CARGO` is set when cargo runs a subcommand).
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// `host.json` of a custom handler that forwards HTTP requests to `executable`.
+pub(crate) fn host_json(executable: &str) -> Value {
+    json!({
+        "version": "2.0",
+        "customHandler": {
+            "description": {
+                "defaultExecutablePath": executable,
+                "workingDirectory": "",
+                "arguments": []
+            },
+            "enableForwardingHttpRequest": true
+        },
+        // Routes are the app's own paths: `/api/socketio`, `/api/negotiate`, `/healthz`, `/`.
+        "extensions": { "http": { "routePrefix": "" } }
+    })
+}
+
+/// `function.json` of the one HTTP function: every method, every path, no function key (the app
+/// authenticates its webhook itself; negotiation is called by clients).
+pub(crate) fn function_json() -> Value {
+    json!({
+        "bindings": [
+            {
+                "type": "httpTrigger",
+                "direction": "in",
+                "name": "req",
+                "authLevel": "anonymous",
+                "methods": ["get", "post", "put", "patch", "delete", "head", "options"],
+                "route": "{*path}"
+            },
+            { "type": "http", "direction": "out", "name": "res" }
+        ]
+    })
+}
+
+/// `local.settings.json` for `func start` in the folder (not deployed: `func` leaves it out, and so
+/// does the zip).
+fn local_settings() -> Value {
+    json!({ "IsEncrypted": false, "Values": { "FUNCTIONS_WORKER_RUNTIME": "custom" } })
+}
+
+fn write_folder(out: &Path, bin: &str, executable: &Path) -> Result<(), String> {
+    let at = |path: &Path| {
+        let shown = path.display().to_string();
+        move |e: std::io::Error| format!("{shown}: {e}")
+    };
+    if out.exists() {
+        let previous = out.join("host.json").is_file();
+        let empty = std::fs::read_dir(out).map_err(at(out))?.next().is_none();
+        if !previous && !empty {
+            return Err(format!(
+                "{} exists and is not a previous package (no host.json): choose another --out",
+                out.display()
+            ));
+        }
+        std::fs::remove_dir_all(out).map_err(at(out))?;
+    }
+    let function_dir = out.join(FUNCTION_NAME);
+    std::fs::create_dir_all(&function_dir).map_err(at(&function_dir))?;
+    let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+    for (path, value) in [
+        (out.join("host.json"), host_json(bin)),
+        (function_dir.join("function.json"), function_json()),
+        (out.join("local.settings.json"), local_settings()),
+    ] {
+        std::fs::write(&path, pretty(&value)).map_err(at(&path))?;
+    }
+    let target = out.join(bin);
+    std::fs::copy(executable, &target).map_err(at(executable))?;
+    set_executable(&target).map_err(at(&target))
+}
+
+#[cfg(unix)]
+fn set_executable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn set_executable(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The deployable zip: the folder's files at its root, the executable with mode 0755.
+fn write_zip(out: &Path, zip_path: &Path, bin: &str) -> Result<(), String> {
+    let error = |e: &dyn std::fmt::Display| format!("{}: {e}", zip_path.display());
+    let file = std::fs::File::create(zip_path).map_err(|e| error(&e))?;
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let host = format!("{FUNCTION_NAME}/function.json");
+    for (name, mode) in [("host.json", 0o644), (host.as_str(), 0o644), (bin, 0o755)] {
+        let bytes = std::fs::read(out.join(name)).map_err(|e| error(&e))?;
+        zip.start_file(name, options.unix_permissions(mode))
+            .map_err(|e| error(&e))?;
+        zip.write_all(&bytes).map_err(|e| error(&e))?;
+    }
+    zip.finish().map_err(|e| error(&e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_binary_is_chosen_or_asked_for() {
+        assert_eq!(choose_bin(&["a"], None).unwrap(), "a");
+        assert_eq!(choose_bin(&["a", "b"], Some("b")).unwrap(), "b");
+        assert!(choose_bin(&["a", "b"], None).unwrap_err().contains("--bin"));
+        assert!(
+            choose_bin(&["a"], Some("c"))
+                .unwrap_err()
+                .contains("no binary `c`")
+        );
+        assert!(choose_bin(&[], None).is_err());
+    }
+}

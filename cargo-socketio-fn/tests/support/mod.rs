@@ -1,0 +1,55 @@
+//! Running the tool, and cargo builds it starts, for the tool's tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The workspace's root (the tool is built from this checkout).
+pub(crate) fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// A fresh, empty directory under cargo's temporary directory for tests.
+pub(crate) fn fresh_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+/// The target directory of the builds the tests start (shared by them, kept between runs so that a
+/// second run builds only what changed; apart from the workspace's, whose build lock and features
+/// belong to the outer `cargo test`).
+pub(crate) fn nested_target() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("nested-target")
+}
+
+/// `cargo socketio-fn <args>` as cargo runs it.
+pub(crate) fn tool(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-socketio-fn"))
+        .arg("socketio-fn")
+        .args(args)
+        .env("CARGO_TARGET_DIR", nested_target())
+        .output()
+        .expect("the tool runs")
+}
+
+/// The output of a run, for assertion messages.
+pub(crate) fn shown(output: &Output) -> String {
+    format!(
+        "status {}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Cargo, as the outer `cargo test` runs (`CARGO`).
+pub(crate) fn cargo() -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.env("CARGO_TARGET_DIR", nested_target());
+    command
+}
