@@ -25,7 +25,7 @@ async fn two_pages_chat_through_the_embedded_emulator() {
     let chat = support::Binary::start_local(env!("CARGO_BIN_EXE_chat"), &[]).await;
     assert!(
         chat.output()
-            .contains("started the local Web PubSub for Socket.IO emulator at http://127.0.0.1:"),
+            .contains("mode: local (embedded emulator at http://127.0.0.1:"),
         "{}",
         chat.output()
     );

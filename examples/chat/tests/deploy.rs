@@ -322,7 +322,7 @@ async fn local_mode_with_a_chosen_emulator_key_never_logs_it() {
     drop(running);
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(
-        text.contains("started the local Web PubSub for Socket.IO emulator at http://127.0.0.1:"),
+        text.contains("mode: local (embedded emulator at http://127.0.0.1:"),
         "{text}"
     );
     assert!(!text.contains(chosen), "the key is in the log: {text}");
@@ -406,4 +406,86 @@ fn a_short_emulator_key_is_refused() {
         "{out}"
     );
     assert!(!out.contains("short-key"), "the key is not echoed: {out}");
+}
+
+#[tokio::test]
+async fn the_first_log_line_is_the_mode() {
+    let (port, emulator_port) = (free_port(), free_port());
+    let env = [
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+        (
+            "SOCKETIO_FN_EMULATOR_ADDR",
+            format!("127.0.0.1:{emulator_port}"),
+        ),
+    ];
+    let (running, log) = start(&env, port).await;
+    drop(running);
+    let text = std::fs::read_to_string(&log).unwrap();
+    // The chat's own `println!` of its page comes first; the first tracing line is the mode.
+    let first = text
+        .lines()
+        .find(|l| l.contains(" INFO ") || l.contains(" WARN "))
+        .unwrap();
+    assert!(
+        first.contains(&format!(
+            "mode: local (embedded emulator at http://127.0.0.1:{emulator_port}, as no \
+             `WebPubSubForSocketIOConnectionString` is set"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_port_in_use_names_its_setting() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (code, out) = run_to_end(chat(&[
+        (
+            "WebPubSubForSocketIOConnectionString",
+            format!("Endpoint=http://127.0.0.1:1;AccessKey={KEY}"),
+        ),
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}")),
+    ]));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "cannot listen on 127.0.0.1:{port} (from `SOCKETIO_FN_ADDR`)"
+        )),
+        "{out}"
+    );
+    // The embedded emulator's address: its own setting.
+    let (code, out) = run_to_end(chat(&[
+        ("SOCKETIO_FN_ADDR", format!("127.0.0.1:{}", free_port())),
+        ("SOCKETIO_FN_EMULATOR_ADDR", format!("127.0.0.1:{port}")),
+    ]));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(&format!(
+            "cannot listen on 127.0.0.1:{port} (from `SOCKETIO_FN_EMULATOR_ADDR`)"
+        )),
+        "{out}"
+    );
+    drop(taken);
+}
+
+#[test]
+fn json_logs_report_a_startup_failure_as_json() {
+    let (code, out) = run_to_end(chat(&[
+        ("PORT", free_port().to_string()),
+        ("SOCKETIO_FN_LOG_FORMAT", "json".into()),
+    ]));
+    assert_eq!(code, Some(1), "{out}");
+    let record = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|r| r["fields"]["message"] == "start-up failed")
+        .unwrap_or_else(|| panic!("no JSON start-up record: {out}"));
+    assert_eq!(record["level"], "ERROR");
+    assert!(
+        record["fields"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no `WebPubSubForSocketIOConnectionString` is set"),
+        "{record}"
+    );
 }
