@@ -6,7 +6,7 @@ use std::fmt;
 /// An access key. Its `Debug` never shows the key, and it has no `Display`.
 ///
 /// ```
-/// let key = socketio_fn_protocol::AccessKey::new("secret");
+/// let key = socketio_fn::protocol::AccessKey::new("secret");
 /// assert_eq!(format!("{key:?}"), "AccessKey(<redacted>)");
 /// assert_eq!(key.expose(), "secret");
 /// ```

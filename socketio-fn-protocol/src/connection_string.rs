@@ -36,7 +36,7 @@ impl<'a> ConnectionString<'a> {
     /// Parses a connection string.
     ///
     /// ```
-    /// use socketio_fn_protocol::connection_string::ConnectionString;
+    /// use socketio_fn::protocol::connection_string::ConnectionString;
     /// let c = ConnectionString::parse("Endpoint=http://localhost;Port=8080;AccessKey=k;Version=1.0;").unwrap();
     /// assert_eq!((c.endpoint, c.access_key, c.port), ("http://localhost", "k", Some(8080)));
     /// ```
@@ -90,7 +90,7 @@ impl<'a> ConnectionString<'a> {
 /// never log it.
 ///
 /// ```
-/// use socketio_fn_protocol::connection_string::{ConnectionString, format};
+/// use socketio_fn::protocol::connection_string::{ConnectionString, format};
 /// let text = format("http://127.0.0.1:7072", "k");
 /// assert_eq!(text, "Endpoint=http://127.0.0.1:7072;AccessKey=k;Version=1.0;");
 /// assert_eq!(ConnectionString::parse(&text).unwrap().access_key, "k");

@@ -13,7 +13,7 @@ fn b64url(text: &str) -> String {
 /// The group holding every socket of `namespace`.
 ///
 /// ```
-/// assert_eq!(socketio_fn_protocol::groups::namespace_group("/ns"), "0~L25z~");
+/// assert_eq!(socketio_fn::protocol::groups::namespace_group("/ns"), "0~L25z~");
 /// ```
 pub fn namespace_group(namespace: &str) -> String {
     format!("0~{}~", b64url(namespace))
@@ -22,7 +22,7 @@ pub fn namespace_group(namespace: &str) -> String {
 /// The group of `room` in `namespace` (a socket id is a room too).
 ///
 /// ```
-/// assert_eq!(socketio_fn_protocol::groups::room_group("/ns", "socket1"), "0~L25z~c29ja2V0MQ");
+/// assert_eq!(socketio_fn::protocol::groups::room_group("/ns", "socket1"), "0~L25z~c29ja2V0MQ");
 /// ```
 pub fn room_group(namespace: &str, room: &str) -> String {
     format!("0~{}~{}", b64url(namespace), b64url(room))
@@ -34,7 +34,7 @@ pub const MAX_GROUP_NAME_CHARS: usize = 1024;
 /// An OData string literal: `text` in single quotes, each `'` doubled.
 ///
 /// ```
-/// assert_eq!(socketio_fn_protocol::groups::string_literal("o'neil"), "'o''neil'");
+/// assert_eq!(socketio_fn::protocol::groups::string_literal("o'neil"), "'o''neil'");
 /// ```
 pub fn string_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
@@ -44,7 +44,7 @@ pub fn string_literal(text: &str) -> String {
 ///
 /// ```
 /// assert_eq!(
-///     socketio_fn_protocol::groups::user_filter("/", "alice"),
+///     socketio_fn::protocol::groups::user_filter("/", "alice"),
 ///     "userId eq 'alice' and '0~Lw~' in groups"
 /// );
 /// ```
@@ -73,7 +73,7 @@ pub fn in_group(group: &str) -> String {
 /// except-room still received the message. We emit the correct filter on purpose (spec 5.3).
 ///
 /// ```
-/// use socketio_fn_protocol::groups::rooms_filter;
+/// use socketio_fn::protocol::groups::rooms_filter;
 /// let rooms = ["g1".to_string(), "g2".to_string()];
 /// assert_eq!(
 ///     rooms_filter("ns/", &rooms, &["g3".to_string()], false),

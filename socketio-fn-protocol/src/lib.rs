@@ -33,7 +33,7 @@ pub use access_key::AccessKey;
 ///
 /// ```
 /// let e = std::io::Error::other("inner");
-/// assert_eq!(socketio_fn_protocol::error_chain(&e), "inner");
+/// assert_eq!(socketio_fn::protocol::error_chain(&e), "inner");
 /// ```
 pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();

@@ -8,7 +8,7 @@ use std::fmt;
 /// line separators and bidirectional overrides too, so a text log keeps one record per line.
 ///
 /// ```
-/// use socketio_fn_protocol::log::Escaped;
+/// use socketio_fn::protocol::log::Escaped;
 /// assert_eq!(Escaped("hi\nFORGED INFO x").to_string(), "hi\\nFORGED INFO x");
 /// assert_eq!(Escaped("tab\tand \u{202e}rtl").to_string(), "tab\\tand \\u{202e}rtl");
 /// assert_eq!(Escaped("plain \"quoted\" ✓").to_string(), "plain \"quoted\" ✓");

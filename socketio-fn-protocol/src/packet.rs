@@ -103,7 +103,7 @@ impl<'a> Packet<'a> {
     /// Decodes an Engine.IO message packet carrying a Socket.IO packet.
     ///
     /// ```
-    /// use socketio_fn_protocol::packet::{Packet, PacketType};
+    /// use socketio_fn::protocol::packet::{Packet, PacketType};
     /// let p = Packet::decode("42/ns,7[\"chat\",\"hi\"]").unwrap();
     /// assert_eq!((p.kind, p.namespace, p.id, p.data), (PacketType::Event, "/ns", Some(7), "[\"chat\",\"hi\"]"));
     /// ```
@@ -163,7 +163,7 @@ impl<'a> Packet<'a> {
     /// Encodes the packet as Engine.IO text: `4` + type + (`<ns>,` unless `/`) + id + data.
     ///
     /// ```
-    /// use socketio_fn_protocol::packet::{Packet, PacketType};
+    /// use socketio_fn::protocol::packet::{Packet, PacketType};
     /// let p = Packet { kind: PacketType::Ack, attachments: None, namespace: "/ns", id: Some(7), data: "[\"ok\",1]" };
     /// assert_eq!(p.encode(), "43/ns,7[\"ok\",1]");
     /// ```
@@ -254,7 +254,7 @@ impl EventData {
 /// Encodes an EVENT packet: `42<ns,>["event",...parameters]`.
 ///
 /// ```
-/// use socketio_fn_protocol::packet::encode_event;
+/// use socketio_fn::protocol::packet::encode_event;
 /// assert_eq!(encode_event("/ns", "event", &["abc".into()]), "42/ns,[\"event\",\"abc\"]");
 /// ```
 pub fn encode_event(namespace: &str, event_name: &str, parameters: &[Value]) -> String {
@@ -271,7 +271,7 @@ pub fn encode_event(namespace: &str, event_name: &str, parameters: &[Value]) -> 
 /// Encodes an ACK packet: `43<ns,><id>[...values]`.
 ///
 /// ```
-/// use socketio_fn_protocol::packet::encode_ack;
+/// use socketio_fn::protocol::packet::encode_ack;
 /// assert_eq!(encode_ack("/", 13, &["bar".into()]), "4313[\"bar\"]");
 /// ```
 pub fn encode_ack(namespace: &str, id: u64, values: &[Value]) -> String {
@@ -288,7 +288,7 @@ pub fn encode_ack(namespace: &str, id: u64, values: &[Value]) -> String {
 /// Encodes a DISCONNECT packet: `41<ns,>`, or `41<ns,>{"close":true}` to also close the connection.
 ///
 /// ```
-/// use socketio_fn_protocol::packet::encode_disconnect;
+/// use socketio_fn::protocol::packet::encode_disconnect;
 /// assert_eq!(encode_disconnect("/ns", true), "41/ns,{\"close\":true}");
 /// ```
 pub fn encode_disconnect(namespace: &str, close_underlying_connection: bool) -> String {

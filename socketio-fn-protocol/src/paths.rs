@@ -11,7 +11,7 @@ pub const REST_HUB_PREFIX: &str = "/api/hubs/";
 /// The client path of `hub` (inserted verbatim, as the reference does): `/clients/socketio/hubs/<hub>`.
 ///
 /// ```
-/// assert_eq!(socketio_fn_protocol::paths::client_path("chat"), "/clients/socketio/hubs/chat");
+/// assert_eq!(socketio_fn::protocol::paths::client_path("chat"), "/clients/socketio/hubs/chat");
 /// ```
 pub fn client_path(hub: &str) -> String {
     format!("{CLIENT_PATH_PREFIX}{hub}")
@@ -21,7 +21,7 @@ pub fn client_path(hub: &str) -> String {
 ///
 /// ```
 /// assert_eq!(
-///     socketio_fn_protocol::paths::client_audience("https://abc.com/", "hub"),
+///     socketio_fn::protocol::paths::client_audience("https://abc.com/", "hub"),
 ///     "https://abc.com/clients/socketio/hubs/hub"
 /// );
 /// ```
@@ -58,7 +58,7 @@ pub const HUB_NAME_RULE: &str = "a hub name starts with a letter and has at most
 /// ([`HUB_NAME_RULE`]).
 ///
 /// ```
-/// use socketio_fn_protocol::paths::is_valid_hub;
+/// use socketio_fn::protocol::paths::is_valid_hub;
 /// assert!(is_valid_hub("chat_1"));
 /// assert!(!is_valid_hub("1chat") && !is_valid_hub("") && !is_valid_hub("a/b") && !is_valid_hub(&"a".repeat(129)));
 /// ```
@@ -79,7 +79,7 @@ const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
 /// Escapes a path segment or query value as the Azure SDK does (spec 5.4).
 ///
 /// ```
-/// assert_eq!(socketio_fn_protocol::paths::escape_component("'a' in (b)"), "%27a%27%20in%20%28b%29");
+/// assert_eq!(socketio_fn::protocol::paths::escape_component("'a' in (b)"), "%27a%27%20in%20%28b%29");
 /// ```
 pub fn escape_component(text: &str) -> String {
     utf8_percent_encode(text, ESCAPE).to_string()
@@ -89,7 +89,7 @@ pub fn escape_component(text: &str) -> String {
 /// result is not UTF-8.
 ///
 /// ```
-/// use socketio_fn_protocol::paths::decode_component;
+/// use socketio_fn::protocol::paths::decode_component;
 /// assert_eq!(decode_component("a%2Fb").as_deref(), Some("a/b"));
 /// assert_eq!(decode_component("a%252Fb").as_deref(), Some("a%2Fb"));
 /// assert_eq!(decode_component("a+b").as_deref(), Some("a+b"));

@@ -12,7 +12,7 @@ const PREFIX: &str = "sha256=";
 /// Computes the signature value the service sends for one access key (lower-case hex).
 ///
 /// ```
-/// use socketio_fn_protocol::{AccessKey, signature::compute};
+/// use socketio_fn::protocol::{AccessKey, signature::compute};
 /// assert_eq!(
 ///     compute(&AccessKey::new("7aab239577fd4f24bc919802fb629f5f"), "0f9c97a2f0bf4706afe87a14e0797b11"),
 ///     "sha256=7767effcb3946f3e1de039df4b986ef02c110b1469d02c0a06f41b3b727ab561"

@@ -52,7 +52,7 @@ impl TokenClaims {
     /// empty `sub` is left out.
     ///
     /// ```
-    /// use socketio_fn_protocol::token::TokenClaims;
+    /// use socketio_fn::protocol::token::TokenClaims;
     /// let c = TokenClaims::new("aud", 10, 3600, Some("".into()));
     /// assert_eq!((c.nbf, c.iat, c.exp, c.sub), (10, 10, 3610, None));
     /// ```
@@ -72,7 +72,7 @@ impl TokenClaims {
 /// Signs `claims` with HS256 and the access key.
 ///
 /// ```
-/// use socketio_fn_protocol::{AccessKey, token::{TokenClaims, sign, verify, unix_now}};
+/// use socketio_fn::protocol::{AccessKey, token::{TokenClaims, sign, verify, unix_now}};
 /// let key = AccessKey::new("key");
 /// let aud = "https://abc/clients/socketio/hubs/hub";
 /// let t = sign(&TokenClaims::new(aud, unix_now(), 3600, Some("alice".into())), &key).unwrap();

@@ -64,7 +64,7 @@ impl ConnectBody {
     /// Parses a `connect` body; it must be a JSON object.
     ///
     /// ```
-    /// use socketio_fn_protocol::cloud_events::ConnectBody;
+    /// use socketio_fn::protocol::cloud_events::ConnectBody;
     /// let b = ConnectBody::from_json(br#"{"claims":{"sub":["alice"]},"query":null}"#).unwrap();
     /// assert_eq!(b.claims["sub"], ["alice"]);
     /// assert!(ConnectBody::from_json(b"[]").is_err());

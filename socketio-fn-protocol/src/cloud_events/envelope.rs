@@ -90,7 +90,7 @@ impl<'a> ListValue<'a> {
 /// [`MAX_LIST_VALUES`] values in all; `None` when absent.
 ///
 /// ```
-/// use socketio_fn_protocol::cloud_events::{list, HeaderError};
+/// use socketio_fn::protocol::cloud_events::{list, HeaderError};
 /// let mut h = http::HeaderMap::new();
 /// h.append("ce-signature", "sha256=a, sha256=b".parse().unwrap());
 /// assert_eq!(list(&h, "ce-signature").unwrap().as_deref(), Some("sha256=a, sha256=b"));
@@ -163,7 +163,7 @@ impl<'a> CloudEvent<'a> {
     /// travel in a header (see [`HeaderError::Unrepresentable`]).
     ///
     /// ```
-    /// use socketio_fn_protocol::cloud_events::{CloudEvent, EventKind};
+    /// use socketio_fn::protocol::cloud_events::{CloudEvent, EventKind};
     /// let event = CloudEvent {
     ///     connection_id: "c1", hub: "chat", ce_type: EventKind::Message.ce_type(), event_name: "hi",
     ///     namespace: "/", socket_id: "s1", user_id: None, origin: Some("localhost".into()), signature: None,

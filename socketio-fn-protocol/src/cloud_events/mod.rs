@@ -106,7 +106,7 @@ impl EventKind {
     /// case-insensitively) are system events, any other name is a user event.
     ///
     /// ```
-    /// use socketio_fn_protocol::cloud_events::EventKind;
+    /// use socketio_fn::protocol::cloud_events::EventKind;
     /// assert_eq!(EventKind::for_event_name("CONNECT"), EventKind::Connect);
     /// assert_eq!(EventKind::for_event_name("new message"), EventKind::Message);
     /// ```
@@ -168,7 +168,7 @@ pub fn is_system_type(ce_type: &str) -> bool {
 /// empty parts.
 ///
 /// ```
-/// let v: Vec<_> = socketio_fn_protocol::cloud_events::split_list("a.com, b.com,,c.com ").collect();
+/// let v: Vec<_> = socketio_fn::protocol::cloud_events::split_list("a.com, b.com,,c.com ").collect();
 /// assert_eq!(v, ["a.com", "b.com", "c.com"]);
 /// ```
 pub fn split_list(value: &str) -> impl Iterator<Item = &str> {
@@ -209,7 +209,7 @@ pub enum HeaderError {
 /// whitespace at either end, which HTTP strips. User ids and event names that cannot are refused.
 ///
 /// ```
-/// use socketio_fn_protocol::cloud_events::can_travel_in_a_header;
+/// use socketio_fn::protocol::cloud_events::can_travel_in_a_header;
 /// assert!(can_travel_in_a_header("new message \"quoted\" ✓"));
 /// assert!(!can_travel_in_a_header("line\nbreak") && !can_travel_in_a_header(" padded"));
 /// ```

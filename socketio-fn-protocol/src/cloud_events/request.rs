@@ -9,8 +9,8 @@ use http::HeaderMap;
 /// An upstream call, built like the service builds it.
 ///
 /// ```
-/// use socketio_fn_protocol::AccessKey;
-/// use socketio_fn_protocol::cloud_events::UpstreamRequest;
+/// use socketio_fn::protocol::AccessKey;
+/// use socketio_fn::protocol::cloud_events::UpstreamRequest;
 /// let request = UpstreamRequest::event("chat", "new message", r#"42["new message","hi"]"#)
 ///     .signed(&AccessKey::new("key"))
 ///     .into_http()

@@ -83,7 +83,7 @@ impl Filter {
     /// Parses and compiles a filter.
     ///
     /// ```
-    /// use socketio_fn_protocol::filter::Filter;
+    /// use socketio_fn::protocol::filter::Filter;
     /// assert!(Filter::parse("").unwrap().is_all());
     /// assert!(Filter::parse("('a' in groups or 'b' in groups) and not ('c' in groups)").is_ok());
     /// assert!(Filter::parse(&"(".repeat(1000)).is_err());
