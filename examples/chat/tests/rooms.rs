@@ -19,3 +19,32 @@ async fn an_http_route_reaches_exactly_the_room_and_state_is_shared() {
     )
     .await;
 }
+
+/// `SOCKETIO_FN_WEBHOOK_PATH` moves the webhook everywhere: the app serves it there (and not at the
+/// default path) and the embedded emulator calls it there, so the same clients still chat.
+#[tokio::test]
+async fn the_webhook_path_setting_moves_the_webhook_everywhere() {
+    let chat = support::Binary::start_local(
+        env!("CARGO_BIN_EXE_chat"),
+        &[("SOCKETIO_FN_WEBHOOK_PATH", "/hooks/sio".to_owned())],
+    )
+    .await;
+    assert!(
+        chat.output()
+            .contains(&format!("the webhook at {}/hooks/sio accepts", chat.url)),
+        "{}",
+        chat.output()
+    );
+    let old = reqwest::Client::new()
+        .post(format!("{}/runtime/webhooks/socketio", chat.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 404);
+    support::node_test(
+        "chat.rooms.test.mjs",
+        &[("APP_URL", chat.url.clone())],
+        Duration::from_secs(60),
+    )
+    .await;
+}
