@@ -279,6 +279,23 @@ impl FromInvocation<kind::Message> for Parameters {
     }
 }
 
+/// The name of the client's event: what a catch-all function (`event = "*"`) needs to tell events
+/// apart.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EventName(pub String);
+
+impl FromInvocation<kind::Message> for EventName {
+    fn from_invocation(
+        invocation: &Invocation,
+        _: &ArgSpec,
+    ) -> impl Future<Output = Result<Self, InvocationError>> + Send {
+        std::future::ready(Ok(match invocation.request() {
+            TriggerRequest::Message(m) => EventName(m.event_name.clone()),
+            _ => EventName::default(),
+        }))
+    }
+}
+
 /// An output binding: created before the function runs from the function's resolved binding number
 /// `spec.position`, flushed after it returned successfully.
 #[diagnostic::on_unimplemented(

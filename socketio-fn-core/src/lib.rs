@@ -11,6 +11,7 @@ pub mod actions;
 pub mod app;
 pub mod error;
 pub mod extract;
+pub mod hook;
 pub mod invocation;
 pub mod kind;
 pub mod negotiation;

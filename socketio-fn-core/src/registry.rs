@@ -117,6 +117,10 @@ fn folded(name: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The event of a catch-all function: every user event of its hub and namespace without a function of
+/// its own.
+pub const CATCH_ALL: &str = "*";
+
 /// The routing table: (hub, namespace, system/user, event) -> function, compared case-insensitively.
 #[derive(Debug, Default)]
 pub(crate) struct Registry {
@@ -171,7 +175,8 @@ impl Registry {
         &self.functions
     }
 
-    /// The function for an event, names compared case-insensitively.
+    /// The function for an event, names compared case-insensitively; for a user event without one,
+    /// the hub and namespace's catch-all function (`event = "*"`), if any.
     pub(crate) fn route(
         &self,
         hub: &str,
@@ -179,11 +184,14 @@ impl Registry {
         system: bool,
         event: &str,
     ) -> Option<&ResolvedFunction> {
-        let bucket = self.routes[usize::from(system)].get(folded(event).as_ref())?;
-        bucket
-            .iter()
-            .map(|&i| &self.functions[i])
-            .find(|f| same_name(&f.hub, hub) && same_name(&f.namespace, namespace))
+        let find = |name: &str| {
+            self.routes[usize::from(system)]
+                .get(name)?
+                .iter()
+                .map(|&i| &self.functions[i])
+                .find(|f| same_name(&f.hub, hub) && same_name(&f.namespace, namespace))
+        };
+        find(folded(event).as_ref()).or_else(|| if system { None } else { find(CATCH_ALL) })
     }
 }
 

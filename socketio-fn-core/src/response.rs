@@ -153,6 +153,12 @@ impl InvocationError {
         Self::with_status(StatusCode::BAD_REQUEST, message)
     }
 
+    /// The caller may not do this (401): on `connect` the client gets `connect_error` with the
+    /// message; on a client event the message is its error ack.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::with_status(StatusCode::UNAUTHORIZED, message)
+    }
+
     /// The function failed (500).
     pub fn function(error: impl Display) -> Self {
         Self::with_status(StatusCode::INTERNAL_SERVER_ERROR, error.to_string())

@@ -56,8 +56,8 @@ pub mod extract {
 
     pub use socketio_fn_core::Invocation;
     pub use socketio_fn_core::extract::{
-        Actions, ArgSpec, Claims, FromInvocation, FromOutput, FromParameter, Hub, Namespace,
-        Parameters, SocketId, UserId, bind_parameter,
+        Actions, ArgSpec, Claims, EventName, FromInvocation, FromOutput, FromParameter, Hub,
+        Namespace, Parameters, SocketId, UserId, bind_parameter,
     };
     pub use socketio_fn_core::negotiation::{FromNegotiation, NegotiationRequest};
     pub use socketio_fn_core::state::{Requirements, State};
@@ -125,6 +125,14 @@ pub mod function {
     pub use socketio_fn_core::response::{IntoInvocationResult, Reply, ReplyFor};
 }
 
+pub mod hook {
+    //! Hooks around every function invocation ([`AppBuilder::hook`](crate::AppBuilder::hook)):
+    //! checks before a function runs (answering in its place), timing and logging after.
+
+    #[doc(inline)]
+    pub use socketio_fn_core::hook::{Decision, HookCall, HookFuture, InvocationHook};
+}
+
 pub mod protocol {
     //! Wire facts of Azure Web PubSub for Socket.IO (the `socketio-fn-protocol` crate): the CloudEvents
     //! envelope, packets, groups and filters, signatures and tokens, paths and setting names. Tests use it
@@ -140,7 +148,8 @@ pub mod prelude {
 
     #[doc(no_inline)]
     pub use crate::extract::{
-        Actions, Claims, Hub, Namespace, NegotiationRequest, Parameters, SocketId, UserId,
+        Actions, Claims, EventName, Hub, Namespace, NegotiationRequest, Parameters, SocketId,
+        UserId,
     };
     #[doc(no_inline)]
     pub use crate::{

@@ -3,6 +3,7 @@
 
 use super::App;
 use crate::error::Error;
+use crate::hook::InvocationHook;
 use crate::negotiation::{NegotiationDescriptor, SocketIoNegotiation};
 use crate::registry::{FunctionDescriptor, SocketIoFunction};
 use crate::service::{HandleBinder, ServiceHandle};
@@ -46,7 +47,12 @@ pub struct AppBuilder {
     pub(crate) allow_unauthenticated: bool,
     pub(crate) local_emulator: Option<String>,
     pub(crate) limits: LimitOverrides,
+    pub(crate) layers: Vec<RouterLayer>,
+    pub(crate) hooks: Vec<Arc<dyn InvocationHook>>,
 }
+
+/// A tower layer to wrap the app's router in, kept as a function so the router can be made again.
+pub(crate) type RouterLayer = Arc<dyn Fn(Router) -> Router + Send + Sync>;
 
 impl std::fmt::Debug for AppBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -100,6 +106,39 @@ impl AppBuilder {
             Some(existing) => existing.merge(router),
             None => router,
         });
+        self
+    }
+
+    /// Wraps the app's HTTP routes (negotiation, health checks and your routes) in a tower layer:
+    /// CORS, compression, request ids, tower-http's `TraceLayer`. As with axum's `Router::layer`, a
+    /// layer added later wraps those added before (it sees a request first). The webhook is not
+    /// wrapped: only the service calls it, and a layer such as CORS would answer the service's
+    /// `OPTIONS` handshake in its place; [`AppBuilder::hook`] runs around its invocations.
+    ///
+    /// ```
+    /// use socketio_fn::App;
+    /// use tower_http::cors::CorsLayer;
+    /// let _builder = App::builder().layer(CorsLayer::permissive());
+    /// ```
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<axum::extract::Request> + Clone + Send + Sync + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Response:
+            axum::response::IntoResponse + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Error:
+            Into<std::convert::Infallible> + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+    {
+        self.layers
+            .push(Arc::new(move |router: Router| router.layer(layer.clone())));
+        self
+    }
+
+    /// Adds a hook around every function invocation (see [`InvocationHook`]); hooks run in the
+    /// order they are added.
+    pub fn hook(mut self, hook: impl InvocationHook) -> Self {
+        self.hooks.push(Arc::new(hook));
         self
     }
 

@@ -37,6 +37,8 @@ pub struct App {
     pub(crate) limits: Limits,
     pub(crate) state: StateMap,
     pub(crate) mode: Mode,
+    pub(crate) layers: Vec<builder::RouterLayer>,
+    pub(crate) hooks: crate::hook::Hooks,
 }
 
 impl std::fmt::Debug for App {

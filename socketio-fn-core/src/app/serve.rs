@@ -43,14 +43,13 @@ impl App {
                 "the webhook accepts unauthenticated requests"
             ),
         });
-        Webhook::new(self.registry.clone(), self.auth.clone())
+        let webhook = Webhook::new(self.registry.clone(), self.auth.clone())
+            .hooks(self.hooks.clone())
             .max_body_bytes(self.limits.max_body_bytes)
             .state(self.state.clone())
-            .router(&self.limits.webhook_path)
-            .merge(
-                crate::negotiation::router(&self.negotiations, &self.state)
-                    .layer(cors(&self.settings)),
-            )
+            .router(&self.limits.webhook_path);
+        let rest = crate::negotiation::router(&self.negotiations, &self.state)
+            .layer(cors(&self.settings))
             .route(HEALTH_PATH, get(|| async { "ok" }))
             .route(
                 READY_PATH,
@@ -70,7 +69,12 @@ impl App {
                     }
                 }),
             )
-            .merge(self.routes.clone())
+            .merge(self.routes.clone());
+        // The builder's layers wrap everything but the webhook, which only the service calls: a CORS
+        // layer there would answer the service's OPTIONS handshake in the webhook's place. Hooks run
+        // around the webhook's invocations.
+        let rest = self.layers.iter().fold(rest, |router, layer| layer(router));
+        webhook.merge(rest)
     }
 
     /// Serves on the configured address until SIGTERM or Ctrl-C, letting in-flight invocations finish

@@ -49,6 +49,8 @@ pub(crate) fn build(builder: AppBuilder) -> Result<App, Error> {
         allow_unauthenticated,
         local_emulator,
         limits,
+        layers,
+        hooks,
     } = builder;
     let settings = match settings {
         Some(s) => s,
@@ -92,6 +94,8 @@ pub(crate) fn build(builder: AppBuilder) -> Result<App, Error> {
         limits,
         state,
         mode,
+        layers,
+        hooks: crate::hook::Hooks(hooks.into()),
     })
 }
 

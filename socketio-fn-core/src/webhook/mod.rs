@@ -18,6 +18,7 @@ pub use entra::{
 };
 pub use rejection::Rejection;
 
+use crate::hook::{Decision, HookCall, Hooks, InvocationHook};
 use crate::invocation::Invocation;
 use crate::registry::{Registry, ResolvedFunction};
 use crate::request::{
@@ -51,6 +52,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 #[derive(Debug)]
 pub(crate) struct Webhook {
     registry: Arc<Registry>,
+    hooks: Hooks,
     auth: WebhookAuth,
     state: StateMap,
     max_body_bytes: usize,
@@ -61,6 +63,7 @@ impl Webhook {
     pub(crate) fn new(registry: Arc<Registry>, auth: WebhookAuth) -> Self {
         Self {
             registry,
+            hooks: Hooks::default(),
             auth,
             state: StateMap::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -76,6 +79,12 @@ impl Webhook {
     /// Sets the largest accepted body; larger requests get 413.
     pub(crate) fn max_body_bytes(mut self, limit: usize) -> Self {
         self.max_body_bytes = limit;
+        self
+    }
+
+    /// Runs these hooks around every invocation.
+    pub(crate) fn hooks(mut self, hooks: Hooks) -> Self {
+        self.hooks = hooks;
         self
     }
 
@@ -129,7 +138,7 @@ async fn serve(webhook: &Webhook, request: Request) -> Result<Response, Rejectio
         (&function.outputs, &function.handle),
         webhook.state.clone(),
     );
-    Ok(invoke(function, invocation, ack).await)
+    Ok(invoke(function, invocation, ack, &webhook.hooks.0).await)
 }
 
 fn route<'r>(
@@ -275,6 +284,7 @@ async fn invoke(
     function: &ResolvedFunction,
     invocation: Invocation,
     ack: Option<AckTarget>,
+    hooks: &[Arc<dyn InvocationHook>],
 ) -> Response {
     let name = function.descriptor.name;
     let span = tracing::info_span!(
@@ -286,20 +296,13 @@ async fn invoke(
         socket_id = invocation.context().socket_id(),
     );
     let started = Instant::now();
-    let result = std::panic::AssertUnwindSafe((function.descriptor.invoke)(invocation))
-        .catch_unwind()
-        .instrument(span.clone())
-        .await
-        .unwrap_or_else(|panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(InvocationError::function(format!(
-                "the function panicked: {message}"
-            )))
-        });
+    let result = if hooks.is_empty() {
+        run(function, invocation).instrument(span.clone()).await
+    } else {
+        hooked(function, invocation, hooks)
+            .instrument(span.clone())
+            .await
+    };
     let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
     let _entered = span.enter();
     let response = reply(ack, result.as_ref());
@@ -328,6 +331,58 @@ async fn invoke(
         }
     }
     response
+}
+
+/// Runs the function; a panic fails the invocation (500), not the connection.
+async fn run(
+    function: &ResolvedFunction,
+    invocation: Invocation,
+) -> Result<Reply, InvocationError> {
+    std::panic::AssertUnwindSafe((function.descriptor.invoke)(invocation))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(InvocationError::function(format!(
+                "the function panicked: {message}"
+            )))
+        })
+}
+
+/// The hooks' `before`s in order (the first answer short-circuits), the function, then the `after`s
+/// of the hooks that ran. The hooks see a copy of the context and request, taken only when there are
+/// hooks.
+async fn hooked(
+    function: &ResolvedFunction,
+    invocation: Invocation,
+    hooks: &[Arc<dyn InvocationHook>],
+) -> Result<Reply, InvocationError> {
+    let started = Instant::now();
+    let context = invocation.context().clone();
+    let request = invocation.request().clone();
+    let call = HookCall::new(function.descriptor.name, &context, &request);
+    let mut ran = 0;
+    let mut answer = None;
+    for hook in hooks {
+        ran += 1;
+        if let Decision::Reply(reply) = hook.before(&call).await {
+            answer = Some(reply);
+            break;
+        }
+    }
+    let outcome = match answer {
+        Some(reply) => reply,
+        None => run(function, invocation).await,
+    };
+    let elapsed = started.elapsed();
+    for hook in &hooks[..ran] {
+        hook.after(&call, &outcome, elapsed).await;
+    }
+    outcome
 }
 
 /// The HTTP reply of a function's answer. Annotated functions can only give the answers their event

@@ -59,6 +59,7 @@ pub(crate) fn validate(args: &TriggerArgs, model: &FnModel, diag: &mut Diag) -> 
     names_are_not_empty(args, diag);
     namespace_starts_with_a_slash(args, diag);
     let event = event_is_given(args, diag)?;
+    only_a_lone_star_is_a_pattern(event, diag);
     let kind = Kind::of(&event.value());
     let names = args.parameter_names.as_ref().map(|n| n.as_slice());
     match (&args.parameter_names, names) {
@@ -114,6 +115,21 @@ fn event_is_given<'a>(args: &'a TriggerArgs, diag: &mut Diag) -> Option<&'a LitS
         );
     }
     args.event.as_ref()
+}
+
+/// `event = "*"` is the catch-all (every user event without a function of its own); `*` inside a
+/// name would read as a pattern, which the routing does not have.
+fn only_a_lone_star_is_a_pattern(event: &LitStr, diag: &mut Diag) {
+    let value = event.value();
+    if value != "*" && value.contains('*') {
+        diag.error(
+            event,
+            format!(
+                "`{value}` is not an event pattern: `event = \"*\"` alone catches every user event \
+                 that has no function of its own; other names are matched exactly"
+            ),
+        );
+    }
 }
 
 fn parameter_names_only_for_user_events(kind: Kind, event: &LitStr, span: Span, diag: &mut Diag) {

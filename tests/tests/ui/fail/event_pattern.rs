@@ -1,0 +1,6 @@
+use socketio_fn::prelude::*;
+
+#[socketio_trigger(hub = "hub", event = "chat:*")]
+async fn f() {}
+
+fn main() {}
