@@ -22,6 +22,7 @@ pub mod service;
 pub mod settings;
 pub mod startup;
 pub mod state;
+pub mod telemetry;
 pub mod webhook;
 
 pub use socketio_fn_protocol as protocol;

@@ -133,6 +133,14 @@ pub mod hook {
     pub use socketio_fn_core::hook::{Decision, HookCall, HookFuture, InvocationHook};
 }
 
+pub mod telemetry {
+    //! OpenTelemetry export (feature `otel`): whether it runs, flushing it, and the names of the
+    //! metrics (README "Observability").
+
+    #[doc(inline)]
+    pub use socketio_fn_core::telemetry::{enabled, names, shutdown};
+}
+
 pub mod protocol {
     //! Wire facts of Azure Web PubSub for Socket.IO (the `socketio-fn-protocol` crate): the CloudEvents
     //! envelope, packets, groups and filters, signatures and tokens, paths and setting names. Tests use it

@@ -64,6 +64,9 @@ async fn run_boxed(customise: Box<dyn FnOnce(AppBuilder) -> AppBuilder + '_>) ->
     if let Some(emulator) = emulator {
         stop(emulator).await;
     }
+    // Spans and metrics not yet exported go out before the process ends (within the grace period
+    // the platform gives after SIGTERM).
+    socketio_fn_core::telemetry::shutdown();
     result
 }
 

@@ -10,19 +10,23 @@ pub fn json_logs() -> bool {
 }
 
 /// Installs a `tracing` subscriber, unless one is already set. Reads `RUST_LOG` and
-/// `SOCKETIO_FN_LOG_FORMAT` from the environment.
+/// `SOCKETIO_FN_LOG_FORMAT` from the environment; with the feature `otel` and
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` set, spans are exported too (`crate::telemetry`).
 pub fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::{EnvFilter, Layer};
     // The embedded emulator's line per upstream call would repeat each "Executed" line of the app.
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,socketio_fn_emulator::upstream=warn"));
-    let json = json_logs();
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    let _ = if json {
-        builder.json().with_current_span(true).try_init()
+    let format = tracing_subscriber::fmt::layer();
+    let format = if json_logs() {
+        format.json().with_current_span(true).boxed()
     } else {
-        builder
-            .with_ansi(std::io::stdout().is_terminal())
-            .try_init()
+        format.with_ansi(std::io::stdout().is_terminal()).boxed()
     };
+    let registry = tracing_subscriber::registry().with(filter).with(format);
+    #[cfg(feature = "otel")]
+    let registry = registry.with(crate::telemetry::layer());
+    let _ = registry.try_init();
 }

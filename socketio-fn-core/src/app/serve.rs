@@ -118,8 +118,9 @@ impl App {
 }
 
 impl App {
-    /// The start-up lines: the mode and what authenticates the webhook first, then the credentials
-    /// of identity-based connections, the functions and the negotiation endpoints.
+    /// The start-up lines: the mode and what authenticates the webhook first, then the functions and
+    /// the negotiation endpoints. (An identity-based connection's credential is logged when it is
+    /// chosen, while the app is built.)
     fn log_start(&self, local: std::net::SocketAddr) {
         let summary = self.auth.summary();
         let webhook = &self.limits.webhook_path;
@@ -133,11 +134,6 @@ impl App {
             tracing::warn!(
                 "the webhook accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
             );
-        }
-        for open in self.connections.iter() {
-            if let Some(credential) = &open.credential {
-                tracing::info!(connection = %open.name, "connection `{}` uses {credential}", open.name);
-            }
         }
         for f in self.registry.functions() {
             tracing::info!(

@@ -198,6 +198,26 @@ fn parse_query(query: Option<&str>) -> MultiMap {
 }
 
 async fn handle(function: Arc<ResolvedNegotiation>, state: StateMap, request: Request) -> Response {
+    let span = if crate::telemetry::enabled() {
+        tracing::info_span!(
+            "negotiation",
+            otel.name = function.descriptor.name,
+            otel.kind = "server",
+            function = function.descriptor.name,
+            hub = %function.hub,
+        )
+    } else {
+        tracing::Span::none()
+    };
+    crate::telemetry::continue_trace(&span, request.headers());
+    tracing::Instrument::instrument(negotiation(function, state, request), span).await
+}
+
+async fn negotiation(
+    function: Arc<ResolvedNegotiation>,
+    state: StateMap,
+    request: Request,
+) -> Response {
     let (parts, _) = request.into_parts();
     let query = parse_query(parts.uri.query());
     let user_id = function
@@ -209,9 +229,11 @@ async fn handle(function: Arc<ResolvedNegotiation>, state: StateMap, request: Re
         Err(e) => {
             let reason = socketio_fn_protocol::error_chain(&e);
             tracing::error!(function = function.descriptor.name, error = %socketio_fn_protocol::log::Escaped(&reason), "negotiation failed");
+            crate::telemetry::negotiation(&function.hub, "Failed");
             return text_reply(StatusCode::BAD_GATEWAY, reason);
         }
     };
+    crate::telemetry::negotiation(&function.hub, "Succeeded");
     let invocation = NegotiationInvocation {
         result,
         headers: parts.headers,

@@ -11,12 +11,14 @@
 use super::error::{SendError, ServiceError};
 use crate::actions::{RestRequest, SocketIoAction};
 use crate::settings::{Endpoint, KeyConnection};
+use crate::telemetry;
 use azure_core::credentials::TokenCredential;
 use socketio_fn_protocol::AccessKey;
 use socketio_fn_protocol::setting_names::DEFAULT_API_VERSION;
 use socketio_fn_protocol::token::{REST_TOKEN_LIFETIME_SECS, TokenClaims, sign, unix_now};
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// The scope of Microsoft Entra tokens for the service.
 pub const ENTRA_SCOPE: &str = "https://webpubsub.azure.com/.default";
@@ -256,22 +258,53 @@ impl ServiceClient {
     /// 429 and 5xx (after `Retry-After` or a backoff), never after a timeout.
     async fn send(&self, call: &Call<'_>) -> Result<reqwest::Response, ServiceError> {
         let deadline = self.retry.deadline(call.timeout, call.retries);
-        match tokio::time::timeout(deadline, self.attempts(call)).await {
+        // A client span only when telemetry is exported: the output path stays as cheap without.
+        let span = if telemetry::enabled() {
+            tracing::info_span!(
+                "rest",
+                otel.name = call.operation,
+                otel.kind = "client",
+                operation = call.operation,
+                http.request.method = call.method,
+                http.response.status_code = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+            )
+        } else {
+            tracing::Span::none()
+        };
+        let started = std::time::Instant::now();
+        let mut attempts = 0;
+        let attempted = self.attempts(call, &mut attempts).instrument(span.clone());
+        let result = match tokio::time::timeout(deadline, attempted).await {
             Ok(result) => result,
             Err(_) => Err(ServiceError::Timeout {
                 operation: call.operation,
                 after: deadline,
             }),
-        }
+        };
+        let status = match &result {
+            Ok(response) => response.status().as_u16(),
+            Err(ServiceError::Refused { status, .. }) => *status,
+            Err(_) => 0,
+        };
+        span.record("http.response.status_code", i64::from(status));
+        span.record("attempts", i64::from(attempts));
+        let retries = attempts.saturating_sub(1);
+        telemetry::rest_call(call.operation, status, retries, started.elapsed());
+        result
     }
 
-    async fn attempts(&self, call: &Call<'_>) -> Result<reqwest::Response, ServiceError> {
+    async fn attempts(
+        &self,
+        call: &Call<'_>,
+        attempt: &mut u32,
+    ) -> Result<reqwest::Response, ServiceError> {
         let operation = call.operation;
         let method =
             reqwest::Method::from_bytes(call.method.as_bytes()).unwrap_or(reqwest::Method::POST);
-        let mut attempt: u32 = 0;
         loop {
-            attempt += 1;
+            *attempt += 1;
+            let attempt = *attempt;
             let authorization = self.authorization(operation, call.url).await?;
             let mut builder = self
                 .http
@@ -283,6 +316,11 @@ impl ServiceClient {
                 builder = builder
                     .header("Content-Type", content_type)
                     .body(call.body.to_owned());
+            }
+            if telemetry::enabled() {
+                let mut traced = reqwest::header::HeaderMap::new();
+                telemetry::inject(&mut traced);
+                builder = builder.headers(traced);
             }
             let retry_after = match builder.send().await {
                 Ok(r) if r.status().is_success() => return Ok(r),

@@ -23,8 +23,6 @@ pub(crate) struct OpenConnection {
     pub(crate) connection: ServiceConnection,
     /// Its REST client, shared by every output, handle and negotiation function on it.
     pub(crate) client: Arc<ServiceClient>,
-    /// The credential an identity-based connection uses, as the start-up lines name it.
-    pub(crate) credential: Option<String>,
 }
 
 /// The app's opened connections; setting names compare case-insensitively.
@@ -51,7 +49,7 @@ impl Connections {
                 Err(SettingsError::MissingConnection(_)) => continue,
                 Err(e) => return Err(e.into()),
             };
-            let (credential, described) = credential(name, &connection, settings, overrides)?;
+            let credential = credential(name, &connection, settings, overrides)?;
             let client = ServiceClient::new(connection.endpoint(), credential)
                 .api_version(api_version)
                 .retry_policy(retry.clone());
@@ -59,7 +57,6 @@ impl Connections {
                 name: name.to_owned(),
                 connection,
                 client: Arc::new(client),
-                credential: described,
             });
         }
         Ok(open)
@@ -96,22 +93,30 @@ fn retry_policy(settings: &Settings) -> Result<RetryPolicy, Error> {
 }
 
 /// How REST calls of a connection authenticate: its access key, the credential given to the builder,
-/// or the one its identity settings select, with a description of the latter (logged at start-up,
-/// so an operator sees which one runs).
+/// or the one its identity settings select (logged, so an operator sees which one runs).
 fn credential(
     name: &str,
     connection: &ServiceConnection,
     settings: &Settings,
     overrides: &[CredentialOverride],
-) -> Result<(Credential, Option<String>), Error> {
+) -> Result<Credential, Error> {
     let identity = match connection {
-        ServiceConnection::Key(k) => return Ok((Credential::Key(k.access_key.clone()), None)),
+        ServiceConnection::Key(k) => return Ok(Credential::Key(k.access_key.clone())),
         ServiceConnection::Identity(i) => &i.identity,
     };
     if let Some((_, custom)) = overrides.iter().find(|(n, _)| same_name(n, name)) {
-        let described = "the credential given to the app builder".to_owned();
-        return Ok((Credential::Entra(custom.clone()), Some(described)));
+        tracing::info!(
+            connection = name,
+            credential = "custom",
+            "connection `{name}` uses the credential given to the app builder"
+        );
+        return Ok(Credential::Entra(custom.clone()));
     }
     let (kind, credential) = entra_credential(name, identity, settings, None)?;
-    Ok((Credential::Entra(credential), Some(kind.to_string())))
+    tracing::info!(
+        connection = name,
+        credential = kind.name(),
+        "connection `{name}` uses {kind}"
+    );
+    Ok(Credential::Entra(credential))
 }

@@ -27,6 +27,7 @@ use crate::request::{
 };
 use crate::response::{InvocationError, Reply, text_reply};
 use crate::state::StateMap;
+use crate::telemetry;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -104,6 +105,7 @@ async fn handle(State(webhook): State<Arc<Webhook>>, request: Request) -> Respon
             // The reason may quote request values: escaped, so it cannot start a line.
             let reason = rejection.to_string();
             tracing::debug!(status = rejection.status().as_u16(), reason = %Escaped(&reason), "webhook request refused");
+            telemetry::rejection(rejection.status().as_u16());
             rejection.into_response()
         }
     }
@@ -294,7 +296,17 @@ async fn invoke(
         namespace = invocation.context().namespace(),
         event = invocation.context().event_name(),
         socket_id = invocation.context().socket_id(),
+        connection_id = invocation.context().connection_id(),
+        otel.name = name,
+        otel.kind = "server",
+        outcome = tracing::field::Empty,
+        http.response.status_code = tracing::field::Empty,
+        trace_id = tracing::field::Empty,
+        span_id = tracing::field::Empty,
     );
+    telemetry::continue_trace(&span, invocation.context().headers());
+    telemetry::record_ids(&span);
+    telemetry::in_flight(name, 1);
     let started = Instant::now();
     let result = if hooks.is_empty() {
         run(function, invocation).instrument(span.clone()).await
@@ -303,9 +315,18 @@ async fn invoke(
             .instrument(span.clone())
             .await
     };
-    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let took = started.elapsed();
+    let duration_ms = took.as_secs_f64() * 1000.0;
     let _entered = span.enter();
     let response = reply(ack, result.as_ref());
+    let outcome = outcome_of(&result, response.status());
+    span.record("outcome", outcome);
+    span.record(
+        "http.response.status_code",
+        i64::from(response.status().as_u16()),
+    );
+    telemetry::in_flight(name, -1);
+    telemetry::invocation(name, &function.event, outcome, took);
     match &result {
         Ok(_) if response.status().is_success() => {
             tracing::info!(
@@ -331,6 +352,17 @@ async fn invoke(
         }
     }
     response
+}
+
+/// `Succeeded`, `Answered` (a non-2xx answer), `Rejected` (4xx error) or `Failed` (5xx error), as the
+/// "Executed" line says.
+fn outcome_of(result: &Result<Reply, InvocationError>, status: StatusCode) -> &'static str {
+    match result {
+        Ok(_) if status.is_success() => "Succeeded",
+        Ok(_) => "Answered",
+        Err(e) if e.status().is_server_error() => "Failed",
+        Err(_) => "Rejected",
+    }
 }
 
 /// Runs the function; a panic fails the invocation (500), not the connection.
