@@ -20,13 +20,19 @@ pub fn init_tracing() {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,socketio_fn_emulator::upstream=warn"));
     let format = tracing_subscriber::fmt::layer();
+    // `RUST_LOG` filters the log lines only: exported spans keep the invocations and REST calls
+    // (at `info`) when the logs are quieter.
     let format = if json_logs() {
-        format.json().with_current_span(true).boxed()
+        format.json().with_current_span(true).with_filter(filter).boxed()
     } else {
-        format.with_ansi(std::io::stdout().is_terminal()).boxed()
+        let ansi = std::io::stdout().is_terminal();
+        format.with_ansi(ansi).with_filter(filter).boxed()
     };
-    let registry = tracing_subscriber::registry().with(filter).with(format);
+    let registry = tracing_subscriber::registry().with(format);
     #[cfg(feature = "otel")]
-    let registry = registry.with(crate::telemetry::layer());
+    let registry = registry.with(
+        crate::telemetry::layer()
+            .map(|otel| otel.with_filter(tracing_subscriber::filter::LevelFilter::INFO)),
+    );
     let _ = registry.try_init();
 }
