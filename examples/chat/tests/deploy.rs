@@ -489,3 +489,19 @@ fn json_logs_report_a_startup_failure_as_json() {
         "{record}"
     );
 }
+
+#[test]
+fn a_broken_local_settings_file_is_named_with_its_directory() {
+    let dir = std::env::temp_dir().join(format!("chat-settings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("local.settings.json"), "{ not json").unwrap();
+    let mut command = chat(&[("SOCKETIO_FN_ADDR", format!("127.0.0.1:{}", free_port()))]);
+    command.current_dir(&dir);
+    let (code, out) = run_to_end(command);
+    assert_eq!(code, Some(1), "{out}");
+    let path = dir.canonicalize().unwrap().join("local.settings.json");
+    assert!(
+        out.contains(&format!("cannot read `{}`", path.display())),
+        "{out}"
+    );
+}

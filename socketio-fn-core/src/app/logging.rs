@@ -23,7 +23,11 @@ pub fn init_tracing() {
     // `RUST_LOG` filters the log lines only: exported spans keep the invocations and REST calls
     // (at `info`) when the logs are quieter.
     let format = if json_logs() {
-        format.json().with_current_span(true).with_filter(filter).boxed()
+        format
+            .json()
+            .with_current_span(true)
+            .with_filter(filter)
+            .boxed()
     } else {
         let ansi = std::io::stdout().is_terminal();
         format.with_ansi(ansi).with_filter(filter).boxed()
