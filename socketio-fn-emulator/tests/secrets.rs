@@ -3,52 +3,13 @@
 //! client's `connect_error` when the app is down.
 #![allow(clippy::unwrap_used, missing_docs)]
 
-use socketio_fn_core::protocol::AccessKey;
-use socketio_fn_core::protocol::token::{TokenClaims, sign, unix_now};
+mod common;
+
+use common::{connect_over_polling, free_port};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 const SECRET: &str = "c0de-that-must-not-leak-7f3a9b";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Connects a Socket.IO client over Engine.IO long-polling and returns what the server answers to its
-/// CONNECT packet (here a `connect_error`, the app being down).
-async fn connect_over_polling(endpoint: &str, key: &str) -> String {
-    let aud = format!("{endpoint}/clients/socketio/hubs/hub");
-    let token = sign(
-        &TokenClaims::new(aud, unix_now(), 600, Some("u".into())),
-        &AccessKey::new(key),
-    )
-    .unwrap();
-    let base = format!(
-        "{endpoint}/clients/socketio/hubs/hub/?EIO=4&transport=polling&access_token={token}"
-    );
-    let http = reqwest::Client::new();
-    let open = http.get(&base).send().await.unwrap().text().await.unwrap();
-    let sid = open
-        .split("\"sid\":\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
-    let url = format!("{base}&sid={sid}");
-    http.post(&url).body("40").send().await.unwrap();
-    let mut answer = String::new();
-    for _ in 0..20 {
-        answer = http.get(&url).send().await.unwrap().text().await.unwrap();
-        if answer.contains("44") {
-            break;
-        }
-    }
-    answer
-}
 
 #[tokio::test]
 async fn the_webhook_code_is_never_printed_nor_told_to_clients() {

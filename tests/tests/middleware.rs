@@ -7,11 +7,11 @@
 
 mod support;
 
+use socketio_fn::InvocationError;
 use socketio_fn::extract::{EventName, Parameters};
 use socketio_fn::hook::{Decision, HookCall, HookFuture, InvocationHook};
 use socketio_fn::prelude::*;
-use socketio_fn::{App, InvocationError, Settings};
-use socketio_fn_emulator::{Emulator, EmulatorConfig};
+use socketio_fn_emulator::EmulatorConfig;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -119,29 +119,13 @@ use socketio_fn::function::Reply;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn layers_hooks_and_the_catch_all_with_real_clients() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let app_url = format!("http://{}", listener.local_addr().unwrap());
-    let emulator = Emulator::start(EmulatorConfig {
-        upstream: Some(format!("{app_url}/runtime/webhooks/socketio")),
-        ..EmulatorConfig::default()
+    let stack = support::Stack::start_customised(EmulatorConfig::default(), |app| {
+        app.layer(tower_http::cors::CorsLayer::permissive())
+            .hook(Gate)
+            .hook(Policy)
     })
-    .await
-    .unwrap();
-    let app = App::builder()
-        .settings(Settings::from_pairs([(
-            "WebPubSubForSocketIOConnectionString",
-            emulator.connection_string(),
-        )]))
-        .registered_functions()
-        .layer(tower_http::cors::CorsLayer::permissive())
-        .hook(Gate)
-        .hook(Policy)
-        .build()
-        .unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = tokio::spawn(app.serve_with_shutdown(listener, async {
-        let _ = stopped.await;
-    }));
+    .await;
+    let app_url = stack.app_url.clone();
 
     // The layer: a CORS preflight is answered; the service's handshake still reaches the webhook.
     let http = reqwest::Client::new();
@@ -200,7 +184,5 @@ async fn layers_hooks_and_the_catch_all_with_real_clients() {
         "{seen:#?}"
     );
 
-    let _ = stop.send(());
-    served.await.unwrap().unwrap();
-    emulator.stop().await;
+    stack.stop().await;
 }

@@ -33,6 +33,14 @@ impl Stack {
 
     /// Like [`Stack::start`], with the emulator's settings (its `upstream` is set to the app).
     pub async fn start_with(config: EmulatorConfig) -> Self {
+        Self::start_customised(config, |app| app).await
+    }
+
+    /// Like [`Stack::start_with`], with the app builder customised (layers, hooks).
+    pub async fn start_customised(
+        config: EmulatorConfig,
+        customise: impl FnOnce(socketio_fn::AppBuilder) -> socketio_fn::AppBuilder,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let app_url = format!("http://{}", listener.local_addr().unwrap());
         let emulator = Emulator::start(EmulatorConfig {
@@ -41,14 +49,16 @@ impl Stack {
         })
         .await
         .unwrap();
-        let app = App::builder()
-            .settings(Settings::from_pairs([(
-                "WebPubSubForSocketIOConnectionString",
-                emulator.connection_string(),
-            )]))
-            .registered_functions()
-            .build()
-            .unwrap();
+        let app = customise(
+            App::builder()
+                .settings(Settings::from_pairs([(
+                    "WebPubSubForSocketIOConnectionString",
+                    emulator.connection_string(),
+                )]))
+                .registered_functions(),
+        )
+        .build()
+        .unwrap();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = tokio::spawn(async move {
             app.serve_with_shutdown(listener, async {
