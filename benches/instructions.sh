@@ -6,6 +6,9 @@
 # same for both servers (same request and reply bytes). Method and figures: benches/README.md.
 #
 #   bash benches/instructions.sh        # SMALL=2000 LARGE=12000 CONNECTIONS=32
+#   TELEMETRY=1 bash benches/instructions.sh
+#                                       # the app built with socketio-fn/otel, exporting every span and
+#                                       # metric to a local OTLP receiver (answering 200) every 100 ms
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${SMALL:-2000}
@@ -13,15 +16,33 @@ large=${LARGE:-12000}
 connections=${CONNECTIONS:-32}
 port=${PORT_BASE:-18171}
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)" >&2; exit 1; }
-cargo build --release -q -p webhook-bench
+telemetry=${TELEMETRY:-}
+app_env=()
+if [ -n "$telemetry" ]; then
+  cargo build --release -q -p webhook-bench --features socketio-fn/otel
+  otlp_port=$((port + 50))
+  python3 -c '
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(200); self.send_header("content-length", "0"); self.end_headers()
+    def log_message(self, *a): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+' "$otlp_port" &
+  otlp_pid=$!
+  app_env=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$otlp_port" OTEL_BSP_SCHEDULE_DELAY=100 OTEL_METRIC_EXPORT_INTERVAL=100)
+else
+  cargo build --release -q -p webhook-bench
+fi
 bin=target/release
 connection_string="Endpoint=http://localhost;Port=8080;AccessKey=7aab239577fd4f24bc919802fb629f5f;Version=1.0;"
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap 'rm -rf "$out"; [ -n "${otlp_pid:-}" ] && kill "$otlp_pid" 2>/dev/null || true' EXIT
 
 count() { # binary requests -> total instructions
   port=$((port + 1))
-  BARE_SERVER=${BARE_SERVER:-axum} SOCKETIO_FN_ADDR="127.0.0.1:$port" WebPubSubForSocketIOConnectionString="$connection_string" RUST_LOG=warn \
+  env "${app_env[@]}" BARE_SERVER=${BARE_SERVER:-axum} SOCKETIO_FN_ADDR="127.0.0.1:$port" WebPubSubForSocketIOConnectionString="$connection_string" RUST_LOG=warn \
     valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bin/$1" >/dev/null 2>&1 &
   local pid=$!
   for _ in $(seq 400); do

@@ -13,30 +13,41 @@ pub fn json_logs() -> bool {
 /// `SOCKETIO_FN_LOG_FORMAT` from the environment; with the feature `otel` and
 /// `OTEL_EXPORTER_OTLP_ENDPOINT` set, spans are exported too (`crate::telemetry`).
 pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
-    use tracing_subscriber::{EnvFilter, Layer};
     // The embedded emulator's line per upstream call would repeat each "Executed" line of the app.
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,socketio_fn_emulator::upstream=warn"));
-    let format = tracing_subscriber::fmt::layer();
-    // `RUST_LOG` filters the log lines only: exported spans keep the invocations and REST calls
-    // (at `info`) when the logs are quieter.
-    let format = if json_logs() {
-        format
-            .json()
-            .with_current_span(true)
-            .with_filter(filter)
-            .boxed()
-    } else {
-        let ansi = std::io::stdout().is_terminal();
-        format.with_ansi(ansi).with_filter(filter).boxed()
-    };
-    let registry = tracing_subscriber::registry().with(format);
+    // With export on, `RUST_LOG` filters the log lines only (a per-layer filter): exported spans keep
+    // the invocations and REST calls (at `info`) when the logs are quieter.
     #[cfg(feature = "otel")]
-    let registry = registry.with(
-        crate::telemetry::layer()
-            .map(|otel| otel.with_filter(tracing_subscriber::filter::LevelFilter::INFO)),
-    );
+    if let Some(otel) = crate::telemetry::layer() {
+        use tracing_subscriber::Layer;
+        let otel = otel.with_filter(tracing_subscriber::filter::LevelFilter::INFO);
+        let _ = tracing_subscriber::registry()
+            .with(log_lines().with_filter(filter))
+            .with(otel)
+            .try_init();
+        return;
+    }
+    // Otherwise one global filter: callsites it disables cost nothing per request.
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(log_lines());
     let _ = registry.try_init();
+}
+
+/// The log lines: JSON with `SOCKETIO_FN_LOG_FORMAT=json`, else text coloured on a terminal.
+fn log_lines<S>() -> Box<dyn tracing_subscriber::Layer<S> + Send + Sync>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    use tracing_subscriber::Layer;
+    let format = tracing_subscriber::fmt::layer();
+    if json_logs() {
+        format.json().with_current_span(true).boxed()
+    } else {
+        format.with_ansi(std::io::stdout().is_terminal()).boxed()
+    }
 }
