@@ -8,6 +8,7 @@
 //! (`/api/negotiate`), health checks and the app's own routes.
 
 use serde_json::{Value, json};
+use socketio_fn_protocol::cloud_events::FUNCTIONS_WEBHOOK_PATH;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -68,7 +69,7 @@ pub(crate) fn run(args: &Args) -> Result<(), String> {
             "deploy: cd {} && func azure functionapp publish <app> --custom",
             out.display()
         );
-        println!("event handler URL: https://<app>.azurewebsites.net/api/socketio");
+        println!("event handler URL: https://<app>.azurewebsites.net{FUNCTIONS_WEBHOOK_PATH}");
     }
     Ok(())
 }

@@ -111,16 +111,13 @@ fn check_name(name: &str) -> Result<(), String> {
     ))
 }
 
-/// The service's hub-name rule, as the app checks it at start-up.
+/// The service's hub-name rule, the one the app checks at start-up (`socketio_fn_protocol::paths`).
 fn check_hub(hub: &str) -> Result<(), String> {
-    let mut chars = hub.chars();
-    let starts = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
-    if starts && chars.all(|c| c.is_ascii_alphanumeric() || c == '_') && hub.len() <= 127 {
+    use socketio_fn_protocol::paths::{HUB_NAME_RULE, is_valid_hub};
+    if is_valid_hub(hub) {
         return Ok(());
     }
-    Err(format!(
-        "`{hub}` is not a valid hub name: letters, digits and `_`, starting with a letter"
-    ))
+    Err(format!("`{hub}` is not a valid hub name: {HUB_NAME_RULE}"))
 }
 
 fn write_app(dir: &Path, name: &str, hub: &str, framework: &Framework) -> Result<(), String> {

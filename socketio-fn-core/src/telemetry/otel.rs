@@ -246,6 +246,9 @@ pub(super) fn record_negotiation(hub: &str, outcome: &'static str) {
     }
 }
 
+/// The most of a collector's reply that is read.
+const MAX_REPLY: usize = 64 * 1024;
+
 /// The exporters' HTTP client: the runtime's reqwest, on a tokio runtime (the SDK's export threads
 /// have none, so each request is spawned onto one and awaited there).
 #[derive(Debug, Clone)]
@@ -288,12 +291,18 @@ impl HttpClient for ExportClient {
         let http = self.http.clone();
         let task = self.runtime.spawn(async move {
             let request = reqwest::Request::try_from(request.map(reqwest::Body::from))?;
-            let response = http.execute(request).await?;
+            let mut response = http.execute(request).await?;
             let status = response.status();
             let headers = response.headers().clone();
-            // The collector's reply is small; bounded anyway.
-            let body = response.bytes().await?;
-            let mut reply = Response::new(body.slice(..body.len().min(64 * 1024)));
+            // The collector's reply is small: at most 64 KiB of it is read.
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                body.extend_from_slice(&chunk[..chunk.len().min(MAX_REPLY - body.len())]);
+                if body.len() >= MAX_REPLY {
+                    break;
+                }
+            }
+            let mut reply = Response::new(Bytes::from(body));
             *reply.status_mut() = status;
             *reply.headers_mut() = headers;
             Ok::<_, HttpError>(reply)
