@@ -339,3 +339,40 @@ fn every_documented_json_spelling_is_accepted() {
         vec![SocketIoAction::send_to_rooms(["a"], "e", (1,))]
     );
 }
+
+/// A key connection's token is for its request's URL, and reused for the same URL (the output path
+/// signs once per URL per minute): the service sees the same token for two sends to a namespace and
+/// a token for a room's URL, which is no good for the namespace's.
+#[tokio::test]
+async fn a_token_is_reused_for_its_url_only() {
+    let service = FakeService::start(vec![]).await;
+    let key = "k".repeat(40);
+    let connection =
+        KeyConnection::parse(&format!("Endpoint={};AccessKey={key}", service.base)).unwrap();
+    let client = ServiceClient::key_based(&connection);
+    let to_namespace = || SocketIoAction::send_to_namespace("news", ("hi",));
+    client.execute("hub", &to_namespace()).await.unwrap();
+    // Over a second later: a token signed anew would have another `iat`.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    client.execute("hub", &to_namespace()).await.unwrap();
+    let to_room = SocketIoAction::send_to_rooms(["lobby"], "news", ("hi",));
+    client.execute("hub", &to_room).await.unwrap();
+    let got = service.requests();
+    assert_eq!(got.len(), 3);
+    let token = |i: usize| {
+        got[i]
+            .header("Authorization")
+            .unwrap()
+            .strip_prefix("Bearer ")
+            .unwrap()
+            .to_owned()
+    };
+    let url = |i: usize| format!("{}{}", service.base, got[i].target);
+    assert_eq!(got[0].target, got[1].target);
+    assert_eq!(token(0), token(1), "the same URL's token is reused");
+    assert_ne!(got[0].target, got[2].target);
+    let access_key = &connection.access_key;
+    assert!(verify(&token(0), access_key, &url(0), DEFAULT_LEEWAY_SECS).is_ok());
+    assert!(verify(&token(2), access_key, &url(2), DEFAULT_LEEWAY_SECS).is_ok());
+    assert!(verify(&token(2), access_key, &url(0), DEFAULT_LEEWAY_SECS).is_err());
+}

@@ -82,7 +82,21 @@ const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
 /// assert_eq!(socketio_fn::protocol::paths::escape_component("'a' in (b)"), "%27a%27%20in%20%28b%29");
 /// ```
 pub fn escape_component(text: &str) -> String {
-    utf8_percent_encode(text, ESCAPE).to_string()
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+/// Appends `text` to `out`, escaped as [`escape_component`] does (no allocation of its own: the
+/// output path builds each URL in one buffer).
+///
+/// ```
+/// let mut url = String::from("/users/");
+/// socketio_fn::protocol::paths::push_escaped(&mut url, "a b");
+/// assert_eq!(url, "/users/a%20b");
+/// ```
+pub fn push_escaped(out: &mut String, text: &str) {
+    out.extend(utf8_percent_encode(text, ESCAPE));
 }
 
 /// Decodes one percent-encoded path segment, exactly once (`%252F` stays `%2F`); `None` when the

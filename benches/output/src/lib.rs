@@ -1,3 +1,4 @@
+#![allow(clippy::print_stdout, clippy::print_stderr)] // a benchmark reports on its standard output
 //! Shared pieces of the output-path benchmark: the sink's reply, the measured loop and the CPU clock.
 //! Method and figures: benches/README.md ("`output`").
 

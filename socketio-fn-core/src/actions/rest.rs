@@ -7,7 +7,7 @@ use socketio_fn_protocol::groups::{
 };
 use socketio_fn_protocol::packet::{encode_disconnect, encode_event};
 use socketio_fn_protocol::paths::{
-    API_VERSION_QUERY, FILTER_QUERY, REST_HUB_PREFIX, escape_component,
+    API_VERSION_QUERY, FILTER_QUERY, REST_HUB_PREFIX, escape_component, push_escaped,
 };
 use std::time::Duration;
 
@@ -39,8 +39,11 @@ impl SocketIoAction {
     /// assert_eq!(r.body, "42/ns,[\"event\",\"abc\"]");
     /// ```
     pub fn rest_requests(&self, hub: &str, api_version: &str) -> Vec<RestRequest> {
+        let mut hub_path = String::with_capacity(REST_HUB_PREFIX.len() + hub.len());
+        hub_path.push_str(REST_HUB_PREFIX);
+        push_escaped(&mut hub_path, hub);
         let rest = Rest {
-            hub_path: format!("{REST_HUB_PREFIX}{}", escape_component(hub)),
+            hub_path,
             version: escape_component(api_version),
             ttl: self.ttl,
         };
@@ -144,7 +147,10 @@ fn with(rooms: &[String], room: &str) -> Vec<String> {
 
 /// `/groups/<group>` (group names are base64url with `0` and `~`, escaped all the same).
 fn group_path(group: &str) -> String {
-    format!("/groups/{}", escape_component(group))
+    let mut path = String::with_capacity(8 + group.len());
+    path.push_str("/groups/");
+    push_escaped(&mut path, group);
+    path
 }
 
 /// The REST API of one hub, at one `api-version` (both escaped), with the action's TTL.
@@ -238,17 +244,32 @@ impl Rest {
 
     /// `POST <hub><scope>/:send?api-version=..[&filter=..][&messageTtlSeconds=..]` with a packet.
     fn send(&self, scope: &str, filter: Option<String>, body: String) -> RestRequest {
-        let mut query = format!("{API_VERSION_QUERY}={}", self.version);
+        // Pushed into one buffer rather than formatted: this runs for every send.
+        let filter_len = filter.as_ref().map_or(0, |f| f.len() * 3 + 8);
+        let mut path = String::with_capacity(self.hub_path.len() + scope.len() + 32 + filter_len);
+        for part in [
+            &self.hub_path,
+            scope,
+            "/:send?",
+            API_VERSION_QUERY,
+            "=",
+            &self.version,
+        ] {
+            path.push_str(part);
+        }
         // An empty filter is sent as `filter=`, as the reference does.
         if let Some(f) = filter {
-            query.push_str(&format!("&{FILTER_QUERY}={}", escape_component(&f)));
+            for part in ["&", FILTER_QUERY, "="] {
+                path.push_str(part);
+            }
+            push_escaped(&mut path, &f);
         }
         if let Some(ttl) = self.ttl {
-            query.push_str(&format!("&messageTtlSeconds={}", whole_seconds(ttl)));
+            path.push_str(&format!("&messageTtlSeconds={}", whole_seconds(ttl)));
         }
         RestRequest {
             method: "POST",
-            path_and_query: format!("{}{scope}/:send?{query}", self.hub_path),
+            path_and_query: path,
             content_type: "text/plain",
             body,
         }

@@ -98,7 +98,7 @@ pub async fn negotiate(
         }
         Credential::Entra(_) => {
             let request = generate_token_request(hub, user_id, client.api_version_in_use());
-            let body = client.call(OPERATION, &request).await?;
+            let body = client.call(OPERATION, request).await?;
             #[derive(Deserialize)]
             struct TokenReply {
                 token: String,

@@ -9,13 +9,15 @@
 //! at-most-once otherwise.
 
 use super::error::{SendError, ServiceError};
+use super::token_cache::TokenCache;
 use crate::actions::{RestRequest, SocketIoAction};
 use crate::settings::{Endpoint, KeyConnection};
 use crate::telemetry;
+use axum::body::Bytes;
 use azure_core::credentials::TokenCredential;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use socketio_fn_protocol::AccessKey;
 use socketio_fn_protocol::setting_names::DEFAULT_API_VERSION;
-use socketio_fn_protocol::token::{REST_TOKEN_LIFETIME_SECS, TokenClaims, sign, unix_now};
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
@@ -61,7 +63,8 @@ impl Default for RetryPolicy {
 /// How REST requests are authenticated.
 #[derive(Debug, Clone)]
 pub enum Credential {
-    /// A self-signed HS256 token per request (key-based connections).
+    /// A self-signed HS256 token for the request's URL (key-based connections), reused for the same
+    /// URL for a minute of its five-minute lifetime.
     Key(AccessKey),
     /// A Microsoft Entra token for [`ENTRA_SCOPE`] (identity-based connections); the credential caches
     /// and refreshes it.
@@ -76,14 +79,30 @@ pub struct ServiceClient {
     credential: Credential,
     api_version: String,
     retry: RetryPolicy,
+    /// How each attempt gets its token.
+    tokens: Tokens,
+}
+
+/// Where an attempt's token comes from.
+#[derive(Debug, Clone)]
+enum Tokens {
+    /// Signed with the access key, per URL.
+    Signed(Arc<TokenCache>),
+    /// From the identity credential (which caches and refreshes).
+    Entra(Arc<dyn TokenCredential>),
 }
 
 impl ServiceClient {
     /// A client for `endpoint` authenticating with `credential`.
     pub fn new(endpoint: &Endpoint, credential: Credential) -> Self {
+        let tokens = match &credential {
+            Credential::Key(key) => Tokens::Signed(Arc::new(TokenCache::new(key.clone()))),
+            Credential::Entra(credential) => Tokens::Entra(credential.clone()),
+        };
         Self {
             http: reqwest::Client::new(),
             base: endpoint.base(),
+            tokens,
             credential,
             api_version: DEFAULT_API_VERSION.into(),
             retry: RetryPolicy::default(),
@@ -128,59 +147,61 @@ impl ServiceClient {
     /// Executes one action against `hub` (its requests in order).
     pub async fn execute(&self, hub: &str, action: &SocketIoAction) -> Result<(), SendError> {
         action.validate()?;
+        let operation = action.name();
         for request in action.rest_requests(hub, &self.api_version) {
-            self.call(action.name(), &request).await?;
+            let url = [self.base.as_str(), &request.path_and_query].concat();
+            let call = self
+                .call_of(operation, request.method, &url)
+                .with_body(request);
+            let response = self.send(&call).await?;
+            drain(response, operation).await?;
         }
         Ok(())
     }
 
-    async fn authorization(
+    /// The URL and `Authorization` of one attempt: a key connection's token for the URL (reused,
+    /// see [`Credential::Key`]), or an Entra token bounded by one attempt's timeout (an identity
+    /// endpoint that hangs or keeps refusing cannot hold the action longer).
+    async fn authorize(
         &self,
         operation: &'static str,
         url: &str,
-    ) -> Result<String, ServiceError> {
-        match &self.credential {
-            Credential::Key(key) => {
-                let claims = TokenClaims::new(url, unix_now(), REST_TOKEN_LIFETIME_SECS, None);
-                sign(&claims, key)
-                    .map(|t| format!("Bearer {t}"))
-                    .map_err(|e| ServiceError::Auth {
-                        operation,
-                        source: Box::new(e),
-                    })
+    ) -> Result<(reqwest::Url, HeaderValue), ServiceError> {
+        let auth = |source| ServiceError::Auth { operation, source };
+        let credential = match &self.tokens {
+            Tokens::Signed(tokens) => {
+                let signed = tokens.signed(url).map_err(auth)?;
+                return Ok((signed.url, signed.authorization));
             }
-            // Bounded like an attempt: an identity endpoint that hangs or keeps refusing (the
-            // credential retries on its own) cannot hold the action longer.
-            Credential::Entra(credential) => {
-                match tokio::time::timeout(
-                    self.retry.timeout,
-                    credential.get_token(&[ENTRA_SCOPE], None),
+            Tokens::Entra(credential) => credential,
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|e| auth(Box::new(e)))?;
+        let token = tokio::time::timeout(
+            self.retry.timeout,
+            credential.get_token(&[ENTRA_SCOPE], None),
+        )
+        .await
+        .map_err(|_| {
+            auth(
+                format!(
+                    "no token within {:?} (the identity endpoint did not answer)",
+                    self.retry.timeout
                 )
-                .await
-                {
-                    Ok(Ok(t)) => Ok(format!("Bearer {}", t.token.secret())),
-                    Ok(Err(e)) => Err(ServiceError::Auth {
-                        operation,
-                        source: Box::new(e),
-                    }),
-                    Err(_) => Err(ServiceError::Auth {
-                        operation,
-                        source: format!(
-                            "no token within {:?} (the identity endpoint did not answer)",
-                            self.retry.timeout
-                        )
-                        .into(),
-                    }),
-                }
-            }
-        }
+                .into(),
+            )
+        })?
+        .map_err(|e| auth(Box::new(e)))?;
+        let mut value = HeaderValue::try_from(format!("Bearer {}", token.token.secret()))
+            .map_err(|e| auth(Box::new(e)))?;
+        value.set_sensitive(true);
+        Ok((parsed, value))
     }
 
     /// Sends a request with retries; returns the body of a 2xx reply (at most [`MAX_REPLY_BYTES`]).
     pub(crate) async fn call(
         &self,
         operation: &'static str,
-        request: &RestRequest,
+        request: RestRequest,
     ) -> Result<String, ServiceError> {
         let url = format!("{}{}", self.base, request.path_and_query);
         let call = self
@@ -226,7 +247,7 @@ impl ServiceClient {
     pub(crate) async fn stream(
         &self,
         operation: &'static str,
-        request: &RestRequest,
+        request: RestRequest,
         timeout: Duration,
     ) -> Result<reqwest::Response, ServiceError> {
         let url = format!("{}{}", self.base, request.path_and_query);
@@ -247,7 +268,7 @@ impl ServiceClient {
             method,
             url,
             content_type: None,
-            body: "",
+            body: Bytes::new(),
             found_or_missing: false,
             timeout: self.retry.timeout,
             retries: self.retry.max_retries,
@@ -275,12 +296,18 @@ impl ServiceClient {
         let started = std::time::Instant::now();
         let mut attempts = 0;
         let attempted = self.attempts(call, &mut attempts).instrument(span.clone());
-        let result = match tokio::time::timeout(deadline, attempted).await {
-            Ok(result) => result,
-            Err(_) => Err(ServiceError::Timeout {
-                operation: call.operation,
-                after: deadline,
-            }),
+        // With a signed token the attempts are bounded by themselves (each within `timeout`, reqwest's
+        // timer; waits within `max_delay`; signing does not wait): no second timer per call. An
+        // Entra token wait is bounded too, but the overall deadline stays as a guard.
+        let result = match &self.tokens {
+            Tokens::Signed(_) => attempted.await,
+            Tokens::Entra(_) => match tokio::time::timeout(deadline, attempted).await {
+                Ok(result) => result,
+                Err(_) => Err(ServiceError::Timeout {
+                    operation: call.operation,
+                    after: deadline,
+                }),
+            },
         };
         let status = match &result {
             Ok(response) => response.status().as_u16(),
@@ -305,17 +332,17 @@ impl ServiceClient {
         loop {
             *attempt += 1;
             let attempt = *attempt;
-            let authorization = self.authorization(operation, call.url).await?;
+            let (url, authorization) = self.authorize(operation, call.url).await?;
             let mut builder = self
                 .http
-                .request(method.clone(), call.url)
-                .header("Authorization", authorization)
-                .header("Accept", "application/json")
+                .request(method.clone(), url)
+                .header(AUTHORIZATION, authorization)
+                .header(ACCEPT, HeaderValue::from_static("application/json"))
                 .timeout(call.timeout);
             if let Some(content_type) = call.content_type {
                 builder = builder
-                    .header("Content-Type", content_type)
-                    .body(call.body.to_owned());
+                    .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
+                    .body(call.body.clone());
             }
             if telemetry::enabled() {
                 let mut traced = reqwest::header::HeaderMap::new();
@@ -393,7 +420,8 @@ struct Call<'a> {
     url: &'a str,
     /// `None` for bodiless requests (HEAD, GET).
     content_type: Option<&'static str>,
-    body: &'a str,
+    /// Shared by the attempts without a copy.
+    body: Bytes,
     /// A 404 is an answer (existence checks), not an error.
     found_or_missing: bool,
     timeout: Duration,
@@ -402,13 +430,33 @@ struct Call<'a> {
 
 impl<'a> Call<'a> {
     /// The call with a request's content type and body.
-    fn with_body(self, request: &'a RestRequest) -> Self {
+    fn with_body(self, request: RestRequest) -> Self {
         Self {
             content_type: Some(request.content_type),
-            body: &request.body,
+            body: Bytes::from(request.body),
             ..self
         }
     }
+}
+
+/// Reads a reply's body to its end without keeping it (an action's reply says nothing the 2xx status
+/// did not), so that its connection goes back to the pool; a body past [`MAX_REPLY_BYTES`] is an
+/// invalid reply.
+async fn drain(
+    mut response: reqwest::Response,
+    operation: &'static str,
+) -> Result<(), ServiceError> {
+    let invalid = |source| ServiceError::InvalidReply { operation, source };
+    let mut read = 0;
+    while let Some(chunk) = response.chunk().await.map_err(|e| invalid(Box::new(e)))? {
+        read += chunk.len();
+        if read > MAX_REPLY_BYTES {
+            return Err(invalid(
+                format!("the reply is larger than {MAX_REPLY_BYTES} bytes").into(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads at most `limit` bytes of a reply body as text (lossy); `Err` past the limit.

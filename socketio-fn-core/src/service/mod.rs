@@ -6,6 +6,7 @@ mod credential;
 mod error;
 mod handle;
 mod queries;
+mod token_cache;
 
 pub use client::{Credential, ENTRA_SCOPE, MAX_REPLY_BYTES, RetryPolicy, ServiceClient};
 pub use credential::{

@@ -129,7 +129,7 @@ impl ServiceHandle {
         let bound = self.resolved().await?;
         let request = action.invoke_request(&bound.target.hub)?;
         let deadline = Instant::now() + timeout;
-        let response = bound.client.stream("invoke", &request, timeout).await?;
+        let response = bound.client.stream("invoke", request, timeout).await?;
         Ok(read_acks(response, deadline).await?)
     }
 

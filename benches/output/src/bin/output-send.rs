@@ -9,6 +9,8 @@
 //! - `floor`: the least any correct sender does: one `reqwest::Client`, the URL parsed once, a token
 //!   signed once, the same headers and body, the status checked and the reply drained.
 
+#![allow(clippy::print_stderr, clippy::expect_used)] // a benchmark: fails loudly
+
 use output_bench::{EVENT, HUB, TEXT, connection_string, env_or, measure};
 use socketio_fn::{App, Settings, SocketIoAction};
 use socketio_fn_protocol::AccessKey;

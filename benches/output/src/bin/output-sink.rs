@@ -2,6 +2,8 @@
 //! an empty body after reading the body, on `127.0.0.1:$PORT`. It checks nothing, so that it costs
 //! its core as little as possible.
 
+#![allow(clippy::print_stderr, clippy::expect_used)] // a benchmark: fails loudly
+
 use axum::body::Bytes;
 use axum::http::StatusCode;
 
