@@ -6,7 +6,7 @@ use socketio_fn_protocol::AccessKey;
 use socketio_fn_protocol::cloud_events::{
     CloudEvent, EventKind, HeaderError, handshake_headers, header,
 };
-use socketio_fn_protocol::signature;
+use socketio_fn_protocol::signature::Verifier;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -26,10 +26,14 @@ pub const MAX_CONCURRENT_CALLS: usize = 128;
 pub(crate) struct Upstream {
     http: reqwest::Client,
     url: String,
+    /// The URL parsed once (each call clones it instead of parsing the text again); `None` when it does
+    /// not parse, and each call then fails as reqwest refuses the text.
+    parsed: Option<reqwest::Url>,
     /// The URL as logs and clients see it: the query (`?code=...`) redacted.
     shown: String,
     origin: String,
-    key: AccessKey,
+    /// Signs each request's connection id (the key's HMAC state made once).
+    signer: Verifier,
     timeout: Duration,
     ids: AtomicU64,
     /// Whether the CloudEvents abuse-protection handshake has been made (once per emulator).
@@ -95,9 +99,10 @@ impl Upstream {
                 .build()
                 .unwrap_or_default(),
             shown: redacted(&url),
+            parsed: reqwest::Url::parse(&url).ok(),
             url,
             origin,
-            key,
+            signer: Verifier::new(&key),
             timeout,
             ids: AtomicU64::new(1),
             validated: tokio::sync::OnceCell::new(),
@@ -195,7 +200,7 @@ impl Upstream {
         if !self.validated.initialized() {
             self.validate().await;
         }
-        let signature = signature::compute(&self.key, event.connection_id);
+        let signature = self.signer.signature(event.connection_id);
         let envelope = CloudEvent {
             connection_id: event.connection_id,
             hub: event.hub,
@@ -211,13 +216,15 @@ impl Upstream {
             origin: Some(self.origin.as_str().into()),
             signature: Some(signature.into()),
         };
-        let mut headers = http::HeaderMap::new();
+        let mut headers = http::HeaderMap::with_capacity(16);
         let id = self.ids.fetch_add(1, Ordering::Relaxed).to_string();
         envelope.write_headers(&id, &iso8601_now(), &mut headers)?;
         let started = std::time::Instant::now();
-        let sent = self
-            .http
-            .post(&self.url)
+        let request = match &self.parsed {
+            Some(url) => self.http.post(url.clone()),
+            None => self.http.post(&self.url),
+        };
+        let sent = request
             .headers(headers)
             .body(event.body)
             .timeout(self.timeout)

@@ -19,8 +19,7 @@ const PREFIX: &str = "sha256=";
 /// );
 /// ```
 pub fn compute(key: &AccessKey, connection_id: &str) -> String {
-    let Expected(bytes) = Verifier::new(key).expected(connection_id);
-    format!("{PREFIX}{}", hex::encode(bytes))
+    Verifier::new(key).signature(connection_id)
 }
 
 /// Checks a `ce-signature` header value against one key: valid when any of its comma/space separated
@@ -52,6 +51,16 @@ impl Verifier {
         let mut bytes = [0u8; 32];
         bytes.copy_from_slice(tag.as_ref());
         Expected(bytes)
+    }
+
+    /// The `ce-signature` value for `connection_id`, as [`compute`] gives it, without keying the HMAC
+    /// again (a sender signing every request keeps one `Verifier`).
+    pub fn signature(&self, connection_id: &str) -> String {
+        let Expected(bytes) = self.expected(connection_id);
+        let mut value = String::with_capacity(PREFIX.len() + 64);
+        value.push_str(PREFIX);
+        value.push_str(&hex::encode(bytes));
+        value
     }
 
     /// Like [`verify`], with this checker's key.
