@@ -6,9 +6,10 @@ mod credential;
 mod error;
 mod handle;
 mod queries;
+mod reply;
 mod token_cache;
 
-pub use client::{Credential, ENTRA_SCOPE, MAX_REPLY_BYTES, RetryPolicy, ServiceClient};
+pub use client::{Credential, ENTRA_SCOPE, RetryPolicy, ServiceClient};
 pub use credential::{
     CredentialError, CredentialKind, ENVIRONMENT_CERTIFICATE_ENV, ENVIRONMENT_SECRET_ENV,
     MANAGED_IDENTITY_ENV, UserAssigned, WORKLOAD_IDENTITY_ENV, credential_kind, entra_credential,
@@ -17,3 +18,4 @@ pub use error::{QueryError, SendError, ServiceError};
 pub(crate) use handle::HandleBinder;
 pub use handle::{BatchError, OutputTarget, ServiceHandle};
 pub use queries::{MAX_ACKS, MAX_ROOM_MEMBERS, MAX_ROOM_PAGES, RoomMember};
+pub use reply::MAX_REPLY_BYTES;
