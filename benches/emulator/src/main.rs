@@ -24,7 +24,14 @@ async fn broadcast(#[socketio_parameter] text: String, #[socketio_output] out: A
     out.add(SocketIoAction::send_to_namespace("news", (text,)));
 }
 
+#[cfg(feature = "dhat-heap")]
+#[global_allocator]
+static ALLOC: dhat::Alloc = dhat::Alloc;
+
 #[tokio::main]
 async fn main() -> Result<(), socketio_fn::Error> {
+    // Written to dhat-heap.json when `run()` returns (after SIGTERM).
+    #[cfg(feature = "dhat-heap")]
+    let _profiler = dhat::Profiler::new_heap();
     socketio_fn::run().await
 }

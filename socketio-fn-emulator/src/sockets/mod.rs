@@ -109,16 +109,20 @@ impl Drop for SocketState {
     }
 }
 
-/// One entry of a socket's ordered queue of upstream calls.
+/// One entry of a socket's ordered queue of upstream calls. Small (a message is boxed), because the
+/// queue's first block of 32 entries is allocated with every socket.
 enum Item {
     Connected,
-    Message {
-        packet: String,
-        event_name: String,
-        ack: AckSender,
-        ack_id: Option<i64>,
-    },
+    Message(Box<Message>),
     Disconnected(&'static str),
+}
+
+/// A user event waiting for the app.
+struct Message {
+    packet: String,
+    event_name: String,
+    ack: AckSender,
+    ack_id: Option<i64>,
 }
 
 /// The type-erased service of the Socket.IO server.
