@@ -210,6 +210,12 @@ fn resolve(
             value: event,
         });
     }
+    if event == CATCH_ALL && descriptor.event != CATCH_ALL {
+        // A setting must not turn a function into the catch-all without a word.
+        return Err(BindingError::CatchAllFromSetting {
+            expression: descriptor.event,
+        });
+    }
     let requirements = resolver.check_requirements(descriptor.requires)?;
     if let Some(connection) = descriptor.connection {
         resolver.client(Some(connection))?;

@@ -267,6 +267,20 @@ fn missing_state_and_bad_outputs_fail_the_build_naming_the_function() {
             .starts_with("function `sneaky`: event `%Ev%` resolves to `connect`, a system event"),
         "{err}"
     );
+    // Nor may a setting make a function the catch-all.
+    let err = App::builder()
+        .settings(Settings::from_pairs([
+            ("WebPubSubForSocketIOConnectionString", KEY_CONNECTION),
+            ("Ev", "*"),
+        ]))
+        .function(FunctionDescriptor::new("wide", "hub", "%Ev%", noop))
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("function `wide`: event `%Ev%` resolves to `*`, the catch-all"),
+        "{err}"
+    );
 }
 
 #[test]

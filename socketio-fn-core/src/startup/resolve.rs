@@ -46,6 +46,15 @@ pub enum BindingError {
         /// What it resolved to.
         value: String,
     },
+    /// A `%Setting%` event resolved to `*`, the catch-all.
+    #[error(
+        "event `{expression}` resolves to `*`, the catch-all; write `event = \"*\"` literally for a \
+         function that takes every event without one of its own"
+    )]
+    CatchAllFromSetting {
+        /// The expression as written.
+        expression: &'static str,
+    },
     /// A built app's handle names a connection that no function or builder handle named, so the app
     /// did not open it.
     #[error(
