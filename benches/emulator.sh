@@ -23,6 +23,12 @@ wait_ready() {
 
 run_one() { # node|emulator port
   local pid
+  for p in "$2" "$(($2 + 1))"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+      echo "port $p is in use (another run?); set PORT" >&2
+      exit 1
+    fi
+  done
   if [[ $1 == node ]]; then
     taskset -c 0 env PORT="$2" node benches/emulator/node-server.mjs >/dev/null &
     pid=$!

@@ -11,7 +11,11 @@ senders=${SENDERS:-floor app}
 port=${PORT:-18202}
 cargo build --release -q -p output-bench
 bin=target/release
-"$bin/output-sink" &
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "port $port is in use (another run?); set PORT" >&2
+  exit 1
+fi
+PORT="$port" "$bin/output-sink" &
 sink=$!
 trap 'kill $sink 2>/dev/null || true' EXIT
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done

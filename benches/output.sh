@@ -18,6 +18,10 @@ if [[ " $senders " == *" sdk "* && ! -d tests/e2e/node_modules/@azure/web-pubsub
   (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 fi
 
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "port $port is in use (another run?); set PORT" >&2
+  exit 1
+fi
 taskset -c 1 env PORT="$port" "$bin/output-sink" &
 sink=$!
 trap 'kill $sink 2>/dev/null || true' EXIT
