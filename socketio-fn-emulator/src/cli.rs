@@ -13,9 +13,16 @@ use std::time::Duration;
 /// The emulator's flags, each with the environment variable it falls back to.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// The function app's webhook URL (the hub's event handler URL).
-    #[arg(long, env = EMULATOR_UPSTREAM, default_value = DEFAULT_EMULATOR_UPSTREAM)]
-    pub upstream: String,
+    /// The function app's webhook URL (the hub's event handler URL). Repeat it (or comma-separate
+    /// in the variable) for several instances of the app: calls are spread over them, and a call one
+    /// refuses goes to the next.
+    #[arg(
+        long,
+        env = EMULATOR_UPSTREAM,
+        default_value = DEFAULT_EMULATOR_UPSTREAM,
+        value_delimiter = ','
+    )]
+    pub upstream: Vec<String>,
     /// Listen address.
     #[arg(long, env = EMULATOR_ADDRESS, default_value = DEFAULT_EMULATOR_ADDRESS)]
     pub address: SocketAddr,
@@ -68,7 +75,8 @@ pub async fn run(args: Args) -> std::io::Result<()> {
         address: args.address,
         public_endpoint: args.endpoint,
         access_key: args.access_key,
-        upstream: Some(args.upstream.clone()),
+        upstream: args.upstream.first().cloned(),
+        extra_upstreams: args.upstream.iter().skip(1).cloned().collect(),
         upstream_timeout: Duration::from_secs(args.upstream_timeout),
         ping_interval: Duration::from_millis(args.ping_interval_ms),
         ping_timeout: Duration::from_millis(args.ping_timeout_ms),
@@ -83,7 +91,9 @@ pub async fn run(args: Args) -> std::io::Result<()> {
             emulator.endpoint()
         );
         // The upstream's query carries the webhook code: not printed.
-        println!("events go to {}", crate::redacted_url(&args.upstream));
+        for upstream in &args.upstream {
+            println!("events go to {}", crate::redacted_url(upstream));
+        }
         println!("connection string for the app (local development only):");
         println!(
             "  WebPubSubForSocketIOConnectionString=\"{}\"",
@@ -115,5 +125,41 @@ async fn stopped() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Args;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Program {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    #[test]
+    fn upstream_repeats_for_several_instances() {
+        let program = Program::try_parse_from([
+            "emulator",
+            "--upstream",
+            "http://127.0.0.1:7071/runtime/webhooks/socketio?code=x",
+            "--upstream",
+            "http://127.0.0.1:7072/runtime/webhooks/socketio",
+        ])
+        .unwrap();
+        assert_eq!(
+            program.args.upstream,
+            [
+                "http://127.0.0.1:7071/runtime/webhooks/socketio?code=x",
+                "http://127.0.0.1:7072/runtime/webhooks/socketio"
+            ]
+        );
+        let one = Program::try_parse_from(["emulator"]).unwrap();
+        assert_eq!(
+            one.args.upstream,
+            [socketio_fn_protocol::setting_names::DEFAULT_EMULATOR_UPSTREAM]
+        );
     }
 }

@@ -18,7 +18,10 @@ mod upstream;
 pub use hubs::MAX_HUBS;
 pub use rest::{API_VERSIONS, INVOKE_WAIT, MAX_TOKEN_MINUTES, MAX_TTL_SECONDS};
 pub use sockets::QUEUE_CAPACITY;
-pub use upstream::{BREAKER_COOL_DOWN, BREAKER_THRESHOLD, MAX_CONCURRENT_CALLS};
+pub use upstream::{
+    BREAKER_COOL_DOWN, BREAKER_THRESHOLD, CONNECT_TIMEOUT, MAX_CONCURRENT_CALLS,
+    UPSTREAM_IDLE_TIMEOUT,
+};
 
 /// `url` with its query redacted (`?code=...` is a secret), as the emulator prints and logs it.
 pub fn redacted_url(url: &str) -> String {
@@ -62,6 +65,12 @@ pub struct EmulatorConfig {
     /// The function app's webhook URL (`http://127.0.0.1:7071/runtime/webhooks/socketio`); without it,
     /// sockets are accepted and events go nowhere.
     pub upstream: Option<String>,
+    /// Further instances of the same app (a rolling restart, several replicas). Calls are spread over
+    /// `upstream` and these in turn, as the service's load balancer would; a call an instance refuses
+    /// (connection refused, or not connected within [`CONNECT_TIMEOUT`]) goes to the next one, since it
+    /// cannot have been received; any other failure is not retried, so nothing runs twice. Each
+    /// instance has its own circuit breaker.
+    pub extra_upstreams: Vec<String>,
     /// Timeout of each webhook call.
     pub upstream_timeout: Duration,
     /// After three failed webhook calls in a row, how long events fail fast before one is tried again.
@@ -91,6 +100,14 @@ impl std::fmt::Debug for EmulatorConfig {
                 "upstream",
                 &self.upstream.as_deref().map(upstream::redacted),
             )
+            .field(
+                "extra_upstreams",
+                &self
+                    .extra_upstreams
+                    .iter()
+                    .map(|u| upstream::redacted(u))
+                    .collect::<Vec<_>>(),
+            )
             .field("upstream_timeout", &self.upstream_timeout)
             .field("breaker_cool_down", &self.breaker_cool_down)
             .field("server", &self.server)
@@ -108,6 +125,7 @@ impl Default for EmulatorConfig {
             public_endpoint: None,
             access_key: None,
             upstream: None,
+            extra_upstreams: Vec::new(),
             upstream_timeout: Duration::from_secs(30),
             breaker_cool_down: BREAKER_COOL_DOWN,
             server: ServerConfig {
@@ -186,7 +204,7 @@ impl Emulator {
         };
         let upstream = config.upstream.map(|url| {
             upstream::Upstream::new(
-                url,
+                std::iter::once(url).chain(config.extra_upstreams).collect(),
                 origin,
                 access_key.clone(),
                 config.upstream_timeout,

@@ -9,11 +9,14 @@
 //!   idle keep-alive connection is closed after it;
 //! - a body timeout ([`ServerConfig::body_timeout`]): reading a request body fails when the body has
 //!   not arrived whole within it ([`BodyDeadline`]);
-//! - graceful shutdown: stop accepting, let open requests finish for at most
-//!   [`ServerConfig::grace_period`], then close what is left (a half-sent request does not hold the
-//!   shutdown).
+//! - graceful shutdown: stop accepting (new connections are refused), answer HTTP/1 requests with
+//!   `Connection: close`, close each keep-alive connection once it has been unused for
+//!   [`REUSE_WINDOW`] (so that a client reusing it is never cut off mid-request), and give open
+//!   requests at most [`ServerConfig::grace_period`] to finish; then close what is left (a half-sent
+//!   request does not hold the shutdown).
 
 mod body_timeout;
+mod connection;
 mod silent;
 
 pub use body_timeout::{BodyDeadline, BodyTimedOut};
@@ -65,6 +68,11 @@ pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default of [`ServerConfig::grace_period`].
 pub const DEFAULT_GRACE_PERIOD: Duration = Duration::from_secs(25);
+/// At shutdown, a keep-alive connection used within this window is kept open until it has been
+/// unused for this long (or the grace period ends). HTTP/1.1 cannot tell a client whether a request
+/// sent on a connection the server was closing was received, so a client that drops its idle
+/// connections sooner (the emulator's upstream client does after 1 s) never has a request cut off.
+pub const REUSE_WINDOW: Duration = Duration::from_secs(2);
 
 /// How a server stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,12 +124,18 @@ pub async fn serve(
             break;
         };
         let state = silent.accepted();
-        let service = silent::FirstRequest {
+        let service = connection::Tracked {
             inner: TowerToHyperService::new(router.clone()),
             connection: state.clone(),
             silent: silent.clone(),
         };
-        let connection = serve_connection(builder.clone(), service, stream, stopping.clone());
+        let connection = serve_connection(
+            builder.clone(),
+            service,
+            stream,
+            stopping.clone(),
+            state.clone(),
+        );
         let (silent, header_timeout) = (silent.clone(), config.header_timeout);
         connections.spawn(async move {
             tokio::select! {
@@ -136,6 +150,9 @@ pub async fn serve(
     }
     drop(listener);
     draining();
+    silent
+        .stopping
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = stop.send(true);
     drain(&config, &slots, max, connections).await
 }
@@ -185,12 +202,15 @@ fn http_builder(config: &ServerConfig) -> auto::Builder<TokioExecutor> {
     builder
 }
 
-/// One connection, shut down gracefully (in-flight requests finish) once `stopping` turns true.
+/// One connection, shut down gracefully once `stopping` turns true: when it has been unused for the
+/// [`REUSE_WINDOW`] (meanwhile each HTTP/1 response asks the client to close it), in-flight requests
+/// finish.
 async fn serve_connection<S>(
     builder: auto::Builder<TokioExecutor>,
     service: S,
     stream: tokio::net::TcpStream,
     mut stopping: watch::Receiver<bool>,
+    state: Arc<silent::Connection>,
 ) where
     S: hyper::service::Service<
             hyper::Request<hyper::body::Incoming>,
@@ -208,12 +228,15 @@ async fn serve_connection<S>(
         let _ = stopping.wait_for(|stop| *stop).await.map(|_| ());
     };
     tokio::select! {
-        _ = connection.as_mut() => {}
-        () = stop_signal => {
-            connection.as_mut().graceful_shutdown();
-            let _ = connection.await;
-        }
+        _ = connection.as_mut() => return,
+        () = stop_signal => {}
     }
+    tokio::select! {
+        _ = connection.as_mut() => return,
+        () = state.unused_for(REUSE_WINDOW) => {}
+    }
+    connection.as_mut().graceful_shutdown();
+    let _ = connection.await;
 }
 
 /// Waits (at most the grace period) for every open connection to finish; then closes the rest.

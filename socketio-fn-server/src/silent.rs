@@ -1,28 +1,37 @@
 //! Connections that have not yet sent a complete request head ("silent"): each must do so within the
 //! header timeout from accept, and when the connection cap is reached the oldest of them is closed to
-//! make room, so a silent crowd cannot keep real requests out.
+//! make room, so a silent crowd cannot keep real requests out. The same per-connection state counts
+//! the requests in flight and when the connection was last used, for the drain at shutdown
+//! (`connection.rs`).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 /// One connection's state, shared by its task, its service and the registry.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Connection {
     id: u64,
+    accepted: Instant,
     /// A request head arrived: the connection is no longer silent.
     active: AtomicBool,
     /// Asks the connection's task to close it.
     shed: Notify,
+    /// Requests whose response is not ready yet.
+    pub(crate) in_flight: AtomicUsize,
+    /// When a request last started or got its response, in microseconds since `accepted`.
+    last_used_us: AtomicU64,
 }
 
-/// The silent connections, oldest first.
+/// The silent connections, oldest first; and whether the server is shutting down.
 #[derive(Debug, Default)]
 pub(crate) struct Silent {
     next_id: AtomicU64,
     connections: Mutex<BTreeMap<u64, Arc<Connection>>>,
+    /// Shutdown started: HTTP/1 responses ask the client to close the connection.
+    pub(crate) stopping: AtomicBool,
 }
 
 impl Silent {
@@ -36,7 +45,11 @@ impl Silent {
     pub(crate) fn accepted(&self) -> Arc<Connection> {
         let connection = Arc::new(Connection {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            ..Connection::default()
+            accepted: Instant::now(),
+            active: AtomicBool::new(false),
+            shed: Notify::new(),
+            in_flight: AtomicUsize::new(0),
+            last_used_us: AtomicU64::new(0),
         });
         self.lock().insert(connection.id, connection.clone());
         connection
@@ -68,6 +81,12 @@ impl Connection {
         }
     }
 
+    /// Records a use now (a request started or its response is ready).
+    pub(crate) fn used(&self) {
+        let us = u64::try_from(self.accepted.elapsed().as_micros()).unwrap_or(u64::MAX);
+        self.last_used_us.store(us, Ordering::Relaxed);
+    }
+
     /// Completes when the connection should be closed for being silent: no request head within
     /// `timeout` of accept, or shed to make room. Never completes once a request arrived.
     pub(crate) async fn silent_too_long(&self, timeout: Duration) {
@@ -79,26 +98,26 @@ impl Connection {
             std::future::pending::<()>().await;
         }
     }
-}
 
-/// The server's service for one connection: marks the connection active at its first request.
-#[derive(Clone)]
-pub(crate) struct FirstRequest<S> {
-    pub(crate) inner: S,
-    pub(crate) connection: Arc<Connection>,
-    pub(crate) silent: Arc<Silent>,
-}
-
-impl<S, R> hyper::service::Service<R> for FirstRequest<S>
-where
-    S: hyper::service::Service<R>,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = S::Future;
-
-    fn call(&self, request: R) -> Self::Future {
-        self.connection.request_arrived(&self.silent);
-        self.inner.call(request)
+    /// Completes once the connection can be closed without cutting off a request its client may be
+    /// sending: at once when it never sent a request; otherwise when no request is in flight and it
+    /// has not been used for `window` (a client that reuses keep-alive connections for less than
+    /// that never picks this one again).
+    pub(crate) async fn unused_for(&self, window: Duration) {
+        if !self.active.load(Ordering::Relaxed) {
+            return;
+        }
+        loop {
+            if self.in_flight.load(Ordering::Acquire) > 0 {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+            let last = Duration::from_micros(self.last_used_us.load(Ordering::Relaxed));
+            let idle = self.accepted.elapsed().saturating_sub(last);
+            match window.checked_sub(idle) {
+                Some(left) if !left.is_zero() => tokio::time::sleep(left).await,
+                _ => return,
+            }
+        }
     }
 }

@@ -193,9 +193,8 @@ async fn shutdown_does_not_wait_on_a_half_sent_request() {
     );
 }
 
-#[tokio::test]
-async fn a_clean_shutdown_drains() {
-    let (address, stop, task) = start(config(16, 60_000, 60_000, 5000)).await;
+/// A connection that got one 200 and is kept alive.
+async fn kept_alive(address: std::net::SocketAddr) -> TcpStream {
     let mut stream = TcpStream::connect(address).await.unwrap();
     stream
         .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -203,9 +202,54 @@ async fn a_clean_shutdown_drains() {
         .unwrap();
     let mut buf = [0u8; 256];
     let n = stream.read(&mut buf).await.unwrap();
-    assert!(buf[..n].starts_with(b"HTTP/1.1 200 OK"));
+    let reply = String::from_utf8_lossy(&buf[..n]);
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(!reply.contains("connection: close"), "{reply}");
+    stream
+}
+
+#[tokio::test]
+async fn a_clean_shutdown_drains() {
+    let (address, stop, task) = start(config(16, 60_000, 60_000, 5000)).await;
+    let mut stream = kept_alive(address).await;
     stop.send(()).unwrap();
-    // The idle keep-alive connection is closed at once; nothing is left open.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // New connections are refused at once (a client can then try another instance)...
+    assert!(
+        TcpStream::connect(address).await.is_err(),
+        "no longer accepting"
+    );
+    // ...while the keep-alive connection just used stays open (the REUSE_WINDOW): a request its
+    // client sends now is answered, with `Connection: close`, and then the connection is closed.
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let reply = closed_within(&mut stream, Duration::from_secs(5)).await;
+    assert!(reply.starts_with("HTTP/1.1 200 OK"), "{reply}");
+    assert!(reply.contains("connection: close"), "{reply}");
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(5), task)
+            .await
+            .unwrap()
+            .unwrap(),
+        Stopped::Drained
+    );
+}
+
+#[tokio::test]
+async fn at_shutdown_a_keep_alive_connection_is_closed_once_unused_for_the_reuse_window() {
+    let (address, stop, task) = start(config(16, 60_000, 60_000, 10_000)).await;
+    let mut stream = kept_alive(address).await;
+    let used = std::time::Instant::now();
+    stop.send(()).unwrap();
+    let rest = closed_within(&mut stream, Duration::from_secs(5)).await;
+    assert_eq!(rest, "", "closed without a reply");
+    let kept = used.elapsed();
+    assert!(
+        kept >= socketio_fn_server::REUSE_WINDOW - Duration::from_millis(50),
+        "closed after {kept:?}, before the reuse window"
+    );
     assert_eq!(
         tokio::time::timeout(Duration::from_secs(5), task)
             .await

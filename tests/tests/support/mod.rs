@@ -175,8 +175,20 @@ impl Binary {
     /// Starts `program` in local mode (no connection string; app and emulator on free loopback ports)
     /// with extra `env`, and waits until its `/healthz` answers.
     pub async fn start_local(program: &str, env: &[(&str, String)]) -> Self {
-        let (app, emulator) = (free_port(), free_port());
-        let dir = std::env::temp_dir().join(format!("sfn-bin-{}-{app}", std::process::id()));
+        let emulator = free_port();
+        let mut env = env.to_vec();
+        env.push(("SOCKETIO_FN_EMULATOR_ADDR", format!("127.0.0.1:{emulator}")));
+        Self::start(program, free_port(), &env).await
+    }
+
+    /// Starts `program` listening on `127.0.0.1:port` with `env` (and no connection string unless
+    /// `env` has one), and waits until its `/healthz` answers.
+    pub async fn start(program: &str, port: u16, env: &[(&str, String)]) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "sfn-bin-{}-{port}-{}",
+            std::process::id(),
+            free_port()
+        ));
         std::fs::create_dir_all(&dir).unwrap();
         let log = dir.join("out.log");
         let file = std::fs::File::create(&log).unwrap();
@@ -184,8 +196,7 @@ impl Binary {
         command
             .current_dir(&dir)
             .env_remove("WebPubSubForSocketIOConnectionString")
-            .env("SOCKETIO_FN_ADDR", format!("127.0.0.1:{app}"))
-            .env("SOCKETIO_FN_EMULATOR_ADDR", format!("127.0.0.1:{emulator}"))
+            .env("SOCKETIO_FN_ADDR", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "info")
             .stdout(std::process::Stdio::from(file.try_clone().unwrap()))
             .stderr(std::process::Stdio::from(file));
@@ -193,7 +204,7 @@ impl Binary {
             command.env(k, v);
         }
         let child = command.spawn().unwrap();
-        let url = format!("http://127.0.0.1:{app}");
+        let url = format!("http://127.0.0.1:{port}");
         let binary = Self { child, log, url };
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while !binary.healthy().await {
@@ -205,6 +216,28 @@ impl Binary {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         binary
+    }
+
+    /// Sends SIGTERM (as a platform does to stop an instance) and waits, at most `limit`, for the
+    /// process to exit; its exit status.
+    pub async fn terminate(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -TERM failed");
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "did not exit within {limit:?} of SIGTERM: {}",
+                self.output()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     async fn healthy(&self) -> bool {

@@ -1,0 +1,288 @@
+//! Calls from the emulator to the function app's webhook, as the service makes them: the CloudEvents
+//! envelope from the protocol crate (the same type the webhook parses), `ce-signature`, bounded timeouts,
+//! calls spread over the app's instances (as the service's load balancer would), and a circuit breaker
+//! per instance so a hanging or unreachable app fails queued events fast.
+
+mod instance;
+
+use axum::body::Bytes;
+use instance::Instance;
+use socketio_fn_protocol::AccessKey;
+use socketio_fn_protocol::cloud_events::{CloudEvent, EventKind, HeaderError};
+use socketio_fn_protocol::signature::Verifier;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Consecutive failures (timeouts or unreachable) after which an instance's breaker opens.
+pub const BREAKER_THRESHOLD: u32 = 3;
+/// How long an open breaker fails calls before it lets one through again (default of
+/// `EmulatorConfig::breaker_cool_down`).
+pub const BREAKER_COOL_DOWN: Duration = Duration::from_secs(5);
+
+/// Upstream calls in flight at once (the rest wait their turn): keeps the emulator's connections to the
+/// app well under any connection cap of the app.
+pub const MAX_CONCURRENT_CALLS: usize = 128;
+
+/// A keep-alive connection to the app unused for this long is closed by the emulator, not reused: half
+/// the server's [`socketio_fn_server::REUSE_WINDOW`], so the emulator never sends a call on a
+/// connection the app closes as it shuts down (HTTP/1.1 could not tell whether the app received it).
+pub const UPSTREAM_IDLE_TIMEOUT: Duration = Duration::from_millis(1000);
+
+/// Time to open a connection to an instance; one that does not answer by then (a host gone) is
+/// skipped for the next, as a refused one is.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Where and how to call the function app.
+#[derive(Debug)]
+pub(crate) struct Upstream {
+    http: reqwest::Client,
+    /// The app's instances; each call goes to the next available one in turn.
+    instances: Vec<Instance>,
+    next: AtomicUsize,
+    origin: String,
+    /// Signs each request's connection id (the key's HMAC state made once).
+    signer: Verifier,
+    timeout: Duration,
+    ids: AtomicU64,
+    slots: tokio::sync::Semaphore,
+}
+
+/// One event for the app.
+pub(crate) struct Event<'a> {
+    pub(crate) kind: EventKind,
+    pub(crate) hub: &'a str,
+    pub(crate) namespace: &'a str,
+    pub(crate) connection_id: &'a str,
+    pub(crate) socket_id: &'a str,
+    pub(crate) user_id: Option<&'a str>,
+    /// The Socket.IO event name for messages.
+    pub(crate) event_name: Option<&'a str>,
+    pub(crate) body: String,
+}
+
+/// The app's reply.
+#[derive(Debug)]
+pub(crate) struct UpstreamReply {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+}
+
+/// Why the app could not be called.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum UpstreamError {
+    /// The app did not answer.
+    #[error("the function app at {url} did not answer: {reason}")]
+    Unreachable { url: String, reason: String },
+    /// Recent calls failed; calls fail fast until the breaker lets one through.
+    #[error(
+        "the function app at {url} is not answering (the last {BREAKER_THRESHOLD} calls failed); retrying in a few seconds"
+    )]
+    Down { url: String },
+    /// A value of the event cannot travel in a header.
+    #[error(transparent)]
+    Header(#[from] HeaderError),
+}
+
+/// How one attempt on one instance ended, when it got no reply.
+enum Missed {
+    /// The instance cannot have received the call (the connection was refused): another may take it.
+    NotReceived(UpstreamError),
+    /// The instance may have received it (a timeout, a connection cut mid-call): not sent again.
+    Failed(UpstreamError),
+}
+
+impl Upstream {
+    /// Calls go to the instances at `urls` in turn (at least one).
+    pub(crate) fn new(
+        urls: Vec<String>,
+        origin: String,
+        key: AccessKey,
+        timeout: Duration,
+        cool_down: Duration,
+    ) -> Self {
+        Self {
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(MAX_CONCURRENT_CALLS)
+                .pool_idle_timeout(UPSTREAM_IDLE_TIMEOUT)
+                .connect_timeout(CONNECT_TIMEOUT)
+                .build()
+                .unwrap_or_default(),
+            instances: urls
+                .into_iter()
+                .map(|url| Instance::new(url, cool_down))
+                .collect(),
+            next: AtomicUsize::new(0),
+            origin,
+            signer: Verifier::new(&key),
+            timeout,
+            ids: AtomicU64::new(1),
+            slots: tokio::sync::Semaphore::new(MAX_CONCURRENT_CALLS),
+        }
+    }
+
+    /// Every instance's breaker is open.
+    fn down(&self) -> UpstreamError {
+        let shown: Vec<&str> = self.instances.iter().map(|i| i.shown.as_str()).collect();
+        UpstreamError::Down {
+            url: shown.join(", "),
+        }
+    }
+
+    /// Fails fast while every instance's breaker is open.
+    fn check_breakers(&self) -> Result<(), UpstreamError> {
+        if self.instances.iter().any(Instance::available) {
+            Ok(())
+        } else {
+            Err(self.down())
+        }
+    }
+
+    /// Sends `event` to the next available instance. A call refused by one instance goes to the next
+    /// (it cannot have been received); any other failure is the call's (it may have been).
+    pub(crate) async fn send(&self, event: Event<'_>) -> Result<UpstreamReply, UpstreamError> {
+        self.check_breakers()?;
+        let _slot = self.slots.acquire().await.map_err(|_| self.down())?;
+        let signature = self.signer.signature(event.connection_id);
+        let envelope = CloudEvent {
+            connection_id: event.connection_id,
+            hub: event.hub,
+            ce_type: event.kind.ce_type(),
+            event_name: event
+                .kind
+                .system_event_name()
+                .or(event.event_name)
+                .unwrap_or_default(),
+            namespace: event.namespace,
+            socket_id: event.socket_id,
+            user_id: event.user_id,
+            origin: Some(self.origin.as_str().into()),
+            signature: Some(signature.into()),
+        };
+        let mut headers = http::HeaderMap::with_capacity(16);
+        let id = self.ids.fetch_add(1, Ordering::Relaxed).to_string();
+        envelope.write_headers(&id, &iso8601_now(), &mut headers)?;
+        let body = Bytes::from(event.body);
+        let count = self.instances.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut refused = None;
+        for k in 0..count {
+            let instance = &self.instances[(start + k) % count];
+            // Breakers may have opened while this call waited for its turn.
+            if !instance.available() {
+                continue;
+            }
+            match self.attempt(instance, &envelope, &headers, &body).await {
+                Ok(reply) => return Ok(reply),
+                Err(Missed::Failed(e)) => return Err(e),
+                Err(Missed::NotReceived(e)) => {
+                    if count > 1 {
+                        tracing::warn!(url = %instance.shown, "the app instance refused the connection: the call goes to the next one");
+                    }
+                    refused = Some(e);
+                }
+            }
+        }
+        Err(refused.unwrap_or_else(|| self.down()))
+    }
+
+    /// One POST of the event to `instance`.
+    async fn attempt(
+        &self,
+        instance: &Instance,
+        envelope: &CloudEvent<'_>,
+        headers: &http::HeaderMap,
+        body: &Bytes,
+    ) -> Result<UpstreamReply, Missed> {
+        instance
+            .validate_once(&self.http, &self.origin, self.timeout)
+            .await;
+        let started = std::time::Instant::now();
+        let sent = instance
+            .post(&self.http)
+            .headers(headers.clone())
+            .body(body.clone())
+            .timeout(self.timeout)
+            .send()
+            .await;
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                instance.record(false);
+                // reqwest's errors name the URL, query (webhook code) included.
+                let (connect, timeout) = (e.is_connect(), e.is_timeout());
+                let chain = socketio_fn_protocol::error_chain(&e.without_url());
+                // Refused, or no connection within the connect timeout: nothing was sent.
+                if connect {
+                    return Err(Missed::NotReceived(instance.unreachable(chain)));
+                }
+                let reason = if timeout {
+                    format!("timed out after {:?}", self.timeout)
+                } else {
+                    chain
+                };
+                return Err(Missed::Failed(instance.unreachable(reason)));
+            }
+        };
+        instance.record(true);
+        let status = response.status().as_u16();
+        tracing::info!(
+            event = %socketio_fn_protocol::log::Escaped(envelope.event_name),
+            namespace = %socketio_fn_protocol::log::Escaped(envelope.namespace),
+            socket = %socketio_fn_protocol::log::Escaped(envelope.socket_id),
+            status,
+            ms = started.elapsed().as_millis(),
+            "upstream call"
+        );
+        let body = response.text().await.unwrap_or_default();
+        Ok(UpstreamReply { status, body })
+    }
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`.
+pub(crate) fn iso8601_now() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    iso8601(secs)
+}
+
+fn iso8601(secs: u64) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or_default();
+    let rem = secs % 86_400;
+    // Civil from days (proleptic Gregorian), after H. Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// `url` with its query replaced by `?<redacted>`: the event handler URL's query carries the webhook
+/// code (`?code=...`), which must not reach logs or clients.
+pub(crate) fn redacted(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?<redacted>"),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso8601() {
+        assert_eq!(super::iso8601(1_727_070_184), "2024-09-23T05:43:04Z");
+        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
+    }
+}

@@ -1,0 +1,38 @@
+//! The app of the rolling-restart test (`tests/tests/rolling_restart.rs`): a README-level app run as
+//! several instances behind one emulator. Each reply and output names the instance (`INSTANCE`).
+#![allow(missing_docs)]
+
+use socketio_fn::prelude::*;
+
+/// The instance's name, from `INSTANCE`.
+fn instance() -> String {
+    std::env::var("INSTANCE").unwrap_or_default()
+}
+
+#[socketio_negotiation(hub = "roll")]
+async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResult {
+    result
+}
+
+/// Every socket may connect (the call goes to the app, so connects are part of the load).
+#[socketio_trigger(hub = "roll", event = "connect")]
+async fn connect() -> SocketIoConnectResponse {
+    SocketIoConnectResponse::accept()
+}
+
+/// `work` with an id: the socket is sent `seen` with the id (an output action, so a call run twice
+/// would show as two), and the ack is `[id, instance]`.
+#[socketio_trigger(hub = "roll", event = "work")]
+async fn work(
+    socket: SocketId,
+    #[socketio_parameter] id: u64,
+    #[socketio_output] out: Actions,
+) -> Ack<((u64, String),)> {
+    out.add(SocketIoAction::send_to_socket(socket.0, "seen", (id,)));
+    Ack(((id, instance()),))
+}
+
+#[tokio::main]
+async fn main() -> Result<(), socketio_fn::Error> {
+    socketio_fn::run().await
+}
