@@ -30,14 +30,12 @@ where
     fn call(&self, request: http::Request<ReqBody>) -> Self::Future {
         self.connection.request_arrived(&self.silent);
         self.connection.in_flight.fetch_add(1, Ordering::AcqRel);
-        self.connection.used();
         let http1 = request.version() <= Version::HTTP_11;
         InFlight {
             inner: self.inner.call(request),
             guard: Guard {
                 connection: self.connection.clone(),
             },
-            silent: self.silent.clone(),
             http1,
         }
     }
@@ -49,12 +47,13 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: F,
         guard: Guard,
-        silent: Arc<Silent>,
         http1: bool,
     }
 }
 
-/// Counts a request out of flight (also when its future is dropped, e.g. an HTTP/2 stream reset).
+/// Counts a request out of flight and stamps the connection's last use (also when its future is
+/// dropped, e.g. an HTTP/2 stream reset). While a request is in flight the connection is busy, so only
+/// the end needs a time.
 struct Guard {
     connection: Arc<Connection>,
 }
@@ -75,9 +74,8 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let mut output = std::task::ready!(this.inner.poll(cx));
-        this.guard.connection.used();
         if *this.http1
-            && this.silent.stopping.load(Ordering::Relaxed)
+            && this.guard.connection.stopping.load(Ordering::Relaxed)
             && let Ok(response) = &mut output
         {
             ask_to_close(response);

@@ -21,8 +21,10 @@ pub(crate) struct Connection {
     shed: Notify,
     /// Requests whose response is not ready yet.
     pub(crate) in_flight: AtomicUsize,
-    /// When a request last started or got its response, in microseconds since `accepted`.
+    /// When a request last ended, in microseconds since `accepted`.
     last_used_us: AtomicU64,
+    /// The server's shutdown started (shared by its connections).
+    pub(crate) stopping: Arc<AtomicBool>,
 }
 
 /// The silent connections, oldest first; and whether the server is shutting down.
@@ -31,7 +33,7 @@ pub(crate) struct Silent {
     next_id: AtomicU64,
     connections: Mutex<BTreeMap<u64, Arc<Connection>>>,
     /// Shutdown started: HTTP/1 responses ask the client to close the connection.
-    pub(crate) stopping: AtomicBool,
+    pub(crate) stopping: Arc<AtomicBool>,
 }
 
 impl Silent {
@@ -50,6 +52,7 @@ impl Silent {
             shed: Notify::new(),
             in_flight: AtomicUsize::new(0),
             last_used_us: AtomicU64::new(0),
+            stopping: self.stopping.clone(),
         });
         self.lock().insert(connection.id, connection.clone());
         connection
@@ -81,7 +84,7 @@ impl Connection {
         }
     }
 
-    /// Records a use now (a request started or its response is ready).
+    /// Records a use now (a request ended).
     pub(crate) fn used(&self) {
         let us = u64::try_from(self.accepted.elapsed().as_micros()).unwrap_or(u64::MAX);
         self.last_used_us.store(us, Ordering::Relaxed);
