@@ -161,7 +161,7 @@ impl Upstream {
         let mut headers = http::HeaderMap::with_capacity(16);
         let id = self.ids.fetch_add(1, Ordering::Relaxed).to_string();
         envelope.write_headers(&id, &iso8601_now(), &mut headers)?;
-        let body = Bytes::from(event.body);
+        let mut body = Bytes::from(event.body);
         let count = self.instances.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let mut refused = None;
@@ -171,7 +171,14 @@ impl Upstream {
             if !instance.available() {
                 continue;
             }
-            match self.attempt(instance, &envelope, &headers, &body).await {
+            // The last possible attempt takes the headers and body; earlier ones copy them (a copy
+            // only with several instances).
+            let request = if k + 1 == count {
+                (std::mem::take(&mut headers), std::mem::take(&mut body))
+            } else {
+                (headers.clone(), body.clone())
+            };
+            match self.attempt(instance, &envelope, request).await {
                 Ok(reply) => return Ok(reply),
                 Err(Missed::Failed(e)) => return Err(e),
                 Err(Missed::NotReceived(e)) => {
@@ -190,8 +197,7 @@ impl Upstream {
         &self,
         instance: &Instance,
         envelope: &CloudEvent<'_>,
-        headers: &http::HeaderMap,
-        body: &Bytes,
+        (headers, body): (http::HeaderMap, Bytes),
     ) -> Result<UpstreamReply, Missed> {
         instance
             .validate_once(&self.http, &self.origin, self.timeout)
@@ -199,8 +205,8 @@ impl Upstream {
         let started = std::time::Instant::now();
         let sent = instance
             .post(&self.http)
-            .headers(headers.clone())
-            .body(body.clone())
+            .headers(headers)
+            .body(body)
             .timeout(self.timeout)
             .send()
             .await;
