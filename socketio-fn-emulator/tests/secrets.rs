@@ -13,7 +13,7 @@ const SECRET: &str = "c0de-that-must-not-leak-7f3a9b";
 
 #[tokio::test]
 async fn the_webhook_code_is_never_printed_nor_told_to_clients() {
-    let (address, app) = (free_port(), free_port());
+    let (address, app, app2) = (free_port(), free_port(), free_port());
     let key = "an-emulator-key-for-this-test-0123456789";
     let dir = std::env::temp_dir().join(format!("emulator-secrets-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -29,6 +29,9 @@ async fn the_webhook_code_is_never_printed_nor_told_to_clients() {
             "2",
             "--upstream",
             &format!("http://127.0.0.1:{app}/runtime/webhooks/socketio?code={SECRET}"),
+            // A second instance: the refused call goes to it, and it refuses too.
+            "--upstream",
+            &format!("http://127.0.0.1:{app2}/runtime/webhooks/socketio?code={SECRET}"),
         ])
         .env("RUST_LOG", "trace")
         .stdout(Stdio::from(file.try_clone().unwrap()))
@@ -56,5 +59,7 @@ async fn the_webhook_code_is_never_printed_nor_told_to_clients() {
         "the client was told the code: {answer}"
     );
     assert!(output.contains("?<redacted>"), "{output}");
+    assert_eq!(output.matches("events go to").count(), 2, "{output}");
+    assert!(output.contains("the call goes to the next one"), "{output}");
     assert!(!output.contains(SECRET), "the code was printed:\n{output}");
 }

@@ -6,8 +6,8 @@ use socketio_fn_protocol::cloud_events::{handshake_headers, header};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Where one instance of the app listens, and how it has been answering.
-#[derive(Debug)]
+/// Where one instance of the app listens, and how it has been answering. Its `Debug` shows the URL
+/// without its query (the webhook code).
 pub(super) struct Instance {
     url: String,
     /// The URL parsed once (each call clones it instead of parsing the text again); `None` when it does
@@ -19,6 +19,15 @@ pub(super) struct Instance {
     validated: tokio::sync::OnceCell<()>,
     breaker: Mutex<Breaker>,
     cool_down: Duration,
+}
+
+impl std::fmt::Debug for Instance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Instance")
+            .field("url", &self.shown)
+            .field("breaker", &self.breaker)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -143,6 +152,14 @@ impl Instance {
 mod tests {
     use super::*;
     use crate::upstream::BREAKER_COOL_DOWN;
+
+    #[test]
+    fn debug_hides_the_webhook_code() {
+        let u = Instance::new("http://127.0.0.1:1/x?code=SECRET".into(), BREAKER_COOL_DOWN);
+        let shown = format!("{u:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(shown.contains("http://127.0.0.1:1/x?<redacted>"), "{shown}");
+    }
 
     #[test]
     fn the_breaker_opens_after_failures_and_closes_on_success() {
