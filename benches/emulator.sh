@@ -7,28 +7,15 @@
 #   bash benches/emulator.sh        # ROUNDS=3 CLIENTS=1000 BROADCASTS=20 ACKERS=20 ROUND_TRIPS=200
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 rounds=${ROUNDS:-3}
 port=${PORT:-18301}
 cargo build --release -q -p emulator-bench
 (cd benches/emulator && [[ -d node_modules/socket.io ]] || npm ci --no-audit --no-fund --silent)
 
-wait_ready() {
-  for _ in $(seq 200); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "server on port $1 did not start" >&2
-  return 1
-}
-
 run_one() { # node|emulator port
   local pid
-  for p in "$2" "$(($2 + 1))"; do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "port $p is in use (another run?); set PORT" >&2
-      exit 1
-    fi
-  done
+  refuse_ports_in_use "$2" "$(($2 + 1))"
   if [[ $1 == node ]]; then
     taskset -c 0 env PORT="$2" node benches/emulator/node-server.mjs >/dev/null &
     pid=$!

@@ -6,19 +6,17 @@
 #   bash benches/output-instructions.sh       # CONCURRENCY=32 SENDERS="floor app"
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 concurrency=${CONCURRENCY:-32}
 senders=${SENDERS:-floor app}
 port=${PORT:-18202}
 cargo build --release -q -p output-bench
 bin=target/release
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  echo "port $port is in use (another run?); set PORT" >&2
-  exit 1
-fi
+refuse_ports_in_use "$port"
 PORT="$port" "$bin/output-sink" &
 sink=$!
 trap 'kill $sink 2>/dev/null || true' EXIT
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+wait_ready "$port"
 out=$(mktemp -d)
 count() { # sender sends -> instructions
   env PORT="$port" SENDER="$1" CONCURRENCY="$concurrency" COUNT="$2" RUST_LOG=warn \

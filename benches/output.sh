@@ -7,6 +7,7 @@
 #   bash benches/output.sh       # ROUNDS=5 SECONDS_PER_ROUND=3 CONCURRENCIES="1 32" SENDERS="floor app sdk"
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 rounds=${ROUNDS:-5}
 seconds=${SECONDS_PER_ROUND:-3}
 concurrencies=${CONCURRENCIES:-1 32}
@@ -18,14 +19,11 @@ if [[ " $senders " == *" sdk "* && ! -d tests/e2e/node_modules/@azure/web-pubsub
   (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 fi
 
-if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-  echo "port $port is in use (another run?); set PORT" >&2
-  exit 1
-fi
+refuse_ports_in_use "$port"
 taskset -c 1 env PORT="$port" "$bin/output-sink" &
 sink=$!
 trap 'kill $sink 2>/dev/null || true' EXIT
-for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
+wait_ready "$port"
 
 results=$(
   for c in $concurrencies; do

@@ -10,6 +10,7 @@
 # time per request (from /proc/<pid>/stat over the whole load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/lib.sh
 rounds=${ROUNDS:-10}
 seconds=${SECONDS_PER_ROUND:-3}
 connections=${CONNECTIONS:-32}
@@ -19,21 +20,13 @@ cargo build --release -q -p webhook-bench
 bin=target/release
 connection_string="Endpoint=http://localhost;Port=8080;AccessKey=7aab239577fd4f24bc919802fb629f5f;Version=1.0;"
 
-wait_ready() {
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "server on port $1 did not start" >&2
-  return 1
-}
-
 cpu_ticks() { # pid -> utime + stime of the process, in clock ticks (/proc/<pid>/stat fields 14, 15)
   awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$1/stat"
 }
 ticks_per_second=$(getconf CLK_TCK)
 
 run_one() { # name binary port
+  refuse_ports_in_use "$3"
   taskset -c 0 env SOCKETIO_FN_ADDR="127.0.0.1:$3" WebPubSubForSocketIOConnectionString="$connection_string" \
     RUST_LOG="$app_log" "$bin/$2" >/dev/null 2>&1 &
   local pid=$!
