@@ -45,6 +45,8 @@ use tower::ServiceExt;
 
 /// Default of [`EmulatorConfig::ping_interval`] (Node socket.io's).
 pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(25);
+/// Default of [`EmulatorConfig::connect_timeout`] (Node socket.io's `connectTimeout`).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(45);
 /// Default of [`EmulatorConfig::ping_timeout`] (Node socket.io's).
 pub const DEFAULT_PING_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -82,6 +84,10 @@ pub struct EmulatorConfig {
     pub ping_interval: Duration,
     /// How long it waits for a client's pong before closing (Engine.IO `pingTimeout`; default 20 s).
     pub ping_timeout: Duration,
+    /// How long an Engine.IO connection may stay without a Socket.IO connect to a namespace before it
+    /// is closed (default 45 s, as Node socket.io's `connectTimeout`): what a token-less handshake
+    /// can hold.
+    pub connect_timeout: Duration,
     /// The namespaces clients may connect to; `None` (the default) accepts any. A client connecting
     /// to another gets `connect_error` `Invalid namespace`, as from a Socket.IO server.
     pub namespaces: Option<Vec<String>>,
@@ -113,6 +119,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("server", &self.server)
             .field("ping_interval", &self.ping_interval)
             .field("ping_timeout", &self.ping_timeout)
+            .field("connect_timeout", &self.connect_timeout)
             .field("namespaces", &self.namespaces)
             .finish()
     }
@@ -134,6 +141,7 @@ impl Default for EmulatorConfig {
             },
             ping_interval: DEFAULT_PING_INTERVAL,
             ping_timeout: DEFAULT_PING_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             namespaces: None,
         }
     }
@@ -148,6 +156,28 @@ pub struct Emulator {
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
+}
+
+/// The emulator's endpoint (the public one, else `http://<address>`) and the host name the service sends
+/// as `WebHook-Request-Origin` (no scheme, no port).
+fn endpoint_and_origin(
+    public: Option<&str>,
+    address: SocketAddr,
+) -> std::io::Result<(String, String)> {
+    let endpoint = match public {
+        Some(e) => e.trim_end_matches('/').to_owned(),
+        None => format!("http://{address}"),
+    };
+    let origin = reqwest::Url::parse(&endpoint)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("invalid public endpoint `{endpoint}`"),
+            )
+        })?;
+    Ok((endpoint, origin))
 }
 
 async fn dispatch(
@@ -182,22 +212,14 @@ async fn dispatch_rest(
 impl Emulator {
     /// Binds and starts serving.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        let timing = sockets::Timing {
+            ping_interval: config.ping_interval,
+            ping_timeout: config.ping_timeout,
+            connect_timeout: config.connect_timeout,
+        };
         let listener = TcpListener::bind(config.address).await?;
         let address = listener.local_addr()?;
-        let endpoint = match &config.public_endpoint {
-            Some(e) => e.trim_end_matches('/').to_owned(),
-            None => format!("http://{address}"),
-        };
-        // The service sends its host name (no scheme, no port) as `WebHook-Request-Origin`.
-        let origin = reqwest::Url::parse(&endpoint)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .ok_or_else(|| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidInput,
-                    format!("invalid public endpoint `{endpoint}`"),
-                )
-            })?;
+        let (endpoint, origin) = endpoint_and_origin(config.public_endpoint.as_deref(), address)?;
         let access_key = match config.access_key {
             Some(k) => AccessKey::new(k),
             None => AccessKey::random().map_err(std::io::Error::other)?,
@@ -221,7 +243,7 @@ impl Emulator {
             allowed_namespaces: config.namespaces.clone(),
             live_sockets: Arc::default(),
         });
-        let clients = sockets::socket_io(shared.clone(), config.ping_interval, config.ping_timeout);
+        let clients = sockets::socket_io(shared.clone(), timing);
         let router = Router::new()
             .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}"), any(dispatch))
             .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}/"), any(dispatch))

@@ -128,16 +128,20 @@ struct Message {
 /// The type-erased service of the Socket.IO server.
 pub(crate) type ClientService = BoxCloneSyncService<Request, Response, Infallible>;
 
+/// The Socket.IO server's timers (`EmulatorConfig`'s).
+pub(crate) struct Timing {
+    pub(crate) ping_interval: std::time::Duration,
+    pub(crate) ping_timeout: std::time::Duration,
+    pub(crate) connect_timeout: std::time::Duration,
+}
+
 /// Builds the Socket.IO server of every hub.
-pub(crate) fn socket_io(
-    shared: Arc<Shared>,
-    ping_interval: std::time::Duration,
-    ping_timeout: std::time::Duration,
-) -> ClientService {
+pub(crate) fn socket_io(shared: Arc<Shared>, timing: Timing) -> ClientService {
     let (svc, io) = SocketIo::builder()
         .req_path(CLIENT_PATH_PREFIX.trim_end_matches('/'))
-        .ping_interval(ping_interval)
-        .ping_timeout(ping_timeout)
+        .ping_interval(timing.ping_interval)
+        .ping_timeout(timing.ping_timeout)
+        .connect_timeout(timing.connect_timeout)
         .with_state(shared.clone())
         .build_svc();
     use socketioxide::handler::ConnectHandler;
