@@ -196,6 +196,12 @@ async fn dispatch(
         )
             .into_response();
     }
+    // The head of a request that opens a session is kept for the session's life: not hyper's buffer.
+    let request = if sockets::head::opens_a_session(&request) {
+        sockets::head::detached(request)
+    } else {
+        request
+    };
     match clients.oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},

@@ -6,6 +6,7 @@
 //! connect middleware, before the client sees its CONNECT packet, so no early event can be lost.
 
 mod admit;
+pub(crate) mod head;
 mod queue;
 
 use crate::hubs::{Hub, Hubs};
