@@ -120,6 +120,9 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Small writes (acks, websocket frames, replies) go out at once, not after the peer's
+        // delayed ACK (Nagle); Node's servers do the same.
+        let _ = stream.set_nodelay(true);
         let Some(permit) = slot(&slots, &silent, &config, &mut at_cap, &mut shutdown).await else {
             break;
         };
