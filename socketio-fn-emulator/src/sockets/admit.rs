@@ -1,7 +1,7 @@
 //! Admitting a socket: the connect middleware checks the hub and the token, asks the app
 //! (`connect`), and on acceptance sets up everything the socket needs before the client can emit.
 
-use super::queue::{Enqueue, drain};
+use super::queue::Enqueue;
 use super::{Refused, Shared, SocketState, on_disconnect};
 use crate::upstream::Event;
 use serde_json::Value;
@@ -15,7 +15,6 @@ use socketioxide::extract::{SocketRef, State, TryData};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use tokio::sync::mpsc;
 
 fn multimap(pairs: impl Iterator<Item = (String, String)>) -> MultiMap {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -98,11 +97,15 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
             &client.token_groups,
         )
         .map_err(|e| Refused(format!("Service unavailable: {e}")))?;
-    let (queue, rx) = mpsc::unbounded_channel();
+    let user_id = client.user_id;
     let state = Arc::new(SocketState {
         hub: hub.clone(),
         socket_id,
-        queue,
+        connection_id,
+        namespace: ns,
+        user_id,
+        shared: Arc::downgrade(shared),
+        queue: std::sync::Mutex::default(),
         pending: AtomicUsize::new(0),
         closed: AtomicBool::new(false),
         live: shared.live_sockets.clone(),
@@ -111,15 +114,13 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
     s.extensions.insert(state.clone());
     s.on_fallback(Enqueue);
     s.on_disconnect(on_disconnect);
-    let user_id = client.user_id;
     tracing::info!(
         hub = %Escaped(&client.hub),
-        namespace = %Escaped(&ns),
+        namespace = %Escaped(&state.namespace),
         socket = %state.socket_id,
-        user = %Escaped(user_id.as_deref().unwrap_or("")),
+        user = %Escaped(state.user_id.as_deref().unwrap_or("")),
         "socket connected"
     );
-    tokio::spawn(drain(shared.clone(), state, rx, connection_id, ns, user_id));
     Ok(())
 }
 

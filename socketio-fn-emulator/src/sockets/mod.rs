@@ -24,7 +24,6 @@ use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use tokio::sync::mpsc;
 use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
 
@@ -98,7 +97,13 @@ impl Shared {
 struct SocketState {
     hub: Arc<Hub>,
     socket_id: String,
-    queue: mpsc::UnboundedSender<Item>,
+    /// The connection, namespace and user the socket's upstream calls name.
+    connection_id: String,
+    namespace: String,
+    user_id: Option<String>,
+    /// Not an `Arc`: the sockets are reachable from `Shared`, which must not be kept alive by them.
+    shared: std::sync::Weak<Shared>,
+    queue: std::sync::Mutex<queue::Queue>,
     pending: AtomicUsize,
     closed: AtomicBool,
     live: Arc<AtomicUsize>,
@@ -180,7 +185,7 @@ impl socketioxide::handler::ConnectHandler<socketioxide::adapter::LocalAdapter, 
         _: Option<socketioxide::handler::Value>,
     ) {
         if let Some(state) = s.extensions.get::<Arc<SocketState>>() {
-            let _ = state.queue.send(Item::Connected);
+            let _ = state.push(Item::Connected);
         }
     }
 }
@@ -252,5 +257,5 @@ async fn on_disconnect(s: SocketRef, reason: DisconnectReason, State(shared): St
     state.closed.store(true, Ordering::Release);
     shared.hubs.leave(&state.hub, &s.id.to_string(), s.ns());
     shared.namespace_count(s.ns(), -1);
-    let _ = state.queue.send(Item::Disconnected(reason_text(reason)));
+    let _ = state.push(Item::Disconnected(reason_text(reason)));
 }

@@ -1,5 +1,6 @@
 //! Each socket's queue of upstream calls: the fallback handler that queues a client's events in the
-//! order it sent them, and the task that sends them to the app one at a time.
+//! order it sent them, and the task that sends them to the app one at a time. The task runs only
+//! while calls wait: an idle socket has none (nor a channel), which keeps its memory small.
 
 use super::{Item, Message, QUEUE_CAPACITY, Shared, SocketState, Spread, error_ack};
 use crate::upstream::{Event, UpstreamError, UpstreamReply};
@@ -13,9 +14,61 @@ use socketioxide::adapter::LocalAdapter;
 use socketioxide::extract::AckSender;
 use socketioxide::handler::{FromMessageParts, MessageHandler, Value as RawValue};
 use socketioxide::socket::Socket;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use tokio::sync::mpsc;
+
+/// A socket's upstream calls waiting their turn.
+#[derive(Default)]
+pub(super) struct Queue {
+    items: VecDeque<Item>,
+    /// A task is sending the items (at most one, so they go in order).
+    sending: bool,
+    /// `disconnected` is queued: nothing is taken after it.
+    ended: bool,
+}
+
+impl std::fmt::Debug for Queue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Queue")
+            .field("waiting", &self.items.len())
+            .field("sending", &self.sending)
+            .field("ended", &self.ended)
+            .finish()
+    }
+}
+
+impl SocketState {
+    fn queue(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Queues `item` and starts the task that sends the queue when none runs; the item back once
+    /// `disconnected` is queued.
+    pub(super) fn push(self: &Arc<Self>, item: Item) -> Result<(), Item> {
+        let mut queue = self.queue();
+        if queue.ended {
+            return Err(item);
+        }
+        queue.ended = matches!(item, Item::Disconnected(_));
+        queue.items.push_back(item);
+        if !queue.sending {
+            queue.sending = true;
+            tokio::spawn(drain(self.clone()));
+        }
+        Ok(())
+    }
+
+    /// The next call to send; `None` when the queue is empty, and the sending task then ends.
+    fn next(&self) -> Option<Item> {
+        let mut queue = self.queue();
+        let item = queue.items.pop_front();
+        queue.sending = item.is_some();
+        item
+    }
+}
 
 /// The fallback handler of every socket. socketioxide spawns a task per event for async handlers, which
 /// would let events overtake each other; this handler runs synchronously where the packet is received
@@ -69,32 +122,29 @@ impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
             ack,
             ack_id,
         }));
-        if let Err(mpsc::error::SendError(Item::Message(message))) = state.queue.send(item) {
+        if let Err(Item::Message(message)) = state.push(item) {
             error_ack(message.ack, "the socket is closing");
         }
     }
 }
 
-/// Sends a socket's upstream calls one at a time, in order; ends after `disconnected`. It holds no
-/// reference to the socket, so a closed socket is freed. Each call's future is boxed while it runs,
-/// so an idle socket's task is small (its state was 2.2 kB with the calls inline).
-pub(super) async fn drain(
-    shared: Arc<Shared>,
-    state: Arc<SocketState>,
-    mut rx: mpsc::UnboundedReceiver<Item>,
-    connection_id: String,
-    ns: String,
-    user_id: Option<String>,
-) {
+/// Sends a socket's waiting upstream calls one at a time, in order, and ends when none waits (or after
+/// `disconnected`). It holds no reference to the socket, so a closed socket is freed. Each call's
+/// future is boxed while it runs.
+async fn drain(state: Arc<SocketState>) {
+    let Some(shared) = state.shared.upgrade() else {
+        return;
+    };
     let socket = Caller {
         shared: &shared,
         hub: &state.hub.name,
-        namespace: &ns,
-        connection_id: &connection_id,
+        namespace: &state.namespace,
+        connection_id: &state.connection_id,
         socket_id: &state.socket_id,
-        user_id: user_id.as_deref(),
+        user_id: state.user_id.as_deref(),
     };
-    while let Some(item) = rx.recv().await {
+    let ns = state.namespace.as_str();
+    while let Some(item) = state.next() {
         match item {
             Item::Connected => {
                 if let Some(Err(e)) =
@@ -118,7 +168,7 @@ pub(super) async fn drain(
                 let payload = Packet {
                     kind: PacketType::Event,
                     attachments: None,
-                    namespace: &ns,
+                    namespace: ns,
                     id: ack_id.and_then(|id| u64::try_from(id).ok()),
                     data: &packet,
                 }
