@@ -134,6 +134,10 @@ struct Message {
 /// The type-erased service of the Socket.IO server.
 pub(crate) type ClientService = BoxCloneSyncService<Request, Response, Infallible>;
 
+/// The websocket read buffer of each socket (socketioxide's default is 4 KiB): Socket.IO packets are
+/// mostly small, a larger one is read in more steps, and every idle socket holds this much.
+const WS_READ_BUFFER: usize = 1024;
+
 /// The Socket.IO server's timers (`EmulatorConfig`'s).
 pub(crate) struct Timing {
     pub(crate) ping_interval: std::time::Duration,
@@ -148,6 +152,7 @@ pub(crate) fn socket_io(shared: Arc<Shared>, timing: Timing) -> ClientService {
         .ping_interval(timing.ping_interval)
         .ping_timeout(timing.ping_timeout)
         .connect_timeout(timing.connect_timeout)
+        .ws_read_buffer_size(WS_READ_BUFFER)
         .with_state(shared.clone())
         .build_svc();
     use socketioxide::handler::ConnectHandler;
