@@ -77,6 +77,7 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
         socket_id: &socket_id,
         user_id: client.user_id.as_deref(),
         event_name: None,
+        signature: None,
         body: client.connect_body(s).to_json(),
     };
     ask_the_app(shared, event).await?;
@@ -98,12 +99,18 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
         )
         .map_err(|e| Refused(format!("Service unavailable: {e}")))?;
     let user_id = client.user_id;
+    let signature = shared
+        .upstream
+        .as_ref()
+        .map(|u| u.signature(&connection_id))
+        .unwrap_or_default();
     let state = Arc::new(SocketState {
         hub: hub.clone(),
         socket_id,
         connection_id,
         namespace: ns,
         user_id,
+        signature,
         shared: Arc::downgrade(shared),
         queue: std::sync::Mutex::default(),
         pending: AtomicUsize::new(0),

@@ -101,6 +101,8 @@ struct SocketState {
     connection_id: String,
     namespace: String,
     user_id: Option<String>,
+    /// `ce-signature` of its upstream calls (made once: it depends on the connection id only).
+    signature: String,
     /// Not an `Arc`: the sockets are reachable from `Shared`, which must not be kept alive by them.
     shared: std::sync::Weak<Shared>,
     queue: std::sync::Mutex<queue::Queue>,

@@ -142,6 +142,7 @@ async fn drain(state: Arc<SocketState>) {
         connection_id: &state.connection_id,
         socket_id: &state.socket_id,
         user_id: state.user_id.as_deref(),
+        signature: &state.signature,
     };
     let ns = state.namespace.as_str();
     while let Some(item) = state.next() {
@@ -211,6 +212,7 @@ struct Caller<'a> {
     connection_id: &'a str,
     socket_id: &'a str,
     user_id: Option<&'a str>,
+    signature: &'a str,
 }
 
 impl Caller<'_> {
@@ -232,6 +234,7 @@ impl Caller<'_> {
                     socket_id: self.socket_id,
                     user_id: self.user_id,
                     event_name,
+                    signature: Some(self.signature),
                     body,
                 })
                 .await,

@@ -193,34 +193,51 @@ impl<'a> CloudEvent<'a> {
         };
         let source = format!("/hubs/{}/client/{}", self.hub, self.connection_id);
         let n = &*NAMES;
-        let mut out: Vec<(&HeaderName, HeaderValue)> = vec![
-            (&n.spec_version, HeaderValue::from_static(SPEC_VERSION)),
-            (&n.awps_version, HeaderValue::from_static(AWPS_VERSION)),
-            (&n.content_type, HeaderValue::from_static(content_type)),
-            (&n.ce_type, value(header::TYPE, self.ce_type)?),
-            (&n.source, value(header::SOURCE, &source)?),
-            (&n.id, value(header::ID, id)?),
-            (&n.time, value(header::TIME, time)?),
-            (
-                &n.connection_id,
-                value(header::CONNECTION_ID, self.connection_id)?,
-            ),
-            (&n.hub, value(header::HUB, self.hub)?),
-            (&n.event_name, value(header::EVENT_NAME, self.event_name)?),
-            (&n.namespace, value(header::NAMESPACE, self.namespace)?),
-            (&n.socket_id, value(header::SOCKET_ID, self.socket_id)?),
+        // Every value is checked before any is written: a refused event leaves `headers` as it was.
+        let values = [
+            value(header::TYPE, self.ce_type)?,
+            value(header::SOURCE, &source)?,
+            value(header::ID, id)?,
+            value(header::TIME, time)?,
+            value(header::CONNECTION_ID, self.connection_id)?,
+            value(header::HUB, self.hub)?,
+            value(header::EVENT_NAME, self.event_name)?,
+            value(header::NAMESPACE, self.namespace)?,
+            value(header::SOCKET_ID, self.socket_id)?,
         ];
-        if let Some(origin) = &self.origin {
-            out.push((&n.origin, value(header::WEBHOOK_REQUEST_ORIGIN, origin)?));
+        let optional = |name, text: Option<&str>| text.map(|t| value(name, t)).transpose();
+        let origin = optional(header::WEBHOOK_REQUEST_ORIGIN, self.origin.as_deref())?;
+        let signature = optional(header::SIGNATURE, self.signature.as_deref())?;
+        let user = optional(header::USER_ID, self.user_id)?;
+        for (name, fixed) in [
+            (&n.spec_version, SPEC_VERSION),
+            (&n.awps_version, AWPS_VERSION),
+            (&n.content_type, content_type),
+        ] {
+            headers.insert(name.clone(), HeaderValue::from_static(fixed));
         }
-        if let Some(signature) = &self.signature {
-            out.push((&n.signature, value(header::SIGNATURE, signature)?));
-        }
-        if let Some(user) = self.user_id {
-            out.push((&n.user_id, value(header::USER_ID, user)?));
-        }
-        for (name, value) in out {
+        let names = [
+            &n.ce_type,
+            &n.source,
+            &n.id,
+            &n.time,
+            &n.connection_id,
+            &n.hub,
+            &n.event_name,
+            &n.namespace,
+            &n.socket_id,
+        ];
+        for (name, value) in names.into_iter().zip(values) {
             headers.insert(name.clone(), value);
+        }
+        for (name, value) in [
+            (&n.origin, origin),
+            (&n.signature, signature),
+            (&n.user_id, user),
+        ] {
+            if let Some(value) = value {
+                headers.insert(name.clone(), value);
+            }
         }
         Ok(())
     }

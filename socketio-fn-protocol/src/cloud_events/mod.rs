@@ -214,6 +214,13 @@ pub enum HeaderError {
 /// assert!(!can_travel_in_a_header("line\nbreak") && !can_travel_in_a_header(" padded"));
 /// ```
 pub fn can_travel_in_a_header(text: &str) -> bool {
+    if text.is_ascii() {
+        // The same test on bytes (an ASCII whitespace that is not a control character is a space).
+        let bytes = text.as_bytes();
+        return bytes.first() != Some(&b' ')
+            && bytes.last() != Some(&b' ')
+            && !bytes.iter().any(u8::is_ascii_control);
+    }
     !text.starts_with(char::is_whitespace)
         && !text.ends_with(char::is_whitespace)
         && !text.chars().any(char::is_control)
@@ -224,6 +231,23 @@ pub fn can_travel_in_a_header(text: &str) -> bool {
 mod tests {
     use super::*;
     use http::HeaderMap;
+
+    #[test]
+    fn the_ascii_test_is_the_char_test() {
+        let by_chars = |t: &str| {
+            !t.starts_with(char::is_whitespace)
+                && !t.ends_with(char::is_whitespace)
+                && !t.chars().any(char::is_control)
+        };
+        for a in 0u8..128 {
+            for b in [b'x', b' ', b'\t', 0x0b, 0x7f, a] {
+                for text in [[a].to_vec(), [a, b].to_vec(), [b'y', a, b].to_vec()] {
+                    let text = String::from_utf8(text).unwrap();
+                    assert_eq!(can_travel_in_a_header(&text), by_chars(&text), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn lower_case_names_are_the_header_names() {
