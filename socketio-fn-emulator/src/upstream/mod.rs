@@ -177,7 +177,7 @@ impl Upstream {
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let mut refused = None;
         for k in 0..count {
-            let instance = &self.instances[(start + k) % count];
+            let instance = &self.instances[start.wrapping_add(k) % count];
             // Breakers may have opened while this call waited for its turn.
             if !instance.available() {
                 continue;
