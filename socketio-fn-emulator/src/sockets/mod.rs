@@ -92,8 +92,8 @@ impl Shared {
     }
 }
 
-/// What a connected socket needs, kept in its extensions.
-#[derive(Debug)]
+/// What a connected socket needs, kept in its extensions. Its `Debug` leaves out the signature (it
+/// would let anyone forge this connection's events).
 struct SocketState {
     hub: Arc<Hub>,
     socket_id: String,
@@ -109,6 +109,17 @@ struct SocketState {
     pending: AtomicUsize,
     closed: AtomicBool,
     live: Arc<AtomicUsize>,
+}
+
+impl std::fmt::Debug for SocketState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SocketState")
+            .field("socket_id", &self.socket_id)
+            .field("connection_id", &self.connection_id)
+            .field("namespace", &self.namespace)
+            .field("queue", &self.queue)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Drop for SocketState {
