@@ -19,8 +19,8 @@ pub use hubs::MAX_HUBS;
 pub use rest::{API_VERSIONS, INVOKE_WAIT, MAX_TOKEN_MINUTES, MAX_TTL_SECONDS};
 pub use sockets::QUEUE_CAPACITY;
 pub use upstream::{
-    BREAKER_COOL_DOWN, BREAKER_THRESHOLD, CONNECT_TIMEOUT, MAX_CONCURRENT_CALLS,
-    UPSTREAM_IDLE_TIMEOUT,
+    BREAKER_COOL_DOWN, BREAKER_THRESHOLD, CONNECT_TIMEOUT, InProcessError, MAX_CONCURRENT_CALLS,
+    MAX_IN_PROCESS_REPLY_BYTES, UPSTREAM_IDLE_TIMEOUT,
 };
 
 /// `url` with its query redacted (`?code=...` is a secret), as the emulator prints and logs it.
@@ -307,6 +307,41 @@ impl Emulator {
     /// The connection string an app uses to reach this emulator. It contains the key.
     pub fn connection_string(&self) -> String {
         socketio_fn_protocol::connection_string::format(&self.endpoint, self.access_key.expose())
+    }
+
+    /// Hands the app's webhook calls to `app`, a router in this process, instead of sending them over
+    /// HTTP: the same requests (the upstream URL's path and query, the CloudEvents headers with
+    /// `ce-signature`, the raw body, the abuse-protection handshake first), without a socket or an
+    /// HTTP exchange. `socketio_fn::run()` does this for its embedded emulator. Each call keeps the
+    /// upstream timeout and the breaker; a panic in the router fails that call only. Only with a single
+    /// upstream.
+    ///
+    /// ```no_run
+    /// # async fn demo(app: axum::Router) -> std::io::Result<()> {
+    /// use socketio_fn_emulator::{Emulator, EmulatorConfig};
+    /// let emulator = Emulator::start(EmulatorConfig {
+    ///     upstream: Some("http://127.0.0.1:7071/runtime/webhooks/socketio".into()),
+    ///     ..EmulatorConfig::default()
+    /// })
+    /// .await?;
+    /// emulator.call_in_process(app).map_err(std::io::Error::other)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn call_in_process(&self, app: axum::Router) -> Result<(), InProcessError> {
+        self.shared
+            .upstream
+            .as_ref()
+            .ok_or(InProcessError::NoUpstream)?
+            .call_in_process(app)
+    }
+
+    /// Whether the app's webhook calls go to a router in this process ([`Emulator::call_in_process`]).
+    pub fn calls_in_process(&self) -> bool {
+        self.shared
+            .upstream
+            .as_ref()
+            .is_some_and(upstream::Upstream::in_process)
     }
 
     /// How many hubs have connected clients (a hub is dropped when its last client leaves).

@@ -39,6 +39,11 @@ pub const EMULATOR_PING_TIMEOUT_MS: &str = "SOCKETIO_FN_EMULATOR_PING_TIMEOUT_MS
 pub const EMULATOR_NAMESPACES: &str = "SOCKETIO_FN_EMULATOR_NAMESPACES";
 /// The standalone emulator's access key (random when unset).
 pub const EMULATOR_KEY: &str = "SOCKETIO_FN_EMULATOR_KEY";
+/// How the embedded emulator calls the app's webhook: one of [`EMULATOR_TRANSPORTS`].
+pub const EMULATOR_TRANSPORT: &str = "SOCKETIO_FN_EMULATOR_TRANSPORT";
+/// The values of [`EMULATOR_TRANSPORT`]: `in-process` (the default: each call handed to the app's
+/// router in the same process, no socket) or `http` (over loopback, as the service calls).
+pub const EMULATOR_TRANSPORTS: [&str; 2] = ["in-process", "http"];
 
 /// `on` or `off`: start the embedded emulator (local mode) or never start it, overriding the decision
 /// from the environment (see the README's table of modes).

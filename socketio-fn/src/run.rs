@@ -49,18 +49,26 @@ async fn run_boxed(customise: Box<dyn FnOnce(AppBuilder) -> AppBuilder + '_>) ->
             emulator,
             connection_string,
             endpoint,
+            in_process,
         } = start_emulator(&settings).await?;
         settings.set(CONNECTION, connection_string);
         builder = builder.local_emulator(endpoint);
-        Some(emulator)
+        Some((emulator, in_process))
     } else {
         None
     };
     let built = customise(builder.settings(settings).registered_functions()).build();
     let result = match built {
-        Ok(app) => app.serve().await,
+        Ok(app) => match &emulator {
+            Some((emulator, true)) => match call_in_process(emulator, &app) {
+                Ok(()) => app.serve().await,
+                Err(e) => Err(e),
+            },
+            _ => app.serve().await,
+        },
         Err(e) => Err(e),
     };
+    let emulator = emulator.map(|(emulator, _)| emulator);
     if let Some(emulator) = emulator {
         stop(emulator).await;
     }
@@ -86,6 +94,8 @@ struct Started {
     emulator: Emulator,
     connection_string: String,
     endpoint: String,
+    /// Whether the emulator hands webhook calls to the app's router (`SOCKETIO_FN_EMULATOR_TRANSPORT`).
+    in_process: bool,
 }
 
 #[cfg(feature = "emulator")]
@@ -97,6 +107,7 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
         DEFAULT_EMULATOR_ADDRESS, EMULATOR_ADDRESS, EMULATOR_KEY, EMULATOR_NAMESPACES,
         EMULATOR_PING_INTERVAL_MS, EMULATOR_PING_TIMEOUT_MS,
     };
+    let in_process = in_process(settings)?;
     use socketio_fn_emulator::EmulatorConfig;
     let value = settings
         .get(EMULATOR_ADDRESS)
@@ -160,7 +171,42 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
         connection_string: emulator.connection_string(),
         endpoint: emulator.endpoint().to_owned(),
         emulator,
+        in_process,
     })
+}
+
+/// `SOCKETIO_FN_EMULATOR_TRANSPORT`: `in-process` (default) or `http`.
+#[cfg(feature = "emulator")]
+fn in_process(settings: &Settings) -> Result<bool, Error> {
+    use socketio_fn_core::protocol::setting_names::{EMULATOR_TRANSPORT, EMULATOR_TRANSPORTS};
+    let [in_process, http] = EMULATOR_TRANSPORTS;
+    match settings.get(EMULATOR_TRANSPORT).map(str::trim) {
+        None => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case(in_process) => Ok(true),
+        Some(v) if v.eq_ignore_ascii_case(http) => Ok(false),
+        Some(other) => Err(Error::InvalidSetting {
+            name: EMULATOR_TRANSPORT,
+            value: other.to_owned(),
+            reason: format!("expected `{in_process}` or `{http}`"),
+        }),
+    }
+}
+
+/// Hands the embedded emulator's webhook calls to the app's router, in this process.
+#[cfg(feature = "emulator")]
+fn call_in_process(emulator: &Emulator, app: &App) -> Result<(), Error> {
+    emulator
+        .call_in_process(app.router())
+        .map_err(|e| Error::InvalidSetting {
+            name: socketio_fn_core::protocol::setting_names::EMULATOR_TRANSPORT,
+            value: socketio_fn_core::protocol::setting_names::EMULATOR_TRANSPORTS[0].to_owned(),
+            reason: e.to_string(),
+        })?;
+    tracing::info!(
+        "the embedded emulator hands webhook calls to the app in process ({}=http: over HTTP)",
+        socketio_fn_core::protocol::setting_names::EMULATOR_TRANSPORT
+    );
+    Ok(())
 }
 
 /// A duration setting in milliseconds (at least 1).
@@ -197,4 +243,9 @@ async fn start_emulator(_: &Settings) -> Result<Started, Error> {
 #[cfg(not(feature = "emulator"))]
 async fn stop(emulator: Emulator) {
     match emulator {}
+}
+
+#[cfg(not(feature = "emulator"))]
+fn call_in_process(emulator: &Emulator, _: &App) -> Result<(), Error> {
+    match *emulator {}
 }

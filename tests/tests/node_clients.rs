@@ -129,7 +129,18 @@ async fn slow() -> Ack<(&'static str,)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn node_socket_io_client() {
-    let stack = support::Stack::start(Duration::from_secs(1)).await;
+    clients_test(support::Stack::start(Duration::from_secs(1)).await).await;
+}
+
+/// The same clients and checks with the emulator calling the app's router in process, as the
+/// embedded emulator of `socketio_fn::run()` does by default (its upstream URL is a closed port, so
+/// nothing goes over HTTP; the slow app still times out, errors still reach clients).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn node_socket_io_client_in_process() {
+    clients_test(support::Stack::start_in_process(Duration::from_secs(1)).await).await;
+}
+
+async fn clients_test(stack: support::Stack) {
     let aud = format!("{}/clients/socketio/hubs/e2e", stack.emulator.endpoint());
     let now = token::unix_now();
     let expired = token::sign(

@@ -48,3 +48,60 @@ async fn the_webhook_path_setting_moves_the_webhook_everywhere() {
     )
     .await;
 }
+
+/// The embedded emulator hands webhook calls to the app in process by default, and sends them over
+/// loopback HTTP, as the service does, with `SOCKETIO_FN_EMULATOR_TRANSPORT=http`: the same clients
+/// chat either way. Any other value stops start-up with an error naming the setting.
+#[tokio::test]
+async fn the_embedded_emulator_calls_in_process_or_over_http() {
+    let in_process = "hands webhook calls to the app in process";
+    let chat = support::Binary::start_local(env!("CARGO_BIN_EXE_chat"), &[]).await;
+    support::node_test(
+        "chat.rooms.test.mjs",
+        &[("APP_URL", chat.url.clone())],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(chat.output().contains(in_process), "{}", chat.output());
+    assert!(
+        chat.output().contains("via=in-process"),
+        "{}",
+        chat.output()
+    );
+    assert!(!chat.output().contains("via=http"), "{}", chat.output());
+    drop(chat);
+    let chat = support::Binary::start_local(
+        env!("CARGO_BIN_EXE_chat"),
+        &[("SOCKETIO_FN_EMULATOR_TRANSPORT", "http".to_owned())],
+    )
+    .await;
+    support::node_test(
+        "chat.rooms.test.mjs",
+        &[("APP_URL", chat.url.clone())],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(!chat.output().contains(in_process), "{}", chat.output());
+    assert!(chat.output().contains("via=http"), "{}", chat.output());
+
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_chat"))
+        .env_remove("WebPubSubForSocketIOConnectionString")
+        .env(
+            "SOCKETIO_FN_ADDR",
+            format!("127.0.0.1:{}", support::free_port()),
+        )
+        .env(
+            "SOCKETIO_FN_EMULATOR_ADDR",
+            format!("127.0.0.1:{}", support::free_port()),
+        )
+        .env("SOCKETIO_FN_EMULATOR_TRANSPORT", "pigeon")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("SOCKETIO_FN_EMULATOR_TRANSPORT") && stderr.contains("pigeon"),
+        "{stderr}"
+    );
+}

@@ -1,11 +1,19 @@
 //! One instance of the function app behind the emulator: its URL (parsed once, shown without the
 //! webhook code), its circuit breaker and its abuse-protection handshake.
 
+use super::in_process::InProcess;
 use super::{BREAKER_THRESHOLD, UpstreamError, redacted};
 use axum::body::Bytes;
 use socketio_fn_protocol::cloud_events::{handshake_headers, header};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// How a call reaches an instance: over HTTP, or through the app's router in this process.
+#[derive(Clone, Copy)]
+pub(super) enum Via<'a> {
+    Http(&'a reqwest::Client),
+    InProcess(&'a InProcess),
+}
 
 /// Where one instance of the app listens, and how it has been answering. Its `Debug` shows the URL
 /// without its query (the webhook code).
@@ -47,6 +55,11 @@ impl Instance {
             breaker: Mutex::default(),
             cool_down,
         }
+    }
+
+    /// The URL calls go to (its query may hold the webhook code: never shown).
+    pub(super) fn url(&self) -> &str {
+        &self.url
     }
 
     /// POSTs `body` with `headers` to this instance. The request is built whole: reqwest's builder
@@ -101,14 +114,9 @@ impl Instance {
     }
 
     /// The handshake, the first time this instance is called.
-    pub(super) async fn validate_once(
-        &self,
-        http: &reqwest::Client,
-        origin: &str,
-        timeout: Duration,
-    ) {
+    pub(super) async fn validate_once(&self, via: Via<'_>, origin: &str, timeout: Duration) {
         if !self.validated.initialized() {
-            self.validate(http, origin, timeout).await;
+            self.validate(via, origin, timeout).await;
         }
     }
 
@@ -116,41 +124,55 @@ impl Instance {
     /// `OPTIONS` with `WebHook-Request-Origin` (and the version headers); the app must echo the origin (or
     /// `*`) in `WebHook-Allowed-Origin`. A refusal is logged (the service would refuse the handler
     /// settings); an app that is down is retried on the next event.
-    async fn validate(&self, http: &reqwest::Client, origin: &str, timeout: Duration) {
+    async fn validate(&self, via: Via<'_>, origin: &str, timeout: Duration) {
         let Ok(headers) = handshake_headers(origin) else {
             return;
         };
-        let reply = http
-            .request(reqwest::Method::OPTIONS, &self.url)
-            .headers(headers)
-            .timeout(timeout)
-            .send()
-            .await;
-        match reply {
-            Err(e) => {
-                tracing::warn!(url = %self.shown, error = %socketio_fn_protocol::error_chain(&e.without_url()), "abuse-protection handshake failed")
+        let reply = match via {
+            Via::Http(http) => http
+                .request(reqwest::Method::OPTIONS, &self.url)
+                .headers(headers)
+                .timeout(timeout)
+                .send()
+                .await
+                .map(|r| {
+                    (
+                        r.status(),
+                        r.headers().get(header::WEBHOOK_ALLOWED_ORIGIN).cloned(),
+                    )
+                })
+                .map_err(|e| socketio_fn_protocol::error_chain(&e.without_url())),
+            Via::InProcess(app) => app
+                .call(http::Method::OPTIONS, headers, Bytes::new(), timeout)
+                .await
+                .map(|r| {
+                    (
+                        r.status(),
+                        r.headers().get(header::WEBHOOK_ALLOWED_ORIGIN).cloned(),
+                    )
+                })
+                .map_err(|e| format!("{e:?}")),
+        };
+        let (status, allowed) = match reply {
+            Ok(reply) => reply,
+            Err(error) => {
+                tracing::warn!(url = %self.shown, error = %error, "abuse-protection handshake failed");
+                return;
             }
-            Ok(response) => {
-                let allowed = response
-                    .headers()
-                    .get(header::WEBHOOK_ALLOWED_ORIGIN)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                match allowed.as_deref() {
-                    Some(o) if o == "*" || o.eq_ignore_ascii_case(origin) => {
-                        tracing::debug!(url = %self.shown, "abuse-protection handshake accepted");
-                    }
-                    _ => tracing::error!(
-                        url = %self.shown,
-                        status = response.status().as_u16(),
-                        origin = %origin,
-                        "the app refused the abuse-protection handshake: is the emulator's endpoint the one in its connection string?"
-                    ),
-                }
-                // Said once; events are still sent so the app's own errors show.
-                let _ = self.validated.set(());
+        };
+        match allowed.as_ref().and_then(|v| v.to_str().ok()) {
+            Some(o) if o == "*" || o.eq_ignore_ascii_case(origin) => {
+                tracing::debug!(url = %self.shown, "abuse-protection handshake accepted");
             }
+            _ => tracing::error!(
+                url = %self.shown,
+                status = status.as_u16(),
+                origin = %origin,
+                "the app refused the abuse-protection handshake: is the emulator's endpoint the one in its connection string?"
+            ),
         }
+        // Said once; events are still sent so the app's own errors show.
+        let _ = self.validated.set(());
     }
 
     /// The error for a call this instance did not answer.

@@ -3,10 +3,13 @@
 //! calls spread over the app's instances (as the service's load balancer would), and a circuit breaker
 //! per instance so a hanging or unreachable app fails queued events fast.
 
+mod in_process;
 mod instance;
 
 use axum::body::Bytes;
-use instance::Instance;
+use in_process::InProcess;
+pub use in_process::{InProcessError, MAX_IN_PROCESS_REPLY_BYTES};
+use instance::{Instance, Via};
 use socketio_fn_protocol::AccessKey;
 use socketio_fn_protocol::cloud_events::{CloudEvent, EventKind, HeaderError};
 use socketio_fn_protocol::signature::Verifier;
@@ -45,6 +48,9 @@ pub(crate) struct Upstream {
     timeout: Duration,
     ids: AtomicU64,
     slots: tokio::sync::Semaphore,
+    /// The app's router when it runs in this process (set once, after the app is built): calls are
+    /// handed to it instead of sent over HTTP.
+    in_process: std::sync::OnceLock<InProcess>,
 }
 
 /// One event for the app.
@@ -120,7 +126,25 @@ impl Upstream {
             timeout,
             ids: AtomicU64::new(1),
             slots: tokio::sync::Semaphore::new(MAX_CONCURRENT_CALLS),
+            in_process: std::sync::OnceLock::new(),
         }
+    }
+
+    /// From now on, calls go to `router` in this process, at the upstream URL's path and query,
+    /// instead of over HTTP. Only with a single upstream.
+    pub(crate) fn call_in_process(&self, router: axum::Router) -> Result<(), InProcessError> {
+        let [instance] = self.instances.as_slice() else {
+            return Err(InProcessError::SeveralUpstreams);
+        };
+        let app = InProcess::new(router, instance.url())?;
+        self.in_process
+            .set(app)
+            .map_err(|_| InProcessError::AlreadySet)
+    }
+
+    /// Whether calls go to the app's router in this process.
+    pub(crate) fn in_process(&self) -> bool {
+        self.in_process.get().is_some()
     }
 
     /// The `ce-signature` of a connection's events.
@@ -203,17 +227,79 @@ impl Upstream {
         Err(refused.unwrap_or_else(|| self.down()))
     }
 
-    /// One POST of the event to `instance`.
+    /// One POST of the event to `instance`: over HTTP, or through the app's router in this process.
     async fn attempt(
         &self,
         instance: &Instance,
         envelope: &CloudEvent<'_>,
         (headers, body): (http::HeaderMap, Bytes),
     ) -> Result<UpstreamReply, Missed> {
-        instance
-            .validate_once(&self.http, &self.origin, self.timeout)
-            .await;
         let started = std::time::Instant::now();
+        let (reply, via) = match self.in_process.get() {
+            Some(app) => {
+                let via = Via::InProcess(app);
+                instance
+                    .validate_once(via, &self.origin, self.timeout)
+                    .await;
+                let reply = self.attempt_in_process(instance, app, headers, body).await;
+                (reply, "in-process")
+            }
+            None => {
+                let via = Via::Http(&self.http);
+                instance
+                    .validate_once(via, &self.origin, self.timeout)
+                    .await;
+                (self.attempt_http(instance, headers, body).await, "http")
+            }
+        };
+        let reply = reply?;
+        tracing::info!(
+            via = %via,
+            event = %socketio_fn_protocol::log::Escaped(envelope.event_name),
+            namespace = %socketio_fn_protocol::log::Escaped(envelope.namespace),
+            socket = %socketio_fn_protocol::log::Escaped(envelope.socket_id),
+            status = reply.status,
+            ms = started.elapsed().as_millis(),
+            "upstream call"
+        );
+        Ok(reply)
+    }
+
+    /// The event through the app's router, in this process.
+    async fn attempt_in_process(
+        &self,
+        instance: &Instance,
+        app: &InProcess,
+        headers: http::HeaderMap,
+        body: Bytes,
+    ) -> Result<UpstreamReply, Missed> {
+        let reply = app
+            .call(http::Method::POST, headers, body, self.timeout)
+            .await;
+        instance.record(reply.is_ok());
+        let response = reply.map_err(|failure| {
+            let reason = match failure {
+                in_process::Failure::Timeout => format!("timed out after {:?}", self.timeout),
+                in_process::Failure::Panicked => "the app's webhook panicked".to_owned(),
+                in_process::Failure::Body(reason) => {
+                    format!("its reply could not be read: {reason}")
+                }
+            };
+            Missed::Failed(instance.unreachable(reason))
+        })?;
+        Ok(UpstreamReply {
+            status: response.status().as_u16(),
+            body: String::from_utf8_lossy(response.body()).into_owned(),
+        })
+    }
+
+    /// The event over HTTP.
+    async fn attempt_http(
+        &self,
+        instance: &Instance,
+        headers: http::HeaderMap,
+        body: Bytes,
+    ) -> Result<UpstreamReply, Missed> {
         let sent = instance.post(&self.http, headers, body, self.timeout).await;
         let response = match sent {
             Ok(r) => r,
@@ -236,14 +322,6 @@ impl Upstream {
         };
         instance.record(true);
         let status = response.status().as_u16();
-        tracing::info!(
-            event = %socketio_fn_protocol::log::Escaped(envelope.event_name),
-            namespace = %socketio_fn_protocol::log::Escaped(envelope.namespace),
-            socket = %socketio_fn_protocol::log::Escaped(envelope.socket_id),
-            status,
-            ms = started.elapsed().as_millis(),
-            "upstream call"
-        );
         let body = response.text().await.unwrap_or_default();
         Ok(UpstreamReply { status, body })
     }

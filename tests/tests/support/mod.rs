@@ -41,10 +41,34 @@ impl Stack {
         config: EmulatorConfig,
         customise: impl FnOnce(socketio_fn::AppBuilder) -> socketio_fn::AppBuilder,
     ) -> Self {
+        Self::start_wired(config, customise, false).await
+    }
+
+    /// Like [`Stack::start`], with the emulator handing webhook calls to the app's router in this
+    /// process (as `socketio_fn::run()` wires its embedded emulator). Its upstream URL points at a port
+    /// nothing listens on, so a call that went over HTTP would fail.
+    pub async fn start_in_process(upstream_timeout: Duration) -> Self {
+        let config = EmulatorConfig {
+            upstream_timeout,
+            ..EmulatorConfig::default()
+        };
+        Self::start_wired(config, |app| app, true).await
+    }
+
+    async fn start_wired(
+        config: EmulatorConfig,
+        customise: impl FnOnce(socketio_fn::AppBuilder) -> socketio_fn::AppBuilder,
+        in_process: bool,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let app_url = format!("http://{}", listener.local_addr().unwrap());
+        let upstream_base = if in_process {
+            format!("http://127.0.0.1:{}", free_port())
+        } else {
+            app_url.clone()
+        };
         let emulator = Emulator::start(EmulatorConfig {
-            upstream: Some(format!("{app_url}/runtime/webhooks/socketio")),
+            upstream: Some(format!("{upstream_base}/runtime/webhooks/socketio")),
             ..config
         })
         .await
@@ -59,6 +83,10 @@ impl Stack {
         )
         .build()
         .unwrap();
+        if in_process {
+            emulator.call_in_process(app.router()).unwrap();
+            assert!(emulator.calls_in_process());
+        }
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = tokio::spawn(async move {
             app.serve_with_shutdown(listener, async {
