@@ -20,7 +20,7 @@ pub use rest::{API_VERSIONS, INVOKE_WAIT, MAX_TOKEN_MINUTES, MAX_TTL_SECONDS};
 pub use sockets::QUEUE_CAPACITY;
 pub use upstream::{
     BREAKER_COOL_DOWN, BREAKER_THRESHOLD, CONNECT_TIMEOUT, InProcessError, MAX_CONCURRENT_CALLS,
-    MAX_IN_PROCESS_REPLY_BYTES, UPSTREAM_IDLE_TIMEOUT,
+    MAX_UPSTREAM_REPLY_BYTES, UPSTREAM_IDLE_TIMEOUT,
 };
 
 /// `url` with its query redacted (`?code=...` is a secret), as the emulator prints and logs it.

@@ -9,9 +9,7 @@ use futures_util::FutureExt;
 use std::time::Duration;
 use tower::ServiceExt;
 
-/// The largest reply read from the app in process (an ack of 1 MB of arguments, Socket.IO's default
-/// `maxHttpBufferSize`, with room to spare).
-pub const MAX_IN_PROCESS_REPLY_BYTES: usize = 4 * 1024 * 1024;
+use super::MAX_UPSTREAM_REPLY_BYTES;
 
 /// Why the in-process path cannot be set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -56,7 +54,7 @@ pub(super) enum Failure {
     Timeout,
     /// The router panicked (the webhook isolates functions' panics; this is anything else).
     Panicked,
-    /// The reply's body could not be read, or is larger than [`MAX_IN_PROCESS_REPLY_BYTES`].
+    /// The reply's body could not be read, or is larger than [`MAX_UPSTREAM_REPLY_BYTES`].
     Body(String),
 }
 
@@ -88,9 +86,14 @@ impl InProcess {
         let exchange = async {
             let Ok(response) = self.router.clone().oneshot(request).await;
             let (parts, body) = response.into_parts();
-            let bytes = axum::body::to_bytes(body, MAX_IN_PROCESS_REPLY_BYTES)
+            let bytes = axum::body::to_bytes(body, MAX_UPSTREAM_REPLY_BYTES)
                 .await
-                .map_err(|e| Failure::Body(socketio_fn_protocol::error_chain(&e)))?;
+                .map_err(|e| {
+                    Failure::Body(format!(
+                        "its reply could not be read (at most {MAX_UPSTREAM_REPLY_BYTES} bytes): {}",
+                        socketio_fn_protocol::error_chain(&e)
+                    ))
+                })?;
             Ok(http::Response::from_parts(parts, bytes))
         };
         // A panic in the router must not end the socket's queue task (its later events would wait
@@ -136,7 +139,7 @@ mod tests {
             )
             .route(
                 "/large",
-                post(|| async { vec![b'x'; MAX_IN_PROCESS_REPLY_BYTES + 1] }),
+                post(|| async { vec![b'x'; MAX_UPSTREAM_REPLY_BYTES + 1] }),
             )
     }
 

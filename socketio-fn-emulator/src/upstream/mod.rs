@@ -8,7 +8,7 @@ mod instance;
 
 use axum::body::Bytes;
 use in_process::InProcess;
-pub use in_process::{InProcessError, MAX_IN_PROCESS_REPLY_BYTES};
+pub use in_process::InProcessError;
 use instance::{Instance, Via};
 use socketio_fn_protocol::AccessKey;
 use socketio_fn_protocol::cloud_events::{CloudEvent, EventKind, HeaderError};
@@ -30,6 +30,10 @@ pub const MAX_CONCURRENT_CALLS: usize = 128;
 /// the server's [`socketio_fn_server::REUSE_WINDOW`], so the emulator never sends a call on a
 /// connection the app closes as it shuts down (HTTP/1.1 could not tell whether the app received it).
 pub const UPSTREAM_IDLE_TIMEOUT: Duration = Duration::from_millis(1000);
+
+/// The largest reply read from the app, over HTTP or in process (an ack of 1 MB of arguments,
+/// Socket.IO's default `maxHttpBufferSize`, with room to spare); a larger one fails the call.
+pub const MAX_UPSTREAM_REPLY_BYTES: usize = 4 * 1024 * 1024;
 
 /// Time to open a connection to an instance; one that does not answer by then (a host gone) is
 /// skipped for the next, as a refused one is.
@@ -322,9 +326,36 @@ impl Upstream {
         };
         instance.record(true);
         let status = response.status().as_u16();
-        let body = response.text().await.unwrap_or_default();
+        let body = read_bounded(response)
+            .await
+            .map_err(|reason| Missed::Failed(instance.unreachable(reason)))?;
         Ok(UpstreamReply { status, body })
     }
+}
+
+/// A reply's body as text, at most [`MAX_UPSTREAM_REPLY_BYTES`].
+async fn read_bounded(mut response: reqwest::Response) -> Result<String, String> {
+    let too_large = || format!("its reply is larger than {MAX_UPSTREAM_REPLY_BYTES} bytes");
+    let announced = response.content_length().unwrap_or_default();
+    if announced > MAX_UPSTREAM_REPLY_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or_default());
+    while let Some(chunk) = response.chunk().await.map_err(|e| {
+        format!(
+            "its reply could not be read: {}",
+            socketio_fn_protocol::error_chain(&e.without_url())
+        )
+    })? {
+        if body.len() + chunk.len() > MAX_UPSTREAM_REPLY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ`, formatted once a second (every call would cost
@@ -375,11 +406,4 @@ pub(crate) fn redacted(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    #[test]
-    fn iso8601() {
-        assert_eq!(super::iso8601(1_727_070_184), "2024-09-23T05:43:04Z");
-        assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
-    }
-}
+mod tests;

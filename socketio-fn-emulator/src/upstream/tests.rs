@@ -1,0 +1,201 @@
+//! The two ways of calling the app: what the app receives and what comes back.
+
+use super::*;
+use axum::routing::post;
+use std::sync::{Arc, Mutex};
+
+/// What the app saw of each call: method, path and query, the headers other than the transport's
+/// own (`host`, `content-length`, `accept`, reqwest's `accept-encoding`), and the body.
+type Seen = Arc<Mutex<Vec<Call>>>;
+
+/// Method, path and query, headers (sorted), body.
+type Call = (String, String, Vec<(String, String)>, String);
+
+/// An app that records each call and answers `reply` (or a body over the bound at `/large`).
+fn app(seen: Seen, reply: &'static str) -> axum::Router {
+    let record =
+        move |method: http::Method, uri: http::Uri, headers: http::HeaderMap, body: Bytes| {
+            let seen = seen.clone();
+            async move {
+                let mut kept: Vec<(String, String)> = headers
+                    .iter()
+                    .filter(|(name, _)| {
+                        !matches!(
+                            name.as_str(),
+                            "host" | "content-length" | "accept" | "accept-encoding"
+                        )
+                    })
+                    .map(|(n, v)| {
+                        (
+                            n.to_string(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
+                kept.sort();
+                let body = String::from_utf8_lossy(&body).into_owned();
+                seen.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push((method.to_string(), uri.to_string(), kept, body));
+                reply
+            }
+        };
+    axum::Router::new()
+        .route("/hook", post(record.clone()).options(record))
+        .route(
+            "/large",
+            post(|| async { vec![b'x'; MAX_UPSTREAM_REPLY_BYTES + 1] }),
+        )
+}
+
+fn upstream(url: String) -> Upstream {
+    Upstream::new(
+        vec![url],
+        "localhost".into(),
+        AccessKey::new("a-key-of-more-than-thirty-two-characters"),
+        Duration::from_secs(5),
+        BREAKER_COOL_DOWN,
+    )
+}
+
+fn event() -> Event<'static> {
+    Event {
+        kind: EventKind::Message,
+        hub: "hub",
+        namespace: "/ns",
+        connection_id: "conn1",
+        socket_id: "sock1",
+        user_id: Some("alice"),
+        event_name: Some("chat"),
+        signature: None,
+        body: r#"42/ns,7["chat","hi"]"#.into(),
+    }
+}
+
+/// Serves `router` on a loopback port; its base URL.
+async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| unreachable!("{e}"));
+    let url = format!(
+        "http://{}",
+        listener
+            .local_addr()
+            .unwrap_or_else(|e| unreachable!("{e}"))
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    url
+}
+
+fn taken(seen: &Seen) -> Vec<Call> {
+    std::mem::take(
+        &mut *seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
+}
+
+/// The headers that differ per call (`ce-id`, `ce-time`) replaced by their names.
+fn stable(calls: Vec<Call>) -> Vec<Call> {
+    calls
+        .into_iter()
+        .map(|(m, u, headers, b)| {
+            let headers = headers
+                .into_iter()
+                .map(|(n, v)| match n.as_str() {
+                    "ce-id" | "ce-time" => (n.clone(), n),
+                    _ => (n, v),
+                })
+                .collect();
+            (m, u, headers, b)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_app_receives_the_same_calls_over_http_and_in_process() {
+    let seen = Seen::default();
+    let base = serve(app(seen.clone(), "43/ns,7[\"ok\"]")).await;
+
+    let over_http = upstream(format!("{base}/hook?x=1"));
+    let reply = over_http.send(event()).await.map(|r| (r.status, r.body));
+    assert_eq!(reply.ok(), Some((200, "43/ns,7[\"ok\"]".to_owned())));
+    let by_http = stable(taken(&seen));
+
+    // A closed port: only the in-process path can reach the app.
+    let in_process = upstream("http://127.0.0.1:9/hook?x=1".into());
+    assert!(
+        in_process
+            .call_in_process(app(seen.clone(), "43/ns,7[\"ok\"]"))
+            .is_ok()
+    );
+    assert!(in_process.in_process());
+    let reply = in_process.send(event()).await.map(|r| (r.status, r.body));
+    assert_eq!(reply.ok(), Some((200, "43/ns,7[\"ok\"]".to_owned())));
+    let by_router = stable(taken(&seen));
+
+    // The abuse-protection handshake, then the event, each the same both ways.
+    let methods: Vec<&str> = by_http.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(methods, ["OPTIONS", "POST"]);
+    assert_eq!(by_http[1].1, "/hook?x=1");
+    assert!(
+        by_http[1]
+            .2
+            .iter()
+            .any(|(n, v)| n == "ce-signature" && v.starts_with("sha256=")),
+        "{by_http:?}"
+    );
+    assert_eq!(by_http[1].3, r#"42/ns,7["chat","hi"]"#);
+    assert_eq!(by_router, by_http);
+}
+
+#[tokio::test]
+async fn a_reply_over_the_bound_fails_the_call_both_ways() {
+    let seen = Seen::default();
+    let base = serve(app(seen.clone(), "")).await;
+    let over_http = upstream(format!("{base}/large"));
+    let failed = over_http.send(event()).await.map(|r| r.status);
+    assert!(
+        matches!(&failed, Err(UpstreamError::Unreachable { reason, .. }) if reason.contains("larger than")),
+        "{failed:?}"
+    );
+
+    let in_process = upstream("http://127.0.0.1:9/large".into());
+    assert!(in_process.call_in_process(app(seen, "")).is_ok());
+    let failed = in_process.send(event()).await.map(|r| r.status);
+    assert!(
+        matches!(&failed, Err(UpstreamError::Unreachable { reason, .. }) if reason.contains("at most")),
+        "{failed:?}"
+    );
+}
+
+#[test]
+fn only_a_single_upstream_is_called_in_process() {
+    let two = Upstream::new(
+        vec![
+            "http://127.0.0.1:9/a".into(),
+            "http://127.0.0.1:10/a".into(),
+        ],
+        "localhost".into(),
+        AccessKey::new("a-key-of-more-than-thirty-two-characters"),
+        Duration::from_secs(5),
+        BREAKER_COOL_DOWN,
+    );
+    assert_eq!(
+        two.call_in_process(axum::Router::new()),
+        Err(InProcessError::SeveralUpstreams)
+    );
+    let one = upstream("http://127.0.0.1:9/a".into());
+    assert_eq!(one.call_in_process(axum::Router::new()), Ok(()));
+    assert_eq!(
+        one.call_in_process(axum::Router::new()),
+        Err(InProcessError::AlreadySet)
+    );
+}
+
+#[test]
+fn iso8601() {
+    assert_eq!(super::iso8601(1_727_070_184), "2024-09-23T05:43:04Z");
+    assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
+    assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
+}
