@@ -202,7 +202,8 @@ fn call_in_process(emulator: &Emulator, app: &App) -> Result<(), Error> {
             value: socketio_fn_core::protocol::setting_names::EMULATOR_TRANSPORTS[0].to_owned(),
             reason: e.to_string(),
         })?;
-    tracing::info!(
+    // Not at `info`: the mode line is the first line. Each call's line says `via=in-process`.
+    tracing::debug!(
         "the embedded emulator hands webhook calls to the app in process ({}=http: over HTTP)",
         socketio_fn_core::protocol::setting_names::EMULATOR_TRANSPORT
     );

@@ -58,6 +58,17 @@ pub(super) enum Failure {
     Body(String),
 }
 
+impl Failure {
+    /// Why the call failed, as the client's error ack and the log say it.
+    pub(super) fn reason(self, timeout: Duration) -> String {
+        match self {
+            Self::Timeout => format!("timed out after {timeout:?}"),
+            Self::Panicked => "the app's webhook panicked".to_owned(),
+            Self::Body(reason) => reason,
+        }
+    }
+}
+
 impl InProcess {
     /// `router` at the path and query of `url`.
     pub(super) fn new(router: axum::Router, url: &str) -> Result<Self, InProcessError> {

@@ -151,7 +151,7 @@ impl Instance {
                         r.headers().get(header::WEBHOOK_ALLOWED_ORIGIN).cloned(),
                     )
                 })
-                .map_err(|e| format!("{e:?}")),
+                .map_err(|failure| failure.reason(timeout)),
         };
         let (status, allowed) = match reply {
             Ok(reply) => reply,

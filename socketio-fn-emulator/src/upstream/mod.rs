@@ -282,14 +282,7 @@ impl Upstream {
             .await;
         instance.record(reply.is_ok());
         let response = reply.map_err(|failure| {
-            let reason = match failure {
-                in_process::Failure::Timeout => format!("timed out after {:?}", self.timeout),
-                in_process::Failure::Panicked => "the app's webhook panicked".to_owned(),
-                in_process::Failure::Body(reason) => {
-                    format!("its reply could not be read: {reason}")
-                }
-            };
-            Missed::Failed(instance.unreachable(reason))
+            Missed::Failed(instance.unreachable(failure.reason(self.timeout)))
         })?;
         Ok(UpstreamReply {
             status: response.status().as_u16(),
