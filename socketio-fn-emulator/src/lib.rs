@@ -9,6 +9,7 @@
 //! Used in-process by `socketio_fn::run()` in local mode, by tests, and standalone
 //! (`socketio-fn-emulator --upstream <url>`).
 
+#[cfg(feature = "cli")]
 pub mod cli;
 mod hubs;
 mod rest;
