@@ -157,6 +157,8 @@ pub struct Emulator {
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
+    /// The server's grace period, also the bound of the wait for in-process calls at stop.
+    grace_period: Duration,
 }
 
 /// The emulator's endpoint (the public one, else `http://<address>`) and the host name the service sends
@@ -259,6 +261,7 @@ impl Emulator {
             .with_state((shared.clone(), clients));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = config.server;
+        let grace_period = server.grace_period;
         let task = tokio::spawn(async move {
             socketio_fn_server::serve(
                 listener,
@@ -287,6 +290,7 @@ impl Emulator {
             stop,
             task,
             sweeper,
+            grace_period,
         })
     }
 
@@ -374,8 +378,23 @@ impl Emulator {
         self.shared.sweep_namespaces(&mut empty);
     }
 
-    /// Stops serving: open connections get the server's grace period, then are closed.
+    /// Stops serving: open connections get the server's grace period, then are closed. When the app's
+    /// webhook is called in process ([`Emulator::call_in_process`]), the calls in flight first get the
+    /// grace period to finish, with their acks and output actions (as the app's own server lets its
+    /// in-flight requests finish).
     pub async fn stop(self) {
+        let grace = self.grace_period;
+        self.stop_within(grace).await;
+    }
+
+    /// Like [`Emulator::stop`], the calls in flight to an app in this process getting `grace` (the
+    /// app's own grace period: `socketio_fn::run()` passes it).
+    pub async fn stop_within(self, grace: Duration) {
+        if let Some(upstream) = self.shared.upstream.as_ref().filter(|u| u.in_process())
+            && !upstream.settle(grace).await
+        {
+            tracing::warn!("calls to the app still in flight after {grace:?}: stopping anyway");
+        }
         let _ = self.stop.send(());
         self.sweeper.abort();
         if let Some(io) = self.shared.io() {

@@ -58,19 +58,23 @@ async fn run_boxed(customise: Box<dyn FnOnce(AppBuilder) -> AppBuilder + '_>) ->
         None
     };
     let built = customise(builder.settings(settings).registered_functions()).build();
+    // In-flight calls to the app in process get the app's grace period when the emulator stops.
+    let mut grace = None;
     let result = match built {
-        Ok(app) => match &emulator {
-            Some((emulator, true)) => match call_in_process(emulator, &app) {
-                Ok(()) => app.serve().await,
-                Err(e) => Err(e),
-            },
-            _ => app.serve().await,
-        },
+        Ok(app) => {
+            grace = Some(app.grace_period());
+            match &emulator {
+                Some((emulator, true)) => match call_in_process(emulator, &app) {
+                    Ok(()) => app.serve().await,
+                    Err(e) => Err(e),
+                },
+                _ => app.serve().await,
+            }
+        }
         Err(e) => Err(e),
     };
-    let emulator = emulator.map(|(emulator, _)| emulator);
-    if let Some(emulator) = emulator {
-        stop(emulator).await;
+    if let Some((emulator, _)) = emulator {
+        stop(emulator, grace).await;
     }
     // Spans and metrics not yet exported go out before the process ends (within the grace period
     // the platform gives after SIGTERM).
@@ -227,8 +231,11 @@ fn millis(settings: &Settings, name: &'static str) -> Result<Option<std::time::D
 }
 
 #[cfg(feature = "emulator")]
-async fn stop(emulator: Emulator) {
-    emulator.stop().await;
+async fn stop(emulator: Emulator, grace: Option<std::time::Duration>) {
+    match grace {
+        Some(grace) => emulator.stop_within(grace).await,
+        None => emulator.stop().await,
+    }
 }
 
 #[cfg(not(feature = "emulator"))]
@@ -242,7 +249,7 @@ async fn start_emulator(_: &Settings) -> Result<Started, Error> {
 }
 
 #[cfg(not(feature = "emulator"))]
-async fn stop(emulator: Emulator) {
+async fn stop(emulator: Emulator, _: Option<std::time::Duration>) {
     match emulator {}
 }
 

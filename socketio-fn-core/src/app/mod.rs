@@ -72,6 +72,12 @@ impl App {
         self.limits.address
     }
 
+    /// The time in-flight invocations get to finish after SIGTERM or Ctrl-C
+    /// (`SOCKETIO_FN_SHUTDOWN_GRACE_SECS`, 25 s by default), as resolved at start-up.
+    pub fn grace_period(&self) -> std::time::Duration {
+        self.limits.server.grace_period
+    }
+
     /// How the app reaches the service.
     pub fn mode(&self) -> &Mode {
         &self.mode

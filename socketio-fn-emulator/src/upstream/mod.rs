@@ -55,6 +55,17 @@ pub(crate) struct Upstream {
     /// The app's router when it runs in this process (set once, after the app is built): calls are
     /// handed to it instead of sent over HTTP.
     in_process: std::sync::OnceLock<InProcess>,
+    /// Calls being made now (for [`Upstream::settle`]).
+    in_flight: AtomicUsize,
+}
+
+/// Counts a call in flight while it lives.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// One event for the app.
@@ -131,7 +142,21 @@ impl Upstream {
             ids: AtomicU64::new(1),
             slots: tokio::sync::Semaphore::new(MAX_CONCURRENT_CALLS),
             in_process: std::sync::OnceLock::new(),
+            in_flight: AtomicUsize::new(0),
         }
+    }
+
+    /// Waits, at most `within`, until no call is in flight; whether none is. At shutdown, the app's
+    /// functions called in this process finish as its server lets in-flight requests finish.
+    pub(crate) async fn settle(&self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        while self.in_flight.load(Ordering::Acquire) > 0 {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        true
     }
 
     /// From now on, calls go to `router` in this process, at the upstream URL's path and query,
@@ -176,6 +201,8 @@ impl Upstream {
     /// Sends `event` to the next available instance. A call refused by one instance goes to the next
     /// (it cannot have been received); any other failure is the call's (it may have been).
     pub(crate) async fn send(&self, event: Event<'_>) -> Result<UpstreamReply, UpstreamError> {
+        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        let _in_flight = InFlight(&self.in_flight);
         self.check_breakers()?;
         let _slot = self.slots.acquire().await.map_err(|_| self.down())?;
         let signature = match event.signature {

@@ -169,6 +169,49 @@ async fn a_reply_over_the_bound_fails_the_call_both_ways() {
     );
 }
 
+#[tokio::test]
+async fn settle_waits_for_the_calls_in_flight() {
+    let finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let done = finished.clone();
+    let slow = axum::Router::new().route(
+        "/hook",
+        post(move || {
+            let done = done.clone();
+            async move {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                done.store(true, Ordering::SeqCst);
+                "late"
+            }
+        })
+        .options(|| async { "" }),
+    );
+    let upstream = Arc::new(upstream("http://127.0.0.1:9/hook".into()));
+    assert!(upstream.call_in_process(slow).is_ok());
+    assert!(
+        upstream.settle(Duration::ZERO).await,
+        "nothing in flight yet"
+    );
+    let calling = upstream.clone();
+    let call = tokio::spawn(async move { calling.send(event()).await.map(|r| r.body) });
+    while upstream.in_flight.load(Ordering::SeqCst) == 0 {
+        tokio::task::yield_now().await;
+    }
+    assert!(
+        !upstream.settle(Duration::ZERO).await,
+        "a call is in flight"
+    );
+    assert!(upstream.settle(Duration::from_secs(30)).await);
+    assert!(
+        finished.load(Ordering::SeqCst),
+        "settled before the call finished"
+    );
+    let reply = call
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()));
+    assert_eq!(reply, Ok("late".to_owned()));
+}
+
 #[test]
 fn only_a_single_upstream_is_called_in_process() {
     let two = Upstream::new(
