@@ -57,6 +57,8 @@ pub(crate) struct Upstream {
     in_process: std::sync::OnceLock<InProcess>,
     /// Calls being made now (for [`Upstream::settle`]).
     in_flight: AtomicUsize,
+    /// Set by [`Upstream::settle`]: new calls fail at once.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 /// Counts a call in flight while it lives.
@@ -64,7 +66,7 @@ struct InFlight<'a>(&'a AtomicUsize);
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -105,6 +107,9 @@ pub(crate) enum UpstreamError {
     /// A value of the event cannot travel in a header.
     #[error(transparent)]
     Header(#[from] HeaderError),
+    /// The emulator is stopping: calls already made finish, no new one starts.
+    #[error("the emulator is stopping")]
+    Stopping,
 }
 
 /// How one attempt on one instance ended, when it got no reply.
@@ -143,14 +148,19 @@ impl Upstream {
             slots: tokio::sync::Semaphore::new(MAX_CONCURRENT_CALLS),
             in_process: std::sync::OnceLock::new(),
             in_flight: AtomicUsize::new(0),
+            stopping: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
-    /// Waits, at most `within`, until no call is in flight; whether none is. At shutdown, the app's
-    /// functions called in this process finish as its server lets in-flight requests finish.
+    /// Refuses new calls ([`UpstreamError::Stopping`]) and waits, at most `within`, until none is in
+    /// flight; whether none is. At shutdown, the app's functions called in this process finish as its
+    /// server lets the requests already in flight finish (and, like it, takes no new ones: a client
+    /// that keeps emitting cannot hold the shutdown up).
     pub(crate) async fn settle(&self, within: Duration) -> bool {
+        // SeqCst here and in `send`: either a new call sees `stopping`, or this sees it in flight.
+        self.stopping.store(true, Ordering::SeqCst);
         let deadline = tokio::time::Instant::now() + within;
-        while self.in_flight.load(Ordering::Acquire) > 0 {
+        while self.in_flight.load(Ordering::SeqCst) > 0 {
             if tokio::time::Instant::now() >= deadline {
                 return false;
             }
@@ -201,8 +211,11 @@ impl Upstream {
     /// Sends `event` to the next available instance. A call refused by one instance goes to the next
     /// (it cannot have been received); any other failure is the call's (it may have been).
     pub(crate) async fn send(&self, event: Event<'_>) -> Result<UpstreamReply, UpstreamError> {
-        self.in_flight.fetch_add(1, Ordering::AcqRel);
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
         let _in_flight = InFlight(&self.in_flight);
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err(UpstreamError::Stopping);
+        }
         self.check_breakers()?;
         let _slot = self.slots.acquire().await.map_err(|_| self.down())?;
         let signature = match event.signature {

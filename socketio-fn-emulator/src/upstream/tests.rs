@@ -187,10 +187,7 @@ async fn settle_waits_for_the_calls_in_flight() {
     );
     let upstream = Arc::new(upstream("http://127.0.0.1:9/hook".into()));
     assert!(upstream.call_in_process(slow).is_ok());
-    assert!(
-        upstream.settle(Duration::ZERO).await,
-        "nothing in flight yet"
-    );
+    assert_eq!(upstream.in_flight.load(Ordering::SeqCst), 0);
     let calling = upstream.clone();
     let call = tokio::spawn(async move { calling.send(event()).await.map(|r| r.body) });
     while upstream.in_flight.load(Ordering::SeqCst) == 0 {
@@ -210,6 +207,13 @@ async fn settle_waits_for_the_calls_in_flight() {
         .map_err(|e| e.to_string())
         .and_then(|r| r.map_err(|e| e.to_string()));
     assert_eq!(reply, Ok("late".to_owned()));
+    // Once settling, no new call starts (a client that keeps emitting cannot hold the stop up).
+    let refused = upstream.send(event()).await.map(|r| r.body);
+    assert!(
+        matches!(refused, Err(UpstreamError::Stopping)),
+        "{refused:?}"
+    );
+    assert!(upstream.settle(Duration::ZERO).await);
 }
 
 #[test]
