@@ -4,12 +4,11 @@
 //! with `ce-signature`, the raw body); the app's router parses, authenticates and routes it as it would
 //! one from the network.
 
+use super::MAX_UPSTREAM_REPLY_BYTES;
 use axum::body::{Body, Bytes};
 use futures_util::FutureExt;
 use std::time::Duration;
 use tower::ServiceExt;
-
-use super::MAX_UPSTREAM_REPLY_BYTES;
 
 /// Why the in-process path cannot be set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
