@@ -9,9 +9,13 @@ mod support;
 
 use std::time::Duration;
 
-#[tokio::test]
-async fn an_http_route_reaches_exactly_the_room_and_state_is_shared() {
-    let chat = support::Binary::start_local(env!("CARGO_BIN_EXE_chat"), &[]).await;
+/// The chat binary in local mode with `env`.
+async fn chat(env: &[(&str, String)]) -> support::Binary {
+    support::Binary::start_local(env!("CARGO_BIN_EXE_chat"), env).await
+}
+
+/// `chat.rooms.test.mjs` (rooms, presence, direct messages, acks, HTTP routes) against `chat`.
+async fn rooms_pass(chat: &support::Binary) {
     support::node_test(
         "chat.rooms.test.mjs",
         &[("APP_URL", chat.url.clone())],
@@ -20,15 +24,25 @@ async fn an_http_route_reaches_exactly_the_room_and_state_is_shared() {
     .await;
 }
 
+/// By default the embedded emulator hands the webhook calls to the app in process (each call's log
+/// line says `via=in-process`).
+#[tokio::test]
+async fn an_http_route_reaches_exactly_the_room_and_state_is_shared() {
+    let chat = chat(&[]).await;
+    rooms_pass(&chat).await;
+    assert!(
+        chat.output().contains("via=in-process"),
+        "{}",
+        chat.output()
+    );
+    assert!(!chat.output().contains("via=http"), "{}", chat.output());
+}
+
 /// `SOCKETIO_FN_WEBHOOK_PATH` moves the webhook everywhere: the app serves it there (and not at the
 /// default path) and the embedded emulator calls it there, so the same clients still chat.
 #[tokio::test]
 async fn the_webhook_path_setting_moves_the_webhook_everywhere() {
-    let chat = support::Binary::start_local(
-        env!("CARGO_BIN_EXE_chat"),
-        &[("SOCKETIO_FN_WEBHOOK_PATH", "/hooks/sio".to_owned())],
-    )
-    .await;
+    let chat = chat(&[("SOCKETIO_FN_WEBHOOK_PATH", "/hooks/sio".to_owned())]).await;
     assert!(
         chat.output()
             .contains(&format!("the webhook at {}/hooks/sio accepts", chat.url)),
@@ -41,45 +55,22 @@ async fn the_webhook_path_setting_moves_the_webhook_everywhere() {
         .await
         .unwrap();
     assert_eq!(old.status(), 404);
-    support::node_test(
-        "chat.rooms.test.mjs",
-        &[("APP_URL", chat.url.clone())],
-        Duration::from_secs(60),
-    )
-    .await;
+    rooms_pass(&chat).await;
 }
 
-/// The embedded emulator hands webhook calls to the app in process by default, and sends them over
-/// loopback HTTP, as the service does, with `SOCKETIO_FN_EMULATOR_TRANSPORT=http`: the same clients
-/// chat either way. Any other value stops start-up with an error naming the setting.
+/// With `SOCKETIO_FN_EMULATOR_TRANSPORT=http` the embedded emulator sends the webhook calls over
+/// loopback HTTP, as the service does, and the same clients chat. Any other value than `in-process`
+/// or `http` stops start-up with an error naming the setting.
 #[tokio::test]
-async fn the_embedded_emulator_calls_in_process_or_over_http() {
-    let chat = support::Binary::start_local(env!("CARGO_BIN_EXE_chat"), &[]).await;
-    support::node_test(
-        "chat.rooms.test.mjs",
-        &[("APP_URL", chat.url.clone())],
-        Duration::from_secs(60),
-    )
-    .await;
+async fn the_embedded_emulator_calls_over_http_when_asked() {
+    let chat = chat(&[("SOCKETIO_FN_EMULATOR_TRANSPORT", "http".to_owned())]).await;
+    rooms_pass(&chat).await;
+    assert!(chat.output().contains("via=http"), "{}", chat.output());
     assert!(
-        chat.output().contains("via=in-process"),
+        !chat.output().contains("via=in-process"),
         "{}",
         chat.output()
     );
-    assert!(!chat.output().contains("via=http"), "{}", chat.output());
-    drop(chat);
-    let chat = support::Binary::start_local(
-        env!("CARGO_BIN_EXE_chat"),
-        &[("SOCKETIO_FN_EMULATOR_TRANSPORT", "http".to_owned())],
-    )
-    .await;
-    support::node_test(
-        "chat.rooms.test.mjs",
-        &[("APP_URL", chat.url.clone())],
-        Duration::from_secs(60),
-    )
-    .await;
-    assert!(chat.output().contains("via=http"), "{}", chat.output());
 
     let refused = std::process::Command::new(env!("CARGO_BIN_EXE_chat"))
         .env_remove("WebPubSubForSocketIOConnectionString")

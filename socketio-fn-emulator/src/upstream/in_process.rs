@@ -121,6 +121,7 @@ impl InProcess {
 mod tests {
     use super::*;
     use axum::routing::post;
+    use socketio_fn_protocol::cloud_events::header;
 
     fn router() -> axum::Router {
         axum::Router::new()
@@ -131,7 +132,7 @@ mod tests {
                         let seen = format!(
                             "{uri} {} {}",
                             headers
-                                .get("ce-type")
+                                .get(header::TYPE)
                                 .map_or("-", |v| v.to_str().unwrap_or("?")),
                             String::from_utf8_lossy(&body)
                         );
@@ -164,7 +165,10 @@ mod tests {
             unreachable!("{e}");
         });
         let mut headers = http::HeaderMap::new();
-        headers.insert("ce-type", http::HeaderValue::from_static("t.user.x"));
+        headers.insert(
+            http::HeaderName::from_static("ce-type"),
+            http::HeaderValue::from_static("t.user.x"),
+        );
         let reply = to
             .call(
                 http::Method::POST,
@@ -184,67 +188,40 @@ mod tests {
         );
     }
 
+    /// An empty POST to `path` of [`router`], within `timeout`.
+    async fn post_to(path: &str, timeout: Duration) -> Result<http::Response<Bytes>, Failure> {
+        let to = InProcess::new(router(), &format!("http://127.0.0.1:1{path}"))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        to.call(
+            http::Method::POST,
+            http::HeaderMap::new(),
+            Bytes::new(),
+            timeout,
+        )
+        .await
+    }
+
     #[tokio::test]
     async fn a_path_the_router_lacks_is_its_404() {
-        let to = InProcess::new(router(), "http://127.0.0.1:1/elsewhere").unwrap_or_else(|e| {
-            unreachable!("{e}");
-        });
-        let reply = to
-            .call(
-                http::Method::POST,
-                http::HeaderMap::new(),
-                Bytes::new(),
-                Duration::from_secs(5),
-            )
-            .await;
+        let reply = post_to("/elsewhere", Duration::from_secs(5)).await;
         assert!(matches!(reply, Ok(r) if r.status() == http::StatusCode::NOT_FOUND));
     }
 
     #[tokio::test]
     async fn a_panic_fails_the_call_only() {
-        let to = InProcess::new(router(), "http://127.0.0.1:1/panics").unwrap_or_else(|e| {
-            unreachable!("{e}");
-        });
-        let reply = to
-            .call(
-                http::Method::POST,
-                http::HeaderMap::new(),
-                Bytes::new(),
-                Duration::from_secs(5),
-            )
-            .await;
+        let reply = post_to("/panics", Duration::from_secs(5)).await;
         assert!(matches!(reply, Err(Failure::Panicked)), "{reply:?}");
     }
 
     #[tokio::test]
     async fn a_slow_app_times_out() {
-        let to = InProcess::new(router(), "http://127.0.0.1:1/slow").unwrap_or_else(|e| {
-            unreachable!("{e}");
-        });
-        let reply = to
-            .call(
-                http::Method::POST,
-                http::HeaderMap::new(),
-                Bytes::new(),
-                Duration::from_millis(50),
-            )
-            .await;
+        let reply = post_to("/slow", Duration::from_millis(50)).await;
         assert!(matches!(reply, Err(Failure::Timeout)), "{reply:?}");
     }
 
     #[tokio::test]
     async fn a_reply_over_the_bound_is_refused() {
-        let to = InProcess::new(router(), "http://127.0.0.1:1/large").unwrap_or_else(|e| {
-            unreachable!("{e}");
-        });
-        let reply = to
-            .call(
-                http::Method::POST,
-                http::HeaderMap::new(),
-                Bytes::new(),
-                Duration::from_secs(5),
-            )
-            .await;
+        let reply = post_to("/large", Duration::from_secs(5)).await;
         assert!(matches!(reply, Err(Failure::Body(_))), "{reply:?}");
     }
 

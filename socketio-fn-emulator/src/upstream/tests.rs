@@ -2,6 +2,8 @@
 
 use super::*;
 use axum::routing::post;
+use http::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_LENGTH, HOST};
+use socketio_fn_protocol::cloud_events::header;
 use std::sync::{Arc, Mutex};
 
 /// What the app saw of each call: method, path and query, the headers other than the transport's
@@ -13,33 +15,30 @@ type Call = (String, String, Vec<(String, String)>, String);
 
 /// An app that records each call and answers `reply` (or a body over the bound at `/large`).
 fn app(seen: Seen, reply: &'static str) -> axum::Router {
-    let record =
-        move |method: http::Method, uri: http::Uri, headers: http::HeaderMap, body: Bytes| {
-            let seen = seen.clone();
-            async move {
-                let mut kept: Vec<(String, String)> = headers
-                    .iter()
-                    .filter(|(name, _)| {
-                        !matches!(
-                            name.as_str(),
-                            "host" | "content-length" | "accept" | "accept-encoding"
-                        )
-                    })
-                    .map(|(n, v)| {
-                        (
-                            n.to_string(),
-                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                        )
-                    })
-                    .collect();
-                kept.sort();
-                let body = String::from_utf8_lossy(&body).into_owned();
-                seen.lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .push((method.to_string(), uri.to_string(), kept, body));
-                reply
-            }
-        };
+    let record = move |method: http::Method,
+                       uri: http::Uri,
+                       headers: http::HeaderMap,
+                       body: Bytes| {
+        let seen = seen.clone();
+        async move {
+            let mut kept: Vec<(String, String)> = headers
+                .iter()
+                .filter(|(name, _)| ![HOST, CONTENT_LENGTH, ACCEPT, ACCEPT_ENCODING].contains(name))
+                .map(|(n, v)| {
+                    (
+                        n.to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            kept.sort();
+            let body = String::from_utf8_lossy(&body).into_owned();
+            seen.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((method.to_string(), uri.to_string(), kept, body));
+            reply
+        }
+    };
     axum::Router::new()
         .route("/hook", post(record.clone()).options(record))
         .route(
@@ -49,8 +48,12 @@ fn app(seen: Seen, reply: &'static str) -> axum::Router {
 }
 
 fn upstream(url: String) -> Upstream {
+    upstream_to(vec![url])
+}
+
+fn upstream_to(urls: Vec<String>) -> Upstream {
     Upstream::new(
-        vec![url],
+        urls,
         "localhost".into(),
         AccessKey::new("a-key-of-more-than-thirty-two-characters"),
         Duration::from_secs(5),
@@ -102,9 +105,12 @@ fn stable(calls: Vec<Call>) -> Vec<Call> {
         .map(|(m, u, headers, b)| {
             let headers = headers
                 .into_iter()
-                .map(|(n, v)| match n.as_str() {
-                    "ce-id" | "ce-time" => (n.clone(), n),
-                    _ => (n, v),
+                .map(|(n, v)| {
+                    if n == header::ID || n == header::TIME {
+                        (n.clone(), n)
+                    } else {
+                        (n, v)
+                    }
                 })
                 .collect();
             (m, u, headers, b)
@@ -142,7 +148,7 @@ async fn the_app_receives_the_same_calls_over_http_and_in_process() {
         by_http[1]
             .2
             .iter()
-            .any(|(n, v)| n == "ce-signature" && v.starts_with("sha256=")),
+            .any(|(n, v)| n == header::SIGNATURE && v.starts_with("sha256=")),
         "{by_http:?}"
     );
     assert_eq!(by_http[1].3, r#"42/ns,7["chat","hi"]"#);
@@ -218,16 +224,10 @@ async fn settle_waits_for_the_calls_in_flight() {
 
 #[test]
 fn only_a_single_upstream_is_called_in_process() {
-    let two = Upstream::new(
-        vec![
-            "http://127.0.0.1:9/a".into(),
-            "http://127.0.0.1:10/a".into(),
-        ],
-        "localhost".into(),
-        AccessKey::new("a-key-of-more-than-thirty-two-characters"),
-        Duration::from_secs(5),
-        BREAKER_COOL_DOWN,
-    );
+    let two = upstream_to(vec![
+        "http://127.0.0.1:9/a".into(),
+        "http://127.0.0.1:10/a".into(),
+    ]);
     assert_eq!(
         two.call_in_process(axum::Router::new()),
         Err(InProcessError::SeveralUpstreams)
