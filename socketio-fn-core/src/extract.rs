@@ -197,20 +197,7 @@ impl<K: KindMarker, T: Clone + Send + Sync + 'static> FromInvocation<K> for Stat
         invocation: &Invocation,
         _: &ArgSpec,
     ) -> impl Future<Output = Result<Self, InvocationError>> + Send {
-        // Checked at start-up (`requires`), so a miss means the function was invoked outside its app.
-        std::future::ready(
-            invocation
-                .state()
-                .get::<T>()
-                .cloned()
-                .map(State)
-                .ok_or_else(|| {
-                    InvocationError::function(format!(
-                        "no state of type `{}`",
-                        std::any::type_name::<T>()
-                    ))
-                }),
-        )
+        std::future::ready(invocation.state().extract::<T>())
     }
 
     fn requires(requirements: &mut Requirements) {

@@ -3,7 +3,7 @@
 //!
 //! Users depend on the `socketio-fn` facade; this crate holds the runtime: [`settings`], the wire
 //! [`protocol`] (re-exported from `socketio-fn-protocol`), the [`webhook`] the service calls, the
-//! [`registry`] of functions, the [`startup`] pipeline that resolves what they name, argument binding ([`extract`],
+//! [`registry`] of functions, the start-up pipeline that resolves what they name ([`AppBuilder::build`]), argument binding ([`extract`],
 //! [`kind`], [`state`]), output [`actions`] and the [`service`] client that sends them, [`negotiation`]
 //! endpoints, and the [`App`] that serves it all. `ARCHITECTURE.md` at the repository root maps it.
 
@@ -20,7 +20,7 @@ pub mod request;
 pub mod response;
 pub mod service;
 pub mod settings;
-pub mod startup;
+mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod webhook;

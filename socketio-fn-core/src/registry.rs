@@ -1,10 +1,9 @@
-//! Registered functions: descriptors collected with `inventory` or given explicitly, resolved at start-up
-//! into the routing table.
+//! Registered functions: descriptors (plain data) collected with `inventory` or given explicitly, and
+//! the routing table that the start-up pipeline (`crate::startup`) fills with them once resolved.
 
 use crate::error::Error;
 use crate::invocation::InvokeFn;
 use crate::service::ServiceHandle;
-use crate::startup::{BindingError, Resolver};
 use crate::state::Requirements;
 use socketio_fn_protocol::cloud_events::EventKind;
 use std::collections::HashMap;
@@ -131,43 +130,36 @@ pub(crate) struct Registry {
 }
 
 impl Registry {
-    /// Resolves every descriptor (sorted by name) and builds the table. Fails, naming the function, on
-    /// an unresolvable hub, namespace, event, output or state, and on two functions for one
-    /// (hub, namespace, event).
-    pub(crate) fn build(
-        descriptors: impl IntoIterator<Item = FunctionDescriptor>,
-        resolver: &Resolver<'_>,
-    ) -> Result<Self, Error> {
-        let mut descriptors: Vec<_> = descriptors.into_iter().collect();
-        descriptors.sort_by(|a, b| a.name.cmp(b.name));
-        let mut registry = Self::default();
-        for descriptor in descriptors {
-            let function =
-                resolve(descriptor, resolver).map_err(|reason| Error::InvalidFunction {
-                    function: descriptor.name,
-                    reason,
-                })?;
-            let bucket = registry.routes[usize::from(function.kind.is_system())]
-                .entry(folded(&function.event).into_owned())
-                .or_default();
-            if let Some(&existing) = bucket.iter().find(|&&i| {
-                let other = &registry.functions[i];
-                same_name(&other.hub, &function.hub)
-                    && same_name(&other.namespace, &function.namespace)
-            }) {
-                let other = &registry.functions[existing];
-                return Err(Error::DuplicateFunction {
-                    first: other.descriptor.name,
-                    second: descriptor.name,
-                    hub: function.hub,
-                    namespace: function.namespace,
-                    event: function.event,
-                });
-            }
-            bucket.push(registry.functions.len());
-            registry.functions.push(function);
+    /// Adds a resolved function to the table; a second function for the same (hub, namespace,
+    /// event) is an error naming both.
+    pub(crate) fn insert(&mut self, function: ResolvedFunction) -> Result<(), Error> {
+        let bucket = self.routes[usize::from(function.kind.is_system())]
+            .entry(folded(&function.event).into_owned())
+            .or_default();
+        if let Some(&existing) = bucket.iter().find(|&&i| {
+            let other = &self.functions[i];
+            same_name(&other.hub, &function.hub) && same_name(&other.namespace, &function.namespace)
+        }) {
+            return Err(Error::DuplicateFunction {
+                first: self.functions[existing].descriptor.name,
+                second: function.descriptor.name,
+                hub: function.hub,
+                namespace: function.namespace,
+                event: function.event,
+            });
         }
-        Ok(registry)
+        bucket.push(self.functions.len());
+        self.functions.push(function);
+        Ok(())
+    }
+
+    /// The connections named by functions' `connection`: besides the default one, whose hosts may
+    /// call the webhook.
+    pub(crate) fn callers(&self) -> Vec<&'static str> {
+        self.functions
+            .iter()
+            .filter_map(|f| f.descriptor.connection)
+            .collect()
     }
 
     /// The functions, sorted by name.
@@ -193,63 +185,4 @@ impl Registry {
         };
         find(folded(event).as_ref()).or_else(|| if system { None } else { find(CATCH_ALL) })
     }
-}
-
-fn resolve(
-    descriptor: FunctionDescriptor,
-    resolver: &Resolver<'_>,
-) -> Result<ResolvedFunction, BindingError> {
-    let hub = resolver.hub(descriptor.hub)?;
-    let namespace = resolver.namespace(descriptor.namespace)?;
-    let event = resolver.text("event", descriptor.event)?;
-    let kind = EventKind::for_event_name(descriptor.event);
-    if kind != EventKind::for_event_name(&event) {
-        // A `%Setting%` event is a user event at compile time; it must stay one.
-        return Err(BindingError::SystemEventFromSetting {
-            expression: descriptor.event,
-            value: event,
-        });
-    }
-    if event == CATCH_ALL && descriptor.event != CATCH_ALL {
-        // A setting must not turn a function into the catch-all without a word.
-        return Err(BindingError::CatchAllFromSetting {
-            expression: descriptor.event,
-        });
-    }
-    let requirements = resolver.check_requirements(descriptor.requires)?;
-    if let Some(connection) = descriptor.connection {
-        resolver.client(Some(connection))?;
-    }
-    // Output bindings and the function's own handle send to the function's namespace by default.
-    let outputs = descriptor
-        .outputs
-        .iter()
-        .map(|output| {
-            let hub = match output.hub {
-                Some(h) => resolver.hub(Some(h))?,
-                None => hub.clone(),
-            };
-            Ok(resolver
-                .handle(hub, output.connection)?
-                .of(namespace.clone()))
-        })
-        .collect::<Result<Vec<_>, BindingError>>()?;
-    let handle = if requirements.needs_service_handle() {
-        Some(
-            resolver
-                .handle(hub.clone(), descriptor.connection)?
-                .of(namespace.clone()),
-        )
-    } else {
-        None
-    };
-    Ok(ResolvedFunction {
-        descriptor,
-        hub,
-        namespace,
-        event,
-        kind,
-        outputs: outputs.into(),
-        handle,
-    })
 }

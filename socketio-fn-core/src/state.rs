@@ -5,6 +5,7 @@
 //! [`State<T>`] argument. Each extractor declares what it needs, so a function asking for a type nobody
 //! provided fails `App::build` naming the function and the type, not the first event.
 
+use crate::response::InvocationError;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -32,6 +33,15 @@ impl StateMap {
         self.0
             .get(&TypeId::of::<T>())
             .and_then(|v| v.downcast_ref())
+    }
+
+    /// The value of type `T` as the [`State<T>`] argument of a function or negotiation function.
+    /// Required types are checked at start-up (`requires`), so a miss means the function was invoked
+    /// outside its app: a 500 naming the type.
+    pub fn extract<T: Clone + Send + Sync + 'static>(&self) -> Result<State<T>, InvocationError> {
+        self.get::<T>().cloned().map(State).ok_or_else(|| {
+            InvocationError::function(format!("no state of type `{}`", std::any::type_name::<T>()))
+        })
     }
 
     /// Whether a value of the type with this id was provided.

@@ -11,8 +11,8 @@ use common::vector;
 use fake_service::{FakeService, Reply};
 use serde_json::Value;
 use socketio_fn_core::actions::SocketIoAction;
-use socketio_fn_core::negotiation::{SocketIoNegotiationResult, negotiate};
 use socketio_fn_core::service::{Credential, ServiceClient, ServiceError};
+use socketio_fn_core::service::{SocketIoNegotiationResult, negotiate};
 use socketio_fn_core::settings::{Endpoint, KeyConnection};
 use std::sync::Arc;
 

@@ -3,10 +3,10 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use socketio_fn_core::actions::SocketIoAction;
-use socketio_fn_core::negotiation::negotiate;
 use socketio_fn_core::protocol::AccessKey;
 use socketio_fn_core::protocol::token::{TokenClaims, sign, unix_now, verify};
 use socketio_fn_core::service::ServiceClient;
+use socketio_fn_core::service::negotiate;
 use socketio_fn_core::settings::KeyConnection;
 use socketio_fn_emulator::{Emulator, EmulatorConfig};
 

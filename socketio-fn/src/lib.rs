@@ -17,8 +17,8 @@ mod run;
 pub use run::{run, run_with};
 
 pub use socketio_fn_core::actions::SocketIoAction;
-pub use socketio_fn_core::negotiation::SocketIoNegotiationResult;
 pub use socketio_fn_core::service::ServiceHandle;
+pub use socketio_fn_core::service::SocketIoNegotiationResult;
 pub use socketio_fn_core::{
     Ack, App, AppBuilder, ConnectionContext, Error, InvocationError, Settings,
     SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
@@ -98,13 +98,12 @@ pub mod app {
         HEALTH_PATH, Mode, READY_PATH, init_tracing, json_logs, listen_address, shutdown_signal,
         webhook_path,
     };
-    pub use socketio_fn_core::error::NoLocalMode;
-    pub use socketio_fn_core::service::{CredentialError, CredentialKind, UserAssigned};
+    pub use socketio_fn_core::error::{BindingError, CredentialError, NoLocalMode};
+    pub use socketio_fn_core::service::{CredentialKind, UserAssigned};
     pub use socketio_fn_core::settings::{
         ConnectionError, Endpoint, IdentityConnection, IdentitySettings, KeyConnection,
         SecretValue, ServiceConnection, SettingsError,
     };
-    pub use socketio_fn_core::startup::BindingError;
     pub use socketio_fn_core::webhook::AuthSummary;
 }
 

@@ -1,28 +1,24 @@
 //! [`AppBuilder`]: what an app is made of, set explicitly; [`AppBuilder::build`] runs the start-up
-//! pipeline (`crate::startup`).
+//! pipeline, whose steps are in `crate::startup`.
 
 use super::App;
 use crate::error::Error;
-use crate::hook::InvocationHook;
+use crate::hook::{Hooks, InvocationHook};
 use crate::negotiation::{NegotiationDescriptor, SocketIoNegotiation};
 use crate::registry::{FunctionDescriptor, SocketIoFunction};
-use crate::service::{HandleBinder, ServiceHandle};
+use crate::service::ServiceHandle;
 use crate::settings::Settings;
-use crate::startup::{CredentialOverride, LimitOverrides};
+use crate::startup::{
+    self, Connections, CredentialOverride, LimitOverrides, Limits, PendingHandle, Resolver,
+};
 use crate::state::StateMap;
+use crate::webhook::WebhookAuth;
 use axum::Router;
 use azure_core::credentials::TokenCredential;
+use socketio_fn_protocol::setting_names::CONNECTION;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-
-/// A handle taken from the builder, bound when the app is built.
-#[derive(Debug)]
-pub(crate) struct PendingHandle {
-    pub(crate) hub: String,
-    pub(crate) connection: Option<String>,
-    pub(crate) binder: HandleBinder,
-}
 
 /// Builds an [`App`] from explicit parts.
 ///
@@ -220,7 +216,60 @@ impl AppBuilder {
     /// Resolves settings, connections, functions, outputs, service handles, webhook authentication and
     /// server limits, in that order. Fails, naming the function, handle or setting, on anything that
     /// would otherwise fail at the first event or send.
+    ///
+    /// This is the start-up pipeline's entry; each step is a function of `crate::startup`.
     pub fn build(self) -> Result<App, Error> {
-        crate::startup::build(self)
+        let Self {
+            settings,
+            functions,
+            negotiations,
+            include_registered,
+            routes,
+            state,
+            credentials,
+            handles,
+            allow_unauthenticated,
+            local_emulator,
+            limits,
+            layers,
+            hooks,
+        } = self;
+        // 1. settings
+        let settings = startup::settings(settings)?;
+        let (functions, negotiations) =
+            startup::descriptors(functions, negotiations, include_registered);
+        // 2. connections
+        let names = startup::connection_names(&functions, &negotiations, &handles);
+        let connections = Connections::open(&settings, names, &credentials)?;
+        // 3. resolution
+        let resolver = Resolver::new(&settings, &connections, &state);
+        let registry = startup::registry(functions, &resolver)?;
+        let negotiations = startup::negotiations(negotiations, &resolver)?;
+        let resolved_handles = startup::resolve_handles(&handles, &resolver)?;
+        // 4. webhook authentication
+        let callers = registry.callers();
+        let auth =
+            WebhookAuth::from_settings(&settings, &connections, &callers, allow_unauthenticated)?;
+        // 5. server limits and mode
+        let limits = Limits::from_settings(&settings, limits)?;
+        let mode = match local_emulator {
+            Some(endpoint) => startup::mode::Mode::Local(endpoint),
+            None => startup::mode::Mode::of(connections.get(CONNECTION).map(|c| &c.connection)),
+        };
+        // 6. handles bound, last
+        startup::bind_handles(handles, &resolved_handles);
+        Ok(App {
+            routes: routes.unwrap_or_default(),
+            registry: Arc::new(registry),
+            negotiations,
+            connections: Arc::new(connections),
+            auth,
+            settings,
+            limits,
+            state,
+            mode,
+            layers,
+            hooks: Hooks(hooks.into()),
+        })
     }
 }

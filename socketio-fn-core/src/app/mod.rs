@@ -4,17 +4,15 @@
 
 mod builder;
 mod logging;
-mod mode;
 mod serve;
 
+pub use crate::startup::mode::{Mode, listen_address, local_mode, webhook_path};
 pub use builder::AppBuilder;
-pub(crate) use builder::PendingHandle;
 pub use logging::{init_tracing, json_logs};
-pub(crate) use mode::listen_address_and_setting;
-pub use mode::{Mode, listen_address, local_mode, webhook_path};
 pub use serve::{HEALTH_PATH, READY_PATH, shutdown_signal};
 
 use crate::error::Error;
+use crate::hook::Hooks;
 use crate::negotiation::ResolvedNegotiation;
 use crate::registry::{Registry, ResolvedFunction};
 use crate::service::ServiceHandle;
@@ -38,7 +36,7 @@ pub struct App {
     pub(crate) state: StateMap,
     pub(crate) mode: Mode,
     pub(crate) layers: Vec<builder::RouterLayer>,
-    pub(crate) hooks: crate::hook::Hooks,
+    pub(crate) hooks: Hooks,
 }
 
 impl std::fmt::Debug for App {
@@ -97,15 +95,6 @@ impl App {
     /// app's functions are: an unknown setting, an invalid hub name or a connection the app has not
     /// opened is an error here, not at the first send.
     pub fn service_on(&self, hub: &str, connection: Option<&str>) -> Result<ServiceHandle, Error> {
-        let resolver = Resolver::new(&self.settings, &self.connections, &self.state);
-        resolver
-            .handle_for(hub, connection)
-            .map_err(|reason| Error::InvalidHandle {
-                hub: hub.to_owned(),
-                connection: connection
-                    .unwrap_or(socketio_fn_protocol::setting_names::CONNECTION)
-                    .to_owned(),
-                reason,
-            })
+        Resolver::new(&self.settings, &self.connections, &self.state).handle_for(hub, connection)
     }
 }

@@ -1,24 +1,21 @@
 //! Negotiation functions: HTTP GET endpoints (`/api/<name>`) that hand a client its service URL and
 //! token, like the `socketionegotiation` input binding.
 
-mod result;
 mod user_id;
 
-pub use result::{SocketIoNegotiationResult, generate_token_request, negotiate};
 pub use user_id::{TemplatePart, UserIdTemplate};
 
-use crate::error::Error;
 use crate::invocation::BoxFuture;
 use crate::request::MultiMap;
 use crate::response::{InvocationError, text_reply};
-use crate::service::ServiceClient;
-use crate::startup::{BindingError, Resolver};
+use crate::service::{ServiceClient, SocketIoNegotiationResult, negotiate};
 use crate::state::{Requirements, State, StateMap};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use socketio_fn_protocol::cloud_events::query_multimap;
 use std::sync::Arc;
 
 /// Static description of a negotiation function, emitted by `#[socketio_negotiation]`.
@@ -106,17 +103,7 @@ impl FromNegotiation for NegotiationRequest {
 
 impl<T: Clone + Send + Sync + 'static> FromNegotiation for State<T> {
     fn from_negotiation(invocation: &NegotiationInvocation) -> Result<Self, InvocationError> {
-        invocation
-            .state
-            .get::<T>()
-            .cloned()
-            .map(State)
-            .ok_or_else(|| {
-                InvocationError::function(format!(
-                    "no state of type `{}`",
-                    std::any::type_name::<T>()
-                ))
-            })
+        invocation.state.extract::<T>()
     }
 
     fn requires(requirements: &mut Requirements) {
@@ -130,54 +117,6 @@ impl IntoResponse for SocketIoNegotiationResult {
     }
 }
 
-/// Resolves the negotiation functions (sorted by name): hub, `user_id` settings, connection client and
-/// state; two functions on one route are an error.
-pub(crate) fn resolve(
-    mut descriptors: Vec<NegotiationDescriptor>,
-    resolver: &Resolver<'_>,
-) -> Result<Vec<Arc<ResolvedNegotiation>>, Error> {
-    descriptors.sort_by(|a, b| a.name.cmp(b.name));
-    let mut resolved: Vec<Arc<ResolvedNegotiation>> = Vec::new();
-    for descriptor in descriptors {
-        if let Some(other) = resolved
-            .iter()
-            .find(|r| r.descriptor.route.eq_ignore_ascii_case(descriptor.route))
-        {
-            return Err(Error::DuplicateRoute {
-                first: other.descriptor.name,
-                second: descriptor.name,
-                route: descriptor.route,
-            });
-        }
-        let negotiation = ResolvedNegotiation::resolve(descriptor, resolver).map_err(|reason| {
-            Error::InvalidFunction {
-                function: descriptor.name,
-                reason,
-            }
-        })?;
-        resolved.push(Arc::new(negotiation));
-    }
-    Ok(resolved)
-}
-
-impl ResolvedNegotiation {
-    fn resolve(
-        descriptor: NegotiationDescriptor,
-        resolver: &Resolver<'_>,
-    ) -> Result<Self, BindingError> {
-        resolver.check_requirements(descriptor.requires)?;
-        Ok(Self {
-            descriptor,
-            hub: resolver.hub(descriptor.hub)?,
-            user_id: descriptor
-                .user_id
-                .map(|parts| UserIdTemplate::resolve(parts, resolver.settings))
-                .transpose()?,
-            client: resolver.client(descriptor.connection)?,
-        })
-    }
-}
-
 /// A negotiation function with its settings resolved at start-up.
 #[derive(Debug, Clone)]
 pub(crate) struct ResolvedNegotiation {
@@ -185,16 +124,6 @@ pub(crate) struct ResolvedNegotiation {
     pub(crate) hub: String,
     pub(crate) user_id: Option<UserIdTemplate>,
     pub(crate) client: Arc<ServiceClient>,
-}
-
-fn parse_query(query: Option<&str>) -> MultiMap {
-    form_urlencoded::parse(query.unwrap_or_default().as_bytes()).fold(
-        MultiMap::new(),
-        |mut map, (k, v)| {
-            map.entry(k.into_owned()).or_default().push(v.into_owned());
-            map
-        },
-    )
 }
 
 async fn handle(function: Arc<ResolvedNegotiation>, state: StateMap, request: Request) -> Response {
@@ -219,7 +148,7 @@ async fn negotiation(
     request: Request,
 ) -> Response {
     let (parts, _) = request.into_parts();
-    let query = parse_query(parts.uri.query());
+    let query = query_multimap(parts.uri.query().unwrap_or_default());
     let user_id = function
         .user_id
         .as_ref()

@@ -6,7 +6,6 @@
 //! error) into [`TemplatePart`]s; settings are resolved at start-up, request parts per request.
 
 use crate::request::MultiMap;
-use crate::settings::{Settings, SettingsError};
 use axum::http::HeaderMap;
 
 /// One part of a `user_id` template, as the macro emits it.
@@ -34,18 +33,17 @@ enum Part {
 pub struct UserIdTemplate(Vec<Part>);
 
 impl UserIdTemplate {
-    /// Resolves the `%Setting%` parts; an unknown setting is an error.
-    pub fn resolve(parts: &[TemplatePart], settings: &Settings) -> Result<Self, SettingsError> {
+    /// Resolves the `%Setting%` parts with `setting` (start-up gives it the app's settings), whose
+    /// error is returned as it is.
+    pub fn resolve<E>(
+        parts: &[TemplatePart],
+        mut setting: impl FnMut(&'static str) -> Result<String, E>,
+    ) -> Result<Self, E> {
         let mut out: Vec<Part> = Vec::with_capacity(parts.len());
         for part in parts {
             let resolved = match *part {
                 TemplatePart::Literal(text) => Part::Literal(text.to_owned()),
-                TemplatePart::Setting(name) => Part::Literal(
-                    settings
-                        .get(name)
-                        .ok_or_else(|| SettingsError::Unresolved(format!("%{name}%")))?
-                        .to_owned(),
-                ),
+                TemplatePart::Setting(name) => Part::Literal(setting(name)?),
                 TemplatePart::Query(name) => Part::Query(name),
                 TemplatePart::Header(name) => Part::Header(name),
             };
@@ -90,7 +88,10 @@ mod tests {
                 TemplatePart::Query("id"),
                 TemplatePart::Setting("Suffix"),
             ],
-            &Settings::from_pairs([("Suffix", "@eu")]),
+            |name| match name {
+                "Suffix" => Ok("@eu".to_owned()),
+                _ => Err(()),
+            },
         )
         .unwrap();
         let query = [("ID".to_string(), vec!["7".to_string()])]

@@ -179,9 +179,9 @@ impl ServiceHandle {
     pub async fn negotiate(
         &self,
         user_id: Option<&str>,
-    ) -> Result<crate::negotiation::SocketIoNegotiationResult, ServiceError> {
+    ) -> Result<super::SocketIoNegotiationResult, ServiceError> {
         let bound = self.resolved().await?;
-        crate::negotiation::negotiate(&bound.client, &bound.target.hub, user_id).await
+        super::negotiate(&bound.client, &bound.target.hub, user_id).await
     }
 
     /// Sends one action (in this handle's namespace unless it names one).

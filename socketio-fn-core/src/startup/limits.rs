@@ -1,7 +1,7 @@
 //! Start-up step "server limits": the listen address, connection cap, timeouts, grace period and body
 //! limit, each from the builder, else its setting, else its default — read in one place.
 
-use crate::app::{listen_address_and_setting, webhook_path};
+use super::mode::{listen_address_and_setting, webhook_path};
 use crate::error::Error;
 use crate::settings::Settings;
 use crate::webhook::DEFAULT_MAX_BODY_BYTES;

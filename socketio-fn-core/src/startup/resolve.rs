@@ -3,69 +3,13 @@
 //! shared by trigger functions, output bindings, negotiation functions and service handles.
 
 use super::connections::Connections;
-use crate::service::{CredentialError, ServiceClient, ServiceHandle};
-use crate::settings::{Settings, SettingsError};
+use crate::error::{BindingError, Error};
+use crate::service::{ServiceClient, ServiceHandle};
+use crate::settings::Settings;
 use crate::state::{Requirements, StateMap};
-use socketio_fn_protocol::paths::{HUB_NAME_RULE, is_valid_hub};
+use socketio_fn_protocol::paths::is_valid_hub;
 use socketio_fn_protocol::setting_names::{CONNECTION, HUB};
 use std::sync::Arc;
-
-/// Why something a function or handle names cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum BindingError {
-    /// A `%Setting%` names no setting, or a connection is not configured.
-    #[error(transparent)]
-    Setting(#[from] SettingsError),
-    /// A connection's identity settings select no credential.
-    #[error(transparent)]
-    Credential(#[from] CredentialError),
-    /// Neither the function nor the settings name a hub.
-    #[error("no hub: set `hub` on the function or the `{HUB}` app setting")]
-    NoHub,
-    /// A hub (as resolved) breaks the service's hub-name rule.
-    #[error("hub `{hub}` is not a valid hub name ({HUB_NAME_RULE})")]
-    InvalidHub {
-        /// The hub as resolved.
-        hub: String,
-    },
-    /// A name resolved to empty text.
-    #[error("`{0}` is empty")]
-    Empty(&'static str),
-    /// A namespace does not start with `/`.
-    #[error("namespace `{0}` must start with `/`")]
-    InvalidNamespace(String),
-    /// A `%Setting%` event resolved to a system event name.
-    #[error(
-        "event `{expression}` resolves to `{value}`, a system event; name system events literally \
-         (`event = \"connect\"`) so their arguments and replies are checked at compile time"
-    )]
-    SystemEventFromSetting {
-        /// The expression as written.
-        expression: &'static str,
-        /// What it resolved to.
-        value: String,
-    },
-    /// A `%Setting%` event resolved to `*`, the catch-all.
-    #[error(
-        "event `{expression}` resolves to `*`, the catch-all; write `event = \"*\"` literally for a \
-         function that takes every event without one of its own"
-    )]
-    CatchAllFromSetting {
-        /// The expression as written.
-        expression: &'static str,
-    },
-    /// A built app's handle names a connection that no function or builder handle named, so the app
-    /// did not open it.
-    #[error(
-        "connection `{0}` is not opened by this app: take the handle from the builder \
-         (`AppBuilder::service_on`) so the connection is opened at start-up"
-    )]
-    NotOpened(String),
-    /// An argument asks for a state type the app was not given.
-    #[error("no state of type `{0}`: add it with `App::builder().state(...)`")]
-    MissingState(&'static str),
-}
 
 /// Resolves names against the settings, the app's connections and its state.
 pub(crate) struct Resolver<'a> {
@@ -157,14 +101,20 @@ impl<'a> Resolver<'a> {
         ))
     }
 
-    /// A handle to a hub as written (`%Setting%` allowed) on a connection.
+    /// A handle to a hub as written (`%Setting%` allowed) on a connection (`None` = the default), as
+    /// the builder and the app hand them out: a problem is an [`Error::InvalidHandle`].
     pub(crate) fn handle_for(
         &self,
         hub: &str,
         connection: Option<&str>,
-    ) -> Result<ServiceHandle, BindingError> {
-        let hub = self.hub(Some(hub))?;
-        self.handle(hub, connection)
+    ) -> Result<ServiceHandle, Error> {
+        self.hub(Some(hub))
+            .and_then(|resolved| self.handle(resolved, connection))
+            .map_err(|reason| Error::InvalidHandle {
+                hub: hub.to_owned(),
+                connection: connection.unwrap_or(CONNECTION).to_owned(),
+                reason,
+            })
     }
 
     /// Checks that every state type an argument asks for was provided; returns what was declared.

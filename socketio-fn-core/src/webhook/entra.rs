@@ -5,11 +5,9 @@
 //! stay in use and the next fetch may come after a backoff from 1 s), an issuer of that tenant,
 //! `aud` = the configured resource, and `exp`/`nbf`.
 
+use crate::error::EntraConfigError;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
-use socketio_fn_protocol::setting_names::{
-    WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_AUTHORITY, WEBHOOK_ENTRA_TENANT,
-};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -78,32 +76,6 @@ impl EntraError {
             Self::Keys(_) => 4,
         }
     }
-}
-
-/// Why Entra validation cannot be set up. Names the setting at fault.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum EntraConfigError {
-    /// The authority is not a URL.
-    #[error("`{WEBHOOK_ENTRA_AUTHORITY}` is `{authority}`, not a URL: {reason}")]
-    InvalidAuthority {
-        /// The authority as configured.
-        authority: String,
-        /// Why it does not parse.
-        reason: String,
-    },
-    /// The authority is neither `https` nor `http` on a loopback address.
-    #[error(
-        "`{WEBHOOK_ENTRA_AUTHORITY}` is `{0}`: the authority must use https (http only on a loopback \
-         address, for tests)"
-    )]
-    InsecureAuthority(String),
-    /// The tenant or the audience is empty.
-    #[error("`{WEBHOOK_ENTRA_TENANT}` and `{WEBHOOK_ENTRA_AUDIENCE}` must not be empty")]
-    Empty,
-    /// The HTTP client that fetches the signing keys could not be made.
-    #[error("cannot create the HTTP client that fetches the signing keys")]
-    Client(#[source] reqwest::Error),
 }
 
 /// How many tokens were refused, by cause, since the validator was made.

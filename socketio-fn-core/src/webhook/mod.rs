@@ -13,8 +13,7 @@ mod rejection;
 
 pub use auth::{AuthSummary, CODE_HEADER, CODE_QUERY, WebhookAuth};
 pub use entra::{
-    DEFAULT_AUTHORITY, EntraConfig, EntraConfigError, EntraError, EntraRefusals, EntraValidator,
-    REFRESH_INTERVAL,
+    DEFAULT_AUTHORITY, EntraConfig, EntraError, EntraRefusals, EntraValidator, REFRESH_INTERVAL,
 };
 pub use rejection::Rejection;
 

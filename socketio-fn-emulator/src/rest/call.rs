@@ -9,39 +9,29 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
+use socketio_fn_protocol::cloud_events::{MultiMap, query_multimap};
 use socketio_fn_protocol::filter::Filter;
 use socketio_fn_protocol::paths::{
     API_VERSION_QUERY, FILTER_QUERY, HUB_NAME_RULE, REST_HUB_PREFIX, decode_component, is_valid_hub,
 };
 use socketio_fn_protocol::token::{self, DEFAULT_LEEWAY_SECS};
 
-/// The query of a call, as name/value pairs.
-pub(super) struct Query(Vec<(String, String)>);
+/// The query of a call: every value of each name.
+pub(super) struct Query(MultiMap);
 
 impl Query {
     fn parse(query: Option<&str>) -> Self {
-        Self(
-            form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
+        Self(query_multimap(query.unwrap_or_default()))
     }
 
     /// The first value of `name`.
     pub(super) fn value(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.0.get(name)?.first().map(String::as_str)
     }
 
     /// Every value of `name`.
-    pub(super) fn values(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
+    pub(super) fn values(&self, name: &str) -> &[String] {
+        self.0.get(name).map(Vec::as_slice).unwrap_or_default()
     }
 }
 

@@ -270,8 +270,8 @@ pub(super) fn generate_token(shared: &Shared, hub: &str, query: &Query) -> Respo
         minutes.saturating_mul(60),
         user.filter(|u| !u.is_empty()).map(str::to_owned),
     );
-    claims.role = query.values(generate_token::ROLE);
-    claims.groups = query.values(generate_token::GROUP);
+    claims.role = query.values(generate_token::ROLE).to_vec();
+    claims.groups = query.values(generate_token::GROUP).to_vec();
     match token::sign(&claims, &shared.key) {
         Ok(token) => (StatusCode::OK, axum::Json(json!({ "token": token }))).into_response(),
         Err(e) => error(

@@ -6,23 +6,14 @@ use super::{Refused, Shared, SocketState, on_disconnect};
 use crate::upstream::Event;
 use serde_json::Value;
 use socketio_fn_protocol::cloud_events::{
-    ConnectBody, EventKind, MultiMap, can_travel_in_a_header,
+    ConnectBody, EventKind, MultiMap, can_travel_in_a_header, query_multimap, to_multimap,
 };
 use socketio_fn_protocol::log::Escaped;
 use socketio_fn_protocol::paths::{CLIENT_PATH_PREFIX, client_audience, is_valid_hub};
 use socketio_fn_protocol::token::{self, DEFAULT_LEEWAY_SECS};
 use socketioxide::extract::{SocketRef, State, TryData};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
-fn multimap(pairs: impl Iterator<Item = (String, String)>) -> MultiMap {
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in pairs {
-        map.entry(k).or_default().push(v);
-    }
-    map
-}
 
 fn claim_values(value: &Value) -> Vec<String> {
     match value {
@@ -149,10 +140,7 @@ impl Client {
         let hub = hub_of(parts.uri.path())
             .ok_or_else(|| Refused("Bad request: invalid hub name in the path".into()))?
             .to_owned();
-        let mut query = multimap(
-            form_urlencoded::parse(parts.uri.query().unwrap_or_default().as_bytes())
-                .map(|(k, v)| (k.into_owned(), v.into_owned())),
-        );
+        let mut query = query_multimap(parts.uri.query().unwrap_or_default());
         let auth = auth.unwrap_or(Value::Null);
         let token = query
             .get("access_token")
@@ -197,7 +185,7 @@ impl Client {
                 .map(|(k, v)| (k.clone(), claim_values(v)))
                 .collect(),
             query: self.query.clone(),
-            headers: multimap(s.req_parts().headers.iter().filter_map(|(k, v)| {
+            headers: to_multimap(s.req_parts().headers.iter().filter_map(|(k, v)| {
                 v.to_str()
                     .ok()
                     .map(|v| (k.as_str().to_owned(), v.to_owned()))

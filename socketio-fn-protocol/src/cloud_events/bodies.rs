@@ -7,6 +7,31 @@ use std::collections::BTreeMap;
 /// A map of names to lists of values (claims, query, headers of a connect request).
 pub type MultiMap = BTreeMap<String, Vec<String>>;
 
+/// Name/value pairs as a [`MultiMap`]: every value of a name, in the order given.
+pub fn to_multimap(pairs: impl IntoIterator<Item = (String, String)>) -> MultiMap {
+    let mut map = MultiMap::new();
+    for (name, value) in pairs {
+        map.entry(name).or_default().push(value);
+    }
+    map
+}
+
+/// A URL's query (`a=1&b=x%20y&a=3`, form-urlencoded, without the `?`) as a [`MultiMap`], as the
+/// service passes a connect request's query on and negotiation functions read theirs.
+///
+/// ```
+/// use socketio_fn_protocol::cloud_events::query_multimap;
+/// let query = query_multimap("a=1&b=x%20y&a=3");
+/// assert_eq!(query["a"], ["1", "3"]);
+/// assert_eq!(query["b"], ["x y"]);
+/// assert!(query_multimap("").is_empty());
+/// ```
+pub fn query_multimap(query: &str) -> MultiMap {
+    to_multimap(
+        form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())),
+    )
+}
+
 /// A client certificate presented when connecting.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ClientCertificate {

@@ -16,6 +16,7 @@
 //! the hosting platforms' variables) → managed identity (user-assigned when `AZURE_CLIENT_ID` is set);
 //! else the developer's login (Azure CLI, then Azure Developer CLI).
 
+use crate::error::CredentialError;
 use crate::settings::{IdentitySettings, Settings};
 use socketio_fn_protocol::setting_names::HOSTING_PLATFORM;
 
@@ -117,16 +118,6 @@ impl std::fmt::Display for UserAssigned {
             Self::ObjectId(v) => write!(f, "with object id `{v}`"),
         }
     }
-}
-
-/// Why a connection's identity settings select no credential.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("connection `{connection}`: {reason}")]
-pub struct CredentialError {
-    /// The connection's setting name.
-    pub connection: String,
-    /// What does not fit, naming the setting.
-    pub reason: String,
 }
 
 /// Chooses the credential of connection `connection` from its identity settings; `settings` supplies

@@ -1,7 +1,7 @@
 //! The negotiation result: the service URL and access token a client connects with (spec 2).
 
+use super::{Credential, ServiceClient, ServiceError};
 use crate::actions::RestRequest;
-use crate::service::{Credential, ServiceClient, ServiceError};
 use serde::{Deserialize, Serialize};
 use socketio_fn_protocol::AccessKey;
 use socketio_fn_protocol::paths::{

@@ -1,9 +1,11 @@
 //! Errors of the runtime at start-up and while serving: one enum, each variant naming the function,
 //! handle or setting at fault.
 
+mod causes;
+
+pub use causes::{BindingError, CredentialError, EntraConfigError};
+
 use crate::settings::SettingsError;
-use crate::startup::BindingError;
-use crate::webhook::EntraConfigError;
 use socketio_fn_protocol::setting_names::{
     CONNECTION, EMULATOR, WEBHOOK_AUTH, WEBHOOK_CODE, WEBHOOK_ENTRA_AUDIENCE, WEBHOOK_ENTRA_TENANT,
 };
@@ -19,7 +21,7 @@ pub enum Error {
     Settings(#[from] SettingsError),
     /// An identity-based connection's settings select no credential.
     #[error(transparent)]
-    Credential(#[from] crate::service::CredentialError),
+    Credential(#[from] CredentialError),
     /// Two functions handle the same (hub, namespace, event).
     #[error(
         "functions `{first}` and `{second}` both handle hub `{hub}`, namespace `{namespace}`, event `{event}`; \
