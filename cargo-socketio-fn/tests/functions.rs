@@ -5,27 +5,21 @@
 //! negotiation at `/api/negotiate`.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+#[path = "../../tests/tests/support/process.rs"]
+mod process;
 mod support;
 
+use process::Running;
 use serde_json::{Value, json};
 use socketio_fn_core::protocol::AccessKey;
 use socketio_fn_core::protocol::cloud_events::UpstreamRequest;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 use support::{fresh_dir, shown, tool, workspace};
 
 const KEY: &str = "functions-test-access-key";
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -100,32 +100,9 @@ pub async fn run(args: Args) -> std::io::Result<()> {
             emulator.connection_string()
         );
     }
-    stopped().await;
+    socketio_fn_server::shutdown_signal().await;
     emulator.stop().await;
     Ok(())
-}
-
-/// Completes on Ctrl-C (SIGINT) or SIGTERM (containers).
-async fn stopped() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 #[cfg(test)]

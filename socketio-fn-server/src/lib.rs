@@ -17,9 +17,11 @@
 
 mod body_timeout;
 mod connection;
+mod signal;
 mod silent;
 
 pub use body_timeout::{BodyDeadline, BodyTimedOut};
+pub use signal::{ShutdownSignal, shutdown_signal};
 
 use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};

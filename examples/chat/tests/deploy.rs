@@ -5,23 +5,18 @@
 
 #[path = "../../../socketio-fn-core/tests/common/fake_service.rs"]
 mod fake_service;
+#[path = "../../../tests/tests/support/process.rs"]
+mod process;
 
 use fake_service::{FakeService, Reply};
+use process::{Running, free_port};
 use socketio_fn::protocol::AccessKey;
 use socketio_fn::protocol::cloud_events::UpstreamRequest;
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const KEY: &str = "deploy-test-key";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// The chat binary in a fresh directory with only the given environment (plus PATH/HOME, and the
 /// loader's search path that `cargo test` sets for a binary built with `socketio-fn/dynamic-linking`).
@@ -49,15 +44,6 @@ fn chat(env: &[(&str, String)]) -> Command {
         command.env(k, v);
     }
     command
-}
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 /// Runs to completion (bounded) and returns (exit code, stdout + stderr).

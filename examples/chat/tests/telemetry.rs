@@ -7,6 +7,8 @@
 
 #[path = "../../../socketio-fn-core/tests/common/fake_service.rs"]
 mod fake_service;
+#[path = "../../../tests/tests/support/process.rs"]
+mod process;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -15,10 +17,11 @@ use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequ
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{AnyValue, KeyValue, any_value};
 use opentelemetry_proto::tonic::trace::v1::Span;
+use process::{Running, free_port};
 use prost::Message;
 use socketio_fn::protocol::AccessKey;
 use socketio_fn::protocol::cloud_events::UpstreamRequest;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -87,23 +90,6 @@ async fn receiver() -> (String, Shared) {
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await });
     (base, got)
-}
-
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn start_chat(port: u16, service: &FakeService, env: &[(&str, String)]) -> Running {

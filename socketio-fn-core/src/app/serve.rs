@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use socketio_fn_protocol::setting_names::CORS;
+use socketio_fn_server::ShutdownSignal;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -150,28 +151,13 @@ impl App {
     }
 }
 
-/// Completes on SIGTERM (container platforms) or SIGINT (Ctrl-C).
+/// Completes on SIGTERM (container platforms) or SIGINT (Ctrl-C), and logs which.
 pub async fn shutdown_signal() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
+    let which = match socketio_fn_server::shutdown_signal().await {
+        ShutdownSignal::Interrupt => "Ctrl-C",
+        ShutdownSignal::Terminate => "SIGTERM",
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!("Ctrl-C: shutting down; waiting for in-flight invocations"),
-        () = terminate => tracing::info!("SIGTERM: shutting down; waiting for in-flight invocations"),
-    }
+    tracing::info!("{which}: shutting down; waiting for in-flight invocations");
 }
 
 /// The CORS layer of the negotiation endpoints: none unless `Host:CORS` (or `Host__CORS`) is set.

@@ -2,16 +2,13 @@
 //! long-polling.
 #![allow(dead_code, unreachable_pub)]
 
+#[path = "../../../tests/tests/support/process.rs"]
+mod process;
+
+pub use process::free_port;
+
 use socketio_fn_core::protocol::AccessKey;
 use socketio_fn_core::protocol::token::{TokenClaims, sign, unix_now};
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// Connects a Socket.IO client over Engine.IO long-polling as user `u` and returns what the server
 /// answers to its CONNECT packet (`40{...}` accepted, `44{...}` a `connect_error`).

@@ -6,18 +6,51 @@
 
 use super::args::FnModel;
 use super::diag::Diag;
+use darling::FromMeta;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// What a function attribute plugs into the driver.
+/// What a function attribute plugs into the driver: its arguments and its three stages. The driver
+/// runs them (parse with darling -> validate -> expand), so each attribute only names its own.
 pub(crate) trait Attribute {
     /// The attribute's name in messages (`socketio_trigger`).
     const NAME: &'static str;
-    /// Parses the arguments, validates them against the model and expands; `None` when it pushed errors.
-    fn expand(attr: TokenStream, model: &FnModel, diag: &mut Diag) -> Option<TokenStream>;
+    /// The attribute's arguments, parsed by darling.
+    type Args: FromMeta;
+    /// What validation found that expansion needs.
+    type Valid;
+    /// Checks the arguments against the function, pushing every problem; `None` when it could not
+    /// produce what expansion needs.
+    const VALIDATE: fn(&Self::Args, &FnModel, &mut Diag) -> Option<Self::Valid>;
+    /// Expands a valid function (cannot fail).
+    const EXPAND: fn(&Self::Args, &FnModel, &Self::Valid) -> TokenStream;
     /// The registration item emitted when the function has errors (so `register::<f>()` elsewhere does
     /// not add an error of its own), naming the facade through `krate` (`crate = path`) when given.
-    fn stand_in(model: &FnModel, krate: Option<&syn::Path>) -> TokenStream;
+    const STAND_IN: fn(&FnModel, Option<&syn::Path>) -> TokenStream;
+}
+
+/// Parses the arguments, validates them against the model and expands; `None` when errors were
+/// pushed.
+fn stages<A: Attribute>(
+    attr: TokenStream,
+    model: &FnModel,
+    diag: &mut Diag,
+) -> Option<TokenStream> {
+    let args: A::Args = super::parse::args(attr, diag)?;
+    let valid = (A::VALIDATE)(&args, model, diag)?;
+    diag.is_empty().then(|| (A::EXPAND)(&args, model, &valid))
+}
+
+/// The messages of attribute `A`'s parse and validate stages over `item` (the fn's own model
+/// included), for the attributes' unit tests.
+#[cfg(test)]
+pub(crate) fn validation_errors<A: Attribute>(attr: TokenStream, item: syn::ItemFn) -> Vec<String> {
+    let mut diag = Diag::default();
+    let model = FnModel::parse(item, A::NAME, &mut diag);
+    if let Some(args) = super::parse::args::<A::Args>(attr, &mut diag) {
+        let _ = (A::VALIDATE)(&args, &model, &mut diag);
+    }
+    diag.messages()
 }
 
 /// Runs attribute `A` over `item`.
@@ -35,7 +68,7 @@ pub(crate) fn expand_fn<A: Attribute>(attr: TokenStream, item: TokenStream) -> T
     let model = FnModel::parse(parsed, A::NAME, &mut diag);
     check_shape(A::NAME, &model, &mut diag);
     let krate = super::parse::crate_path(&attr);
-    let expanded = A::expand(attr, &model, &mut diag);
+    let expanded = stages::<A>(attr, &model, &mut diag);
     let uses = model.helper_uses();
     match expanded {
         Some(expanded) if diag.is_empty() => quote!(#expanded #uses),
@@ -47,7 +80,7 @@ pub(crate) fn expand_fn<A: Attribute>(attr: TokenStream, item: TokenStream) -> T
             let stand_in = if in_impl {
                 TokenStream::new()
             } else {
-                A::stand_in(&model, krate.as_ref())
+                (A::STAND_IN)(&model, krate.as_ref())
             };
             quote!(#errors #item #stand_in #uses)
         }

@@ -15,16 +15,12 @@ pub(crate) struct Trigger;
 impl Attribute for Trigger {
     const NAME: &'static str = "socketio_trigger";
 
-    fn expand(attr: TokenStream, model: &FnModel, diag: &mut Diag) -> Option<TokenStream> {
-        let args: parse::TriggerArgs = crate::common::parse::args(attr, diag)?;
-        let valid = validate::validate(&args, model, diag)?;
-        diag.is_empty()
-            .then(|| expand::expand(&args, model, &valid))
-    }
-
-    fn stand_in(model: &FnModel, krate: Option<&syn::Path>) -> TokenStream {
-        expand::stand_in(model, krate)
-    }
+    type Args = parse::TriggerArgs;
+    type Valid = validate::Valid;
+    const VALIDATE: fn(&Self::Args, &FnModel, &mut Diag) -> Option<Self::Valid> =
+        validate::validate;
+    const EXPAND: fn(&Self::Args, &FnModel, &Self::Valid) -> TokenStream = expand::expand;
+    const STAND_IN: fn(&FnModel, Option<&syn::Path>) -> TokenStream = expand::stand_in;
 }
 
 #[cfg(test)]
@@ -34,12 +30,7 @@ mod tests {
     use syn::parse_quote;
 
     fn errors(attr: TokenStream, item: syn::ItemFn) -> Vec<String> {
-        let mut diag = Diag::default();
-        let model = FnModel::parse(item, Trigger::NAME, &mut diag);
-        if let Some(args) = crate::common::parse::args::<parse::TriggerArgs>(attr, &mut diag) {
-            let _ = validate::validate(&args, &model, &mut diag);
-        }
-        diag.messages()
+        crate::common::driver::validation_errors::<Trigger>(attr, item)
     }
 
     #[test]

@@ -8,6 +8,10 @@
     clippy::print_stdout
 )]
 
+mod process;
+
+pub use process::{Running, free_port};
+
 use socketio_fn::{App, Settings};
 use socketio_fn_emulator::{Emulator, EmulatorConfig};
 use std::path::{Path, PathBuf};
@@ -189,26 +193,12 @@ pub fn rss_kb() -> u64 {
 }
 
 /// A free loopback port (bound and released).
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// A running example binary, killed when dropped; its stdout and stderr go to `log`.
 pub struct Binary {
-    pub child: std::process::Child,
+    child: Running,
     pub log: PathBuf,
     pub url: String,
-}
-
-impl Drop for Binary {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Binary {
@@ -245,7 +235,11 @@ impl Binary {
         }
         let child = command.spawn().unwrap();
         let url = format!("http://127.0.0.1:{port}");
-        let binary = Self { child, log, url };
+        let binary = Self {
+            child: Running(child),
+            log,
+            url,
+        };
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while !binary.healthy().await {
             assert!(
@@ -262,13 +256,13 @@ impl Binary {
     /// process to exit; its exit status.
     pub async fn terminate(&mut self, limit: Duration) -> std::process::ExitStatus {
         let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args(["-TERM", &self.child.0.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success(), "kill -TERM failed");
         let deadline = std::time::Instant::now() + limit;
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child.0.try_wait().unwrap() {
                 return status;
             }
             assert!(
