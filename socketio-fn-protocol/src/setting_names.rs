@@ -46,7 +46,7 @@ pub const EMULATOR_TRANSPORT: &str = "SOCKETIO_FN_EMULATOR_TRANSPORT";
 pub const EMULATOR_TRANSPORTS: [&str; 2] = ["in-process", "http"];
 
 /// `on` or `off`: start the embedded emulator (local mode) or never start it, overriding the decision
-/// from the environment (see the README's table of modes).
+/// from the environment (see the table of modes in `docs/settings.md`).
 pub const EMULATOR: &str = "SOCKETIO_FN_EMULATOR";
 /// The shortest webhook code or emulator key accepted from the settings.
 pub const MIN_SECRET_CHARS: usize = 32;

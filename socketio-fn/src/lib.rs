@@ -1,13 +1,4 @@
-#![doc = include_str!("../README.md")]
-//!
-//! # Where things are
-//!
-//! Each public item has one path. The root holds the attributes, [`run`]/[`run_with`], the [`App`],
-//! [`Error`], and the request, response and action types functions name; the rest is in a few
-//! modules: [`extract`] (argument binding: extractors, shared [`extract::State`], the binding traits),
-//! [`actions`] (the parts of an action), [`service`] (send errors), [`app`] (start-up and serving
-//! details), [`function`] (hand-written functions and custom return types), [`protocol`] (wire
-//! facts, for tests and tools) and [`prelude`].
+#![doc = include_str!("../docs/crate.md")]
 
 // Feature `dynamic-linking`: naming the dylib makes rustc take the runtime from it (see its docs).
 #[cfg(feature = "dynamic-linking")]
@@ -134,7 +125,7 @@ pub mod hook {
 
 pub mod telemetry {
     //! OpenTelemetry export (feature `otel`): whether it runs, flushing it, and the names of the
-    //! metrics (README "Observability").
+    //! metrics (docs/observability.md).
 
     #[doc(inline)]
     pub use socketio_fn_core::telemetry::{enabled, names, shutdown};

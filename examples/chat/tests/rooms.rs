@@ -14,14 +14,17 @@ async fn chat(env: &[(&str, String)]) -> support::Binary {
     support::Binary::start_local(env!("CARGO_BIN_EXE_chat"), env).await
 }
 
-/// `chat.rooms.test.mjs` (rooms, presence, direct messages, acks, HTTP routes) against `chat`.
+/// `chat.rooms.test.mjs` (rooms, presence, direct messages, acks, HTTP routes) against `chat`, and
+/// `readme.test.mjs` (the README's client snippet, as written).
 async fn rooms_pass(chat: &support::Binary) {
-    support::node_test(
-        "chat.rooms.test.mjs",
-        &[("APP_URL", chat.url.clone())],
-        Duration::from_secs(60),
-    )
-    .await;
+    for file in ["chat.rooms.test.mjs", "readme.test.mjs"] {
+        support::node_test(
+            file,
+            &[("APP_URL", chat.url.clone())],
+            Duration::from_secs(60),
+        )
+        .await;
+    }
 }
 
 /// By default the embedded emulator hands the webhook calls to the app in process (each call's log

@@ -152,7 +152,7 @@ impl SocketIoAction {
     }
 
     /// Every socket of user `user_id` in the namespace leaves all its rooms; it stays in the namespace
-    /// and in its own room (README "Protocol notes" says how).
+    /// and in its own room (docs/protocol-notes.md says how).
     pub fn remove_user_from_all_rooms(user_id: impl Into<String>) -> Self {
         Self::new(Target::RemoveUserFromAllRooms {
             user_id: user_id.into(),

@@ -75,7 +75,7 @@ impl SocketIoAction {
             Target::RemoveUserFromAllRooms { user_id } => vec![
                 rest.delete(&format!("/users/{}/groups", escape_component(user_id)), ""),
                 // The service removes every group; the namespace's group comes back, so namespace
-                // sends still reach the user (README "Protocol notes").
+                // sends still reach the user (docs/protocol-notes.md).
                 rest.groups(
                     "addToGroups",
                     &format!("userId eq {}", string_literal(user_id)),

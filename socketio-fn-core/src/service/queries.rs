@@ -108,7 +108,7 @@ impl ServiceHandle {
     /// the sockets that answer within `timeout`: one entry (the ack's arguments) per socket that
     /// acked, in arrival order; sockets that did not ack are absent. Any other action is an
     /// [`InvalidAction`](crate::actions::InvalidAction). Sent once through the service's `:invoke`
-    /// (README "Protocol notes": undocumented, as Microsoft's Socket.IO adapter uses it).
+    /// (docs/protocol-notes.md: undocumented, as Microsoft's Socket.IO adapter uses it).
     ///
     /// ```no_run
     /// # async fn demo(hub: socketio_fn::ServiceHandle) -> Result<(), Box<dyn std::error::Error>> {

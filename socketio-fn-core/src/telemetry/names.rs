@@ -1,4 +1,4 @@
-//! The names, units and attributes of what is exported (README "Observability").
+//! The names, units and attributes of what is exported (docs/observability.md).
 
 /// Counter of finished invocations; attributes `function`, `event` (the function's event: `*` for
 /// the catch-all), `outcome` (`Succeeded`, `Answered`, `Rejected`, `Failed`).
