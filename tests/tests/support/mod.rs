@@ -192,8 +192,6 @@ pub fn rss_kb() -> u64 {
         .unwrap_or(0)
 }
 
-/// A free loopback port (bound and released).
-
 /// A running example binary, killed when dropped; its stdout and stderr go to `log`.
 pub struct Binary {
     child: Running,
