@@ -17,7 +17,7 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
-use support::{fresh_dir, shown, tool, workspace};
+use support::{fresh_dir, new_app, shown, tool};
 
 const KEY: &str = "functions-test-access-key";
 
@@ -31,7 +31,10 @@ fn read_json(path: &Path) -> Value {
 fn check_host_json(host: &Value) {
     assert_eq!(host["version"], "2.0");
     let handler = &host["customHandler"];
-    assert_eq!(handler["description"]["defaultExecutablePath"], "chat");
+    assert_eq!(
+        handler["description"]["defaultExecutablePath"],
+        "packaged-app"
+    );
     assert_eq!(handler["description"]["workingDirectory"], "");
     assert_eq!(handler["description"]["arguments"], json!([]));
     assert_eq!(handler["enableForwardingHttpRequest"], true);
@@ -81,18 +84,18 @@ fn check_zip(path: &Path, folder: &Path) {
         .map(|name| name.unwrap().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["app/function.json", "chat", "host.json"]);
-    let mut exe = archive.by_name("chat").unwrap();
+    assert_eq!(names, ["app/function.json", "host.json", "packaged-app"]);
+    let mut exe = archive.by_name("packaged-app").unwrap();
     assert_eq!(exe.unix_mode().unwrap() & 0o777, 0o755);
     let mut bytes = Vec::new();
     exe.read_to_end(&mut bytes).unwrap();
-    assert_eq!(bytes, std::fs::read(folder.join("chat")).unwrap());
+    assert_eq!(bytes, std::fs::read(folder.join("packaged-app")).unwrap());
 }
 
 /// The executable as the host runs it: in the folder, with only the host's variables and the app
 /// settings in its environment.
 fn start_as_the_host(folder: &Path, port: u16) -> Running {
-    let mut command = Command::new(folder.join("chat"));
+    let mut command = Command::new(folder.join("packaged-app"));
     command.current_dir(folder).env_clear();
     for name in ["PATH", "HOME", "LD_LIBRARY_PATH"] {
         if let Ok(v) = std::env::var(name) {
@@ -115,7 +118,10 @@ fn start_as_the_host(folder: &Path, port: u16) -> Running {
 #[tokio::test]
 async fn the_package_runs_under_the_host_contract() {
     let folder = fresh_dir("functions-package").join("functions-app");
-    let manifest = workspace().join("examples/chat/Cargo.toml");
+    // The app `cargo socketio-fn new` writes (negotiation and connect on hub `hub`), as a user packages
+    // it; built in the workspace's target directory, like the `new` test's app.
+    let app = new_app("functions-app", "packaged-app", &[]);
+    let manifest = app.join("Cargo.toml");
     let out = tool(&[
         "functions",
         "--manifest-path",

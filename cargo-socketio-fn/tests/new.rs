@@ -5,13 +5,11 @@
 
 mod support;
 
-use support::{cargo, fresh_dir, shown, tool, workspace};
+use support::{cargo, fresh_dir, new_app, shown, tool, workspace};
 
 #[test]
 fn the_new_app_passes_its_own_tests() {
-    let dir = fresh_dir("new-app").join("my-lobby");
-    let out = tool(&["new", dir.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", shown(&out));
+    let dir = new_app("new-app", "my-lobby", &[]);
     for file in [
         "Cargo.toml",
         "src/main.rs",

@@ -20,11 +20,29 @@ pub(crate) fn fresh_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// The target directory of the builds the tests start (shared by them, kept between runs so that a
-/// second run builds only what changed; apart from the workspace's, whose build lock and features
-/// belong to the outer `cargo test`).
+/// The target directory of the builds the tests start: the workspace's own. Cargo releases its
+/// build lock before it runs tests, and an app built with the workspace's `Cargo.lock`
+/// ([`new_app`]) reuses every dependency the workspace already built with the same features, so a
+/// test compiles only what differs (the app, socketio-fn's crates as non-members, the template's
+/// dev-dependencies): about a minute instead of a whole dependency tree.
 pub(crate) fn nested_target() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).join("nested-target")
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Writes a fresh app with `cargo socketio-fn new` (extra `args`) at `<temporary dir>/<dir>/<name>`,
+/// with the workspace's `Cargo.lock`, so that it builds with the dependency versions the workspace
+/// tests (and reuses their builds, [`nested_target`]); its own dependencies not in that lockfile are
+/// resolved as a user's would be.
+pub(crate) fn new_app(dir: &str, name: &str, args: &[&str]) -> PathBuf {
+    let app = fresh_dir(dir).join(name);
+    let out = tool(&[&["new", app.to_str().unwrap_or_default()], args].concat());
+    assert!(out.status.success(), "{}", shown(&out));
+    std::fs::copy(workspace().join("Cargo.lock"), app.join("Cargo.lock"))
+        .expect("the workspace's Cargo.lock copied into the app");
+    app
 }
 
 /// `cargo socketio-fn <args>` as cargo runs it.

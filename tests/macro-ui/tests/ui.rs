@@ -17,6 +17,6 @@ fn ui() {
 #[test]
 fn ui_snapshots_match_the_toolchain() {
     panic!(
-        "tests/ui/*.stderr were written with rustc 1.95; run `TRYBUILD=overwrite cargo test -p tests --test ui` and review"
+        "tests/ui/*.stderr were written with rustc 1.95; run `TRYBUILD=overwrite cargo test -p macro-ui --test ui` and review"
     );
 }
