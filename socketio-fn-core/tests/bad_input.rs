@@ -521,3 +521,29 @@ async fn arbitrary_bodies_never_panic() {
         }
     }
 }
+
+#[tokio::test]
+async fn header_values_lose_spaces_and_tabs_only() {
+    let app = app_with(
+        &format!("Endpoint=http://localhost;Port=8080;AccessKey={KEY};Version=1.0;"),
+        vec![function("g-any", "*", noop)],
+    );
+    let with_event_name = |value: &[u8]| {
+        let mut request = event("chat", "42[\"chat\"]");
+        request.headers_mut().insert(
+            "ce-eventName",
+            axum::http::HeaderValue::from_bytes(value).unwrap(),
+        );
+        request
+    };
+    // HTTP's optional whitespace around a value is not part of it.
+    expect(&app, with_event_name(b" \tchat\t "), StatusCode::OK, "").await;
+    // Any other whitespace is: a trailing non-breaking space names another event than the packet's.
+    expect(
+        &app,
+        with_event_name("chat\u{a0}".as_bytes()),
+        StatusCode::BAD_REQUEST,
+        "the event name `chat` in the packet differs from `ce-eventName` `chat\u{a0}`",
+    )
+    .await;
+}

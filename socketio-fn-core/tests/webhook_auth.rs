@@ -299,6 +299,7 @@ async fn an_unknown_key_refreshes_the_keys_after_the_interval() {
             audience: AUDIENCE.into(),
             authority: authority.clone(),
             refresh_interval,
+            fetch_timeout: socketio_fn_core::webhook::DEFAULT_FETCH_TIMEOUT,
         })
         .unwrap()
     };
@@ -351,6 +352,7 @@ async fn an_unknown_key_refreshes_the_keys_after_the_interval() {
         audience: AUDIENCE.into(),
         authority: "http://login.example".into(),
         refresh_interval: std::time::Duration::ZERO,
+        fetch_timeout: socketio_fn_core::webhook::DEFAULT_FETCH_TIMEOUT,
     })
     .unwrap_err()
     .to_string();
@@ -492,6 +494,7 @@ async fn a_failed_key_fetch_backs_off_and_recovers() {
         audience: AUDIENCE.into(),
         authority: base.clone(),
         refresh_interval: REFRESH_INTERVAL,
+        fetch_timeout: socketio_fn_core::webhook::DEFAULT_FETCH_TIMEOUT,
     })
     .unwrap();
     let now = socketio_fn_core::protocol::token::unix_now();
@@ -512,4 +515,103 @@ async fn a_failed_key_fetch_backs_off_and_recovers() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     validator.authorize(&headers).await.unwrap();
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
+}
+
+/// An authority that accepts connections and never answers: counts them and holds them open.
+async fn hanging_authority() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    (base, connections)
+}
+
+#[tokio::test]
+async fn a_hanging_authority_costs_a_request_one_fetch_timeout_at_most() {
+    use socketio_fn_core::webhook::DEFAULT_FETCH_TIMEOUT;
+    use std::time::{Duration, Instant};
+    let (authority, connections) = hanging_authority().await;
+    let app = identity_app(
+        &[
+            ("SOCKETIO_FN_WEBHOOK_ENTRA_TENANT", TENANT),
+            ("SOCKETIO_FN_WEBHOOK_ENTRA_AUDIENCE", AUDIENCE),
+            ("SOCKETIO_FN_WEBHOOK_ENTRA_AUTHORITY", &authority),
+        ],
+        "hanging-authority-fn",
+    );
+    let (url, _stop) = serve(app).await;
+    let now = socketio_fn_core::protocol::token::unix_now();
+    let bearer = format!(
+        "Bearer {}",
+        token(
+            json!({"iss": format!("{authority}/{TENANT}/v2.0"), "aud": AUDIENCE, "exp": now + 600}),
+            "test-key-1",
+        )
+    );
+    // Ten requests at once, each needing the keys: one fetch for all of them, and none waits longer
+    // than that fetch's timeout (they used to queue, each starting its own 10 s fetch).
+    let started = Instant::now();
+    let requests = (0..10).map(|_| {
+        let (url, bearer) = (url.clone(), bearer.clone());
+        tokio::spawn(async move {
+            let answer = post(&url, "", &[("Authorization", &bearer)]).await;
+            (answer, started.elapsed())
+        })
+    });
+    let mut slowest = Duration::ZERO;
+    for request in requests.collect::<Vec<_>>() {
+        let ((status, text), took) = request.await.unwrap();
+        assert_eq!(status, 503, "{text}");
+        assert!(
+            text.contains("did not answer within 10 s"),
+            "the cause is said: {text}"
+        );
+        slowest = slowest.max(took);
+    }
+    assert!(
+        slowest < DEFAULT_FETCH_TIMEOUT + Duration::from_secs(1),
+        "the slowest request took {slowest:?}"
+    );
+    assert_eq!(connections.load(Ordering::SeqCst), 1, "one fetch for all");
+    // While the authority is known to be down, a request fails at once: within the backoff without a
+    // fetch, and after it without waiting for the fetch another request started.
+    let fast = Instant::now();
+    let (status, _) = post(&url, "", &[("Authorization", &bearer)]).await;
+    assert_eq!(status, 503);
+    assert!(
+        fast.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        fast.elapsed()
+    );
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let fetching = {
+        let (url, bearer) = (url.clone(), bearer.clone());
+        tokio::spawn(async move { post(&url, "", &[("Authorization", &bearer)]).await })
+    };
+    while connections.load(Ordering::SeqCst) < 2 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let fast = Instant::now();
+    let (status, text) = post(&url, "", &[("Authorization", &bearer)]).await;
+    assert_eq!(status, 503, "{text}");
+    assert!(
+        fast.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        fast.elapsed()
+    );
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        2,
+        "still one fetch in flight"
+    );
+    fetching.abort();
+    assert!(recorded("hanging-authority-fn").is_empty());
 }

@@ -17,10 +17,12 @@
 
 mod body_timeout;
 mod connection;
+mod descriptors;
 mod signal;
 mod silent;
 
 pub use body_timeout::{BodyDeadline, BodyTimedOut};
+pub use descriptors::{ConnectionCap, RESERVED_DESCRIPTORS, connection_cap};
 pub use signal::{ShutdownSignal, shutdown_signal};
 
 use axum::Router;
@@ -100,12 +102,14 @@ pub async fn serve(
         request.map(|body| BodyDeadline::new(body, body_timeout))
     });
     let builder = http_builder(&config);
-    let max = config.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let max = descriptors::logged_cap(&config).clamp(1, Semaphore::MAX_PERMITS);
     let slots = Arc::new(Semaphore::new(max));
     let silent = Arc::new(silent::Silent::default());
     let (stop, stopping) = watch::channel(false);
     tokio::pin!(shutdown);
     let mut at_cap = false;
+    // When running out of descriptors was last logged (once a minute at most).
+    let mut warned: Option<std::time::Instant> = None;
     let mut connections = tokio::task::JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
@@ -113,10 +117,7 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(e) => {
-                    // Out of descriptors, or a connection reset before it was accepted: wait a little
-                    // instead of spinning, and go on.
-                    tracing::warn!(server = config.name, error = %e, "cannot accept a connection");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    accept_failed(&e, &silent, &config, &mut warned).await;
                     continue;
                 }
             },
@@ -160,6 +161,34 @@ pub async fn serve(
         .store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = stop.send(true);
     drain(&config, &slots, max, connections).await
+}
+
+/// An accept that failed. Out of descriptors is the cap by another name: the oldest silent connection
+/// makes room (as at the cap) and the loop waits a little; any other failure (a connection reset
+/// before it was accepted) is logged. Either way the loop never spins.
+async fn accept_failed(
+    error: &std::io::Error,
+    silent: &silent::Silent,
+    config: &ServerConfig,
+    warned: &mut Option<std::time::Instant>,
+) {
+    if descriptors::exhausted(error) {
+        let shed = silent.shed_oldest();
+        if warned.is_none_or(|at| at.elapsed() >= Duration::from_secs(60)) {
+            tracing::warn!(
+                server = config.name,
+                error = %error,
+                shed,
+                "out of file descriptors: treated as the connection cap; silent connections are \
+                 closed first"
+            );
+            *warned = Some(std::time::Instant::now());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    } else {
+        tracing::warn!(server = config.name, error = %error, "cannot accept a connection");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// A slot for a just-accepted connection: at the cap, the oldest silent connection is asked to close

@@ -12,7 +12,6 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use socketio_fn::extract;
 use socketio_fn::prelude::*;
-use socketio_fn::protocol::log::Escaped;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -29,7 +28,9 @@ async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResu
 /// Every socket may connect; the user id (from the token's `sub`) is logged.
 #[socketio_trigger(hub = "hub", event = "connect")]
 async fn connect(request: SocketIoConnectRequest, user: UserId) -> SocketIoConnectResponse {
-    tracing::info!(socket = %request.socket_id, user = ?user.0, "connecting");
+    // A value a client chose is logged as a string field: quoted, with its quotes and control
+    // characters escaped, so it cannot forge another field or line (JSON logs get a JSON string).
+    tracing::info!(socket = %request.socket_id, user = user.0.as_deref().unwrap_or("-"), "connecting");
     SocketIoConnectResponse::accept()
 }
 
@@ -57,8 +58,10 @@ async fn new_message(
 ) -> Ack<(&'static str,)> {
     count.0.0.fetch_add(1, Ordering::Relaxed);
     let from = user.0.unwrap_or(socket.0);
-    // What a client sent is logged escaped: a newline in it cannot start a forged log line.
-    tracing::info!(from = %Escaped(&from), message = %Escaped(&message), "new message");
+    // What a client sent is logged as string fields (quoted and escaped): neither a newline nor a
+    // quote in it can forge a log line or a field. (Not as `message`: tracing writes a field of that
+    // name as the line's text, unquoted.)
+    tracing::info!(from = from.as_str(), text = message.as_str(), "new message");
     out.add(SocketIoAction::send_to_namespace(
         "new message",
         (from, message),

@@ -96,3 +96,24 @@ async fn the_embedded_emulator_calls_over_http_when_asked() {
         "{stderr}"
     );
 }
+
+/// Values a client chose (its user id, its message) are logged as quoted, escaped string fields: a
+/// quote cannot forge a field, a newline cannot forge a line.
+#[tokio::test]
+async fn the_log_escapes_what_a_client_chose() {
+    let chat = chat(&[]).await;
+    support::node_test(
+        "chat.log.test.mjs",
+        &[("APP_URL", chat.url.clone())],
+        Duration::from_secs(30),
+    )
+    .await;
+    let log = chat.output();
+    assert!(
+        log.contains(r#"from="admin\" outcome=\"Failed" text="hi\nFORGED line""#),
+        "{log}"
+    );
+    assert!(log.contains(r#"user="admin\" outcome=\"Failed""#), "{log}");
+    assert!(!log.contains(r#"from=admin" outcome="Failed"#), "{log}");
+    assert!(!log.lines().any(|l| l.starts_with("FORGED")), "{log}");
+}

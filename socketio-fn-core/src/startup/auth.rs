@@ -7,7 +7,8 @@ use crate::error::Error;
 use crate::registry::same_name;
 use crate::settings::{SecretValue, Settings};
 use crate::webhook::{
-    DEFAULT_AUTHORITY, EntraConfig, EntraValidator, REFRESH_INTERVAL, WebhookAuth,
+    DEFAULT_AUTHORITY, DEFAULT_FETCH_TIMEOUT, EntraConfig, EntraValidator, REFRESH_INTERVAL,
+    WebhookAuth,
 };
 use socketio_fn_protocol::setting_names::{
     CONNECTION, FUNCTIONS_CUSTOMHANDLER_PORT, MIN_SECRET_CHARS, WEBHOOK_AUTH, WEBHOOK_CODE,
@@ -91,6 +92,7 @@ fn entra_config(settings: &Settings) -> Result<Option<EntraConfig>, Error> {
                 .unwrap_or(DEFAULT_AUTHORITY)
                 .to_owned(),
             refresh_interval: REFRESH_INTERVAL,
+            fetch_timeout: DEFAULT_FETCH_TIMEOUT,
         })),
         (Some(_), None) => Err(Error::EntraIncomplete {
             set: WEBHOOK_ENTRA_TENANT,

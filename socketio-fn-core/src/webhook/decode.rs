@@ -9,7 +9,7 @@ use crate::request::{
 use axum::body::Bytes;
 use axum::http::{HeaderMap, header::CONTENT_TYPE};
 use socketio_fn_protocol::cloud_events::{
-    CloudEvent, ConnectBody, DisconnectedBody, EventKind, TEXT_PLAIN,
+    CloudEvent, ConnectBody, DisconnectedBody, EventKind, TEXT_PLAIN, trim_ows,
 };
 use socketio_fn_protocol::packet::{EventData, Packet, PacketError, PacketType};
 
@@ -80,7 +80,7 @@ fn message_request(
         .get(CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()))
         .unwrap_or_default();
-    let media_type = media_type.split(';').next().unwrap_or_default().trim();
+    let media_type = trim_ows(media_type.split(";").next().unwrap_or_default());
     if !media_type.eq_ignore_ascii_case(TEXT_PLAIN) {
         return Err(Rejection::NotText(media_type.to_owned()));
     }

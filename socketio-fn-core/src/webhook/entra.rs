@@ -4,6 +4,11 @@
 //! again for an unknown `kid` at most once per [`REFRESH_INTERVAL`]; after a failed fetch the keys held
 //! stay in use and the next fetch may come after a backoff from 1 s), an issuer of that tenant,
 //! `aud` = the configured resource, and `exp`/`nbf`.
+//!
+//! An authority that hangs costs each request at most one fetch's timeout ([`DEFAULT_FETCH_TIMEOUT`]):
+//! one fetch runs at a time for everyone, the backoff counts from when a fetch ended, and while the
+//! authority is known to be down a request that would wait for a fetch in flight fails at once
+//! instead (503).
 
 use crate::error::EntraConfigError;
 use jsonwebtoken::jwk::JwkSet;
@@ -17,6 +22,8 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_AUTHORITY: &str = "https://login.microsoftonline.com";
 /// The shortest time between two fetches of the signing keys.
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+/// The longest a fetch of the signing keys (the OpenID configuration and the key set) may take.
+pub const DEFAULT_FETCH_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most signing keys kept.
 const MAX_KEYS: usize = 64;
 /// The largest OpenID configuration or JWKS document read.
@@ -37,6 +44,9 @@ pub struct EntraConfig {
     /// The shortest time between two fetches of the signing keys (default [`REFRESH_INTERVAL`]): a token
     /// with an unknown `kid` fetches them again only when this long has passed.
     pub refresh_interval: Duration,
+    /// The longest one fetch of the signing keys may take, both documents together (default
+    /// [`DEFAULT_FETCH_TIMEOUT`]): the longest a request waits for the keys.
+    pub fetch_timeout: Duration,
 }
 
 /// Why a token was refused. Never contains the token.
@@ -96,12 +106,10 @@ pub struct EntraRefusals {
 /// The state of key fetches, held by the one fetch in flight.
 #[derive(Debug, Default)]
 struct Refresh {
-    /// When the keys were last fetched (or tried).
+    /// When the last fetch ended (successfully or not).
     last: Option<Instant>,
     /// Failed fetches in a row.
     failures: u32,
-    /// Why the last fetch failed, while it is the latest.
-    error: Option<String>,
 }
 
 impl Refresh {
@@ -131,6 +139,9 @@ pub struct EntraValidator {
     keys: RwLock<Arc<Keys>>,
     /// When the keys were last fetched; held by the one fetch in flight.
     refresh: tokio::sync::Mutex<Refresh>,
+    /// Why the last fetch failed, while the authority is down (cleared by a successful fetch); read
+    /// without waiting for a fetch in flight.
+    outage: RwLock<Option<String>>,
     refusals: [AtomicU64; 5],
 }
 
@@ -164,8 +175,9 @@ impl EntraValidator {
         if config.tenant_id.trim().is_empty() || config.audience.trim().is_empty() {
             return Err(EntraConfigError::Empty);
         }
+        // The whole fetch is bounded by `fetch_timeout` (in `key`), both documents together.
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
+            .connect_timeout(config.fetch_timeout)
             .build()
             .map_err(EntraConfigError::Client)?;
         Ok(Self {
@@ -173,6 +185,7 @@ impl EntraValidator {
             http,
             keys: RwLock::default(),
             refresh: tokio::sync::Mutex::new(Refresh::default()),
+            outage: RwLock::default(),
             refusals: Default::default(),
         })
     }
@@ -238,11 +251,34 @@ impl EntraValidator {
         keys.by_kid.get(kid).cloned().zip(keys.issuer.clone())
     }
 
+    /// Why the authority is down, if it is.
+    fn outage(&self) -> Option<String> {
+        self.outage
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_outage(&self, reason: Option<String>) {
+        *self
+            .outage
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = reason;
+    }
+
     async fn key(&self, kid: &str) -> Result<(DecodingKey, String), EntraError> {
         if let Some(found) = self.known(kid) {
             return Ok(found);
         }
-        let mut refresh = self.refresh.lock().await;
+        // While the authority is down, a request does not queue behind a fetch in flight (which may
+        // hang for its whole timeout): it fails at once, as the keys cannot be had.
+        let mut refresh = match self.outage() {
+            None => self.refresh.lock().await,
+            Some(reason) => match self.refresh.try_lock() {
+                Ok(refresh) => refresh,
+                Err(_) => return Err(EntraError::Keys(reason)),
+            },
+        };
         // A fetch that finished while this one waited may have brought the key.
         if let Some(found) = self.known(kid) {
             return Ok(found);
@@ -251,23 +287,32 @@ impl EntraValidator {
             && at.elapsed() < refresh.wait(self.config.refresh_interval)
         {
             // Too soon to fetch again: after a failure, say so (the token could not be checked).
-            return Err(match &refresh.error {
-                Some(reason) => EntraError::Keys(reason.clone()),
+            return Err(match self.outage() {
+                Some(reason) => EntraError::Keys(reason),
                 None => EntraError::UnknownKey,
             });
         }
+        let fetched = tokio::time::timeout(self.config.fetch_timeout, self.fetch()).await;
+        // The next fetch's delay counts from the end of this one: a fetch that hung for its whole
+        // timeout does not leave the next one due at once.
         refresh.last = Some(Instant::now());
-        let (issuer, by_kid) = match self.fetch().await {
+        let fetched = fetched.unwrap_or_else(|_| {
+            Err(EntraError::Keys(format!(
+                "the authority did not answer within {} s",
+                self.config.fetch_timeout.as_secs_f64()
+            )))
+        });
+        let (issuer, by_kid) = match fetched {
             Ok(fetched) => fetched,
             Err(e) => {
                 // The keys held so far stay in use; the next fetch may come sooner than usual.
                 refresh.failures = refresh.failures.saturating_add(1);
-                refresh.error = Some(e.to_string());
+                self.set_outage(Some(e.to_string()));
                 return Err(e);
             }
         };
         refresh.failures = 0;
-        refresh.error = None;
+        self.set_outage(None);
         let fresh = Arc::new(Keys {
             by_kid,
             issuer: Some(issuer),

@@ -19,7 +19,8 @@ mod run;
 
 pub use auth::{AuthSummary, CODE_HEADER, CODE_QUERY, WebhookAuth};
 pub use entra::{
-    DEFAULT_AUTHORITY, EntraConfig, EntraError, EntraRefusals, EntraValidator, REFRESH_INTERVAL,
+    DEFAULT_AUTHORITY, DEFAULT_FETCH_TIMEOUT, EntraConfig, EntraError, EntraRefusals,
+    EntraValidator, REFRESH_INTERVAL,
 };
 pub use rejection::Rejection;
 

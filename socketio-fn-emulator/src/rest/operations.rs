@@ -38,10 +38,7 @@ pub(super) async fn select(
 }
 
 fn disconnect(shared: &Shared, connection_id: &str, namespace: &str) {
-    let (Some(io), Ok(sid)) = (shared.io(), Sid::from_str(connection_id)) else {
-        return;
-    };
-    if let Some(socket) = io.of(namespace).and_then(|op| op.get_socket(sid)) {
+    if let Some(socket) = shared.socket(connection_id, namespace) {
         let _ = socket.disconnect();
     }
 }

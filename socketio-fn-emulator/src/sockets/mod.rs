@@ -22,6 +22,7 @@ use socketioxide::extract::{AckSender, SocketRef, State};
 use socketioxide::socket::DisconnectReason;
 use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
+use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use tower::ServiceExt;
@@ -50,6 +51,12 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn io(&self) -> Option<&SocketIo> {
         self.io.get()
+    }
+
+    /// The connected socket `socket_id` of `namespace` (socket ids are Engine.IO session ids here).
+    pub(crate) fn socket(&self, socket_id: &str, namespace: &str) -> Option<SocketRef> {
+        let sid = socketioxide::socket::Sid::from_str(socket_id).ok()?;
+        self.io()?.of(namespace)?.get_socket(sid)
     }
 
     fn namespace_count(&self, namespace: &str, delta: isize) {
@@ -151,6 +158,11 @@ pub(crate) type ClientService = BoxCloneSyncService<Request, Response, Infallibl
 /// mostly small, a larger one is read in more steps, and every idle socket holds this much.
 const WS_READ_BUFFER: usize = 1024;
 
+/// Packets a socket's Engine.IO buffer holds before a send fails: room for an ack of every event its
+/// queue can fail at once (a breaker that opens fails them all), beside Socket.IO's default of 128 for
+/// the rest. tokio's channel allocates as packets arrive: an idle socket holds none of it.
+pub const ENGINE_BUFFER: usize = QUEUE_CAPACITY + 128;
+
 /// The Socket.IO server's timers (`EmulatorConfig`'s).
 pub(crate) struct Timing {
     pub(crate) ping_interval: std::time::Duration,
@@ -166,6 +178,7 @@ pub(crate) fn socket_io(shared: Arc<Shared>, timing: Timing) -> ClientService {
         .ping_timeout(timing.ping_timeout)
         .connect_timeout(timing.connect_timeout)
         .ws_read_buffer_size(WS_READ_BUFFER)
+        .max_buffer_size(ENGINE_BUFFER)
         .with_state(shared.clone())
         .build_svc();
     use socketioxide::handler::ConnectHandler;
@@ -248,9 +261,37 @@ impl<'de> serde::Deserialize<'de> for Gather {
     }
 }
 
-/// Tells a client waiting for an ack that its event failed (nothing is sent without an ack id).
-fn error_ack(ack: AckSender, error: impl std::fmt::Display) {
-    let _ = ack.send(&Spread(&[json!({ "error": error.to_string() })]));
+/// Answers a client's event with `values` as its ack (nothing is sent without an ack id). `false` when
+/// the ack could not be buffered: the socket's Engine.IO buffer ([`ENGINE_BUFFER`] packets) is full,
+/// so the client does not read what it is sent; the caller then disconnects the socket
+/// ([`stalled`]), so the client stops waiting for acks instead of waiting for ever.
+#[must_use]
+fn answer(ack: AckSender, values: &[Value]) -> bool {
+    match ack.send(&Spread(values)) {
+        Err(socketioxide::SendError::Socket(socketioxide::SocketError::InternalChannelFull)) => {
+            false
+        }
+        // Closed: the client is gone, nobody waits. A value that does not serialise cannot happen
+        // here (JSON values); it is nothing the client could be told either.
+        _ => true,
+    }
+}
+
+/// Tells a client waiting for an ack that its event failed; `false` as for [`answer`].
+#[must_use]
+fn error_ack(ack: AckSender, error: impl std::fmt::Display) -> bool {
+    answer(ack, &[json!({ "error": error.to_string() })])
+}
+
+/// A socket whose acks cannot be delivered (its client does not read): disconnected, with the reason
+/// logged, rather than left waiting for acks that were dropped.
+fn stalled(socket: SocketRef) {
+    tracing::warn!(
+        socket = %socket.id,
+        "the client does not read what it is sent ({ENGINE_BUFFER} packets wait): an ack could not be \
+         delivered, so the socket is disconnected"
+    );
+    let _ = socket.disconnect();
 }
 
 /// The reason strings of the JavaScript Socket.IO server.

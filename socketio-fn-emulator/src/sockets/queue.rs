@@ -2,7 +2,7 @@
 //! order it sent them, and the task that sends them to the app one at a time. The task runs only
 //! while calls wait: an idle socket has none (nor a channel), which keeps its memory small.
 
-use super::{Item, Message, QUEUE_CAPACITY, Shared, SocketState, Spread, error_ack};
+use super::{Item, Message, QUEUE_CAPACITY, Shared, SocketState, answer, error_ack, stalled};
 use crate::upstream::{Event, UpstreamError, UpstreamReply};
 use serde_json::Value;
 use socketio_fn_protocol::cloud_events::{
@@ -11,7 +11,7 @@ use socketio_fn_protocol::cloud_events::{
 use socketio_fn_protocol::log::Escaped;
 use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
 use socketioxide::adapter::LocalAdapter;
-use socketioxide::extract::AckSender;
+use socketioxide::extract::{AckSender, SocketRef};
 use socketioxide::handler::{FromMessageParts, MessageHandler, Value as RawValue};
 use socketioxide::socket::Socket;
 use std::collections::VecDeque;
@@ -83,15 +83,21 @@ pub(super) struct EnqueueArgs;
 impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
     fn call(&self, s: Arc<Socket<LocalAdapter>>, mut value: RawValue, ack_id: Option<i64>) {
         let Ok(ack) = AckSender::from_message_parts(&s, &mut value, &ack_id);
+        // An event refused here is answered at once; a client that cannot take the answer is stalled.
+        let refuse = |ack: AckSender, error: &dyn std::fmt::Display| {
+            if !error_ack(ack, error) {
+                stalled(SocketRef::from(s.clone()));
+            }
+        };
         let Some(state) = s.extensions.get::<Arc<SocketState>>() else {
-            error_ack(ack, "the socket is not connected");
+            refuse(ack, &"the socket is not connected");
             return;
         };
         let data = match &value {
             RawValue::Str(text, None) => text.as_str().to_owned(),
             _ => {
                 tracing::warn!(socket = %state.socket_id, "binary event arguments are not supported (as by the service); event refused");
-                error_ack(ack, "binary arguments are not supported");
+                refuse(ack, &"binary arguments are not supported");
                 return;
             }
         };
@@ -99,21 +105,21 @@ impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
             Ok(d) => d.event_name,
             Err(e) => {
                 tracing::warn!(socket = %state.socket_id, error = %Escaped(&e.to_string()), "an event the app could not read was refused");
-                error_ack(ack, format!("the event cannot be forwarded: {e}"));
+                refuse(ack, &format!("the event cannot be forwarded: {e}"));
                 return;
             }
         };
         if !can_travel_in_a_header(&event_name) {
-            error_ack(
+            refuse(
                 ack,
-                "the event name has control characters or surrounding whitespace, which the app cannot receive",
+                &"the event name has control characters or surrounding whitespace, which the app cannot receive",
             );
             return;
         }
         if state.pending.fetch_add(1, Ordering::AcqRel) >= QUEUE_CAPACITY {
             state.pending.fetch_sub(1, Ordering::AcqRel);
             tracing::warn!(socket = %state.socket_id, "{QUEUE_CAPACITY} events already wait for the app; event refused");
-            error_ack(ack, "too many events are waiting for the app");
+            refuse(ack, &"too many events are waiting for the app");
             return;
         }
         let item = Item::Message(Box::new(Message {
@@ -123,7 +129,7 @@ impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
             ack_id,
         }));
         if let Err(Item::Message(message)) = state.push(item) {
-            error_ack(message.ack, "the socket is closing");
+            refuse(message.ack, &"the socket is closing");
         }
     }
 }
@@ -177,15 +183,16 @@ async fn drain(state: Arc<SocketState>) {
                 let reply =
                     Box::pin(socket.call(EventKind::Message, Some(&event_name), payload)).await;
                 state.pending.fetch_sub(1, Ordering::AcqRel);
-                match reply.map(outcome) {
-                    None | Some(Ok(None)) => {}
-                    Some(Ok(Some(values))) => {
-                        let _ = ack.send(&Spread(&values));
-                    }
+                let delivered = match reply.map(outcome) {
+                    None | Some(Ok(None)) => true,
+                    Some(Ok(Some(values))) => answer(ack, &values),
                     Some(Err(error)) => {
                         tracing::error!(socket = %state.socket_id, event = %Escaped(&event_name), error = %Escaped(&error), "user event failed");
-                        error_ack(ack, error);
+                        error_ack(ack, error)
                     }
+                };
+                if !delivered && let Some(s) = shared.socket(&state.socket_id, ns) {
+                    stalled(s);
                 }
             }
             Item::Disconnected(reason) => {

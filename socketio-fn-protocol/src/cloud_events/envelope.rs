@@ -3,7 +3,7 @@
 
 use super::{
     AWPS_VERSION, HeaderError, JSON_UTF8, MAX_LIST_VALUES, SPEC_VERSION, TEXT_PLAIN,
-    can_travel_in_a_header, header, is_system_type, lower, split_list,
+    can_travel_in_a_header, header, is_system_type, lower, split_list, trim_ows,
 };
 use http::{HeaderMap, HeaderName, HeaderValue};
 use std::borrow::Cow;
@@ -36,8 +36,8 @@ fn text<'a>(name: &'static str, value: &'a HeaderValue) -> Result<&'a str, Heade
     std::str::from_utf8(value.as_bytes()).map_err(|_| HeaderError::NotUtf8(name))
 }
 
-/// A single-valued attribute: set once (a second value is [`HeaderError::Repeated`]), then trimmed and
-/// checked for presence.
+/// A single-valued attribute: set once (a second value is [`HeaderError::Repeated`]), then trimmed of
+/// HTTP's optional whitespace (space and tab only) and checked for presence.
 fn set_once<'a>(
     slot: &mut Option<&'a str>,
     name: &'static str,
@@ -46,7 +46,7 @@ fn set_once<'a>(
     if slot.is_some() {
         return Err(HeaderError::Repeated(name));
     }
-    *slot = Some(text(name, value)?.trim());
+    *slot = Some(trim_ows(text(name, value)?));
     Ok(())
 }
 
@@ -136,7 +136,7 @@ impl<'a> CloudEvent<'a> {
             }
         }
         let origin = origin.joined;
-        if origin.as_deref().is_some_and(|o| o.trim().is_empty()) {
+        if origin.as_deref().is_some_and(|o| trim_ows(o).is_empty()) {
             return Err(HeaderError::Empty(header::WEBHOOK_REQUEST_ORIGIN));
         }
         Ok(Self {

@@ -165,6 +165,19 @@ pub fn is_system_type(ce_type: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case(SYSTEM_EVENT_TYPE_PREFIX))
 }
 
+/// A header value without HTTP's optional whitespace around it: spaces and horizontal tabs only (RFC
+/// 9110, section 5.5). Any other whitespace, a non-breaking space among it, is part of the value.
+///
+/// ```
+/// use socketio_fn_protocol::cloud_events::trim_ows;
+/// assert_eq!(trim_ows(" \tnew message\t "), "new message");
+/// assert_eq!(trim_ows("new message\u{a0}"), "new message\u{a0}");
+/// assert_eq!(trim_ows("\u{2003}x"), "\u{2003}x");
+/// ```
+pub fn trim_ows(value: &str) -> &str {
+    value.trim_matches([' ', '\t'])
+}
+
 /// Splits a list header value (`WebHook-Request-Origin`, `ce-signature`) on commas and spaces, dropping
 /// empty parts.
 ///
