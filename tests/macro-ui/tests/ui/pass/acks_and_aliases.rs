@@ -1,5 +1,5 @@
 //! Acks of any serializable value, aliases and renamed imports, user types.
-use socketio_fn::prelude::{socketio_parameter, Ack as Reply, SocketId as Sid, socketio_trigger};
+use socketio_fn::prelude::{Ack as Reply, SocketId as Sid, socketio_parameter, socketio_trigger};
 
 type Text = String;
 
@@ -9,7 +9,12 @@ struct Point {
 }
 
 #[socketio_trigger(hub = "hub", event = "ev")]
-pub async fn ev(#[socketio_parameter] text: Text, #[socketio_parameter] p: Point, #[socketio_parameter] maybe: Option<serde_json::Value>, id: Sid) -> Reply<(Text, f64, Option<serde_json::Value>, String)> {
+pub async fn ev(
+    #[socketio_parameter] text: Text,
+    #[socketio_parameter] p: Point,
+    #[socketio_parameter] maybe: Option<serde_json::Value>,
+    id: Sid,
+) -> Reply<(Text, f64, Option<serde_json::Value>, String)> {
     Reply((text, p.x, maybe, id.0))
 }
 

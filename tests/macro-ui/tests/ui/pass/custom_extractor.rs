@@ -5,8 +5,17 @@ use socketio_fn::prelude::*;
 struct Shouting(bool);
 
 impl FromInvocation<kind::Message> for Shouting {
-    async fn from_invocation(invocation: &Invocation, _: &ArgSpec) -> Result<Self, InvocationError> {
-        Ok(Shouting(invocation.context().event_name().chars().all(|c| c.is_uppercase())))
+    async fn from_invocation(
+        invocation: &Invocation,
+        _: &ArgSpec,
+    ) -> Result<Self, InvocationError> {
+        Ok(Shouting(
+            invocation
+                .context()
+                .event_name()
+                .chars()
+                .all(|c| c.is_uppercase()),
+        ))
     }
 }
 

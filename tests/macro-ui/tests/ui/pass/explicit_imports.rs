@@ -10,7 +10,10 @@ async fn f(#[socketio_parameter] text: String, #[socketio_output] out: Actions) 
 }
 
 #[socketio_trigger(hub = "hub", event = "qualified")]
-async fn g(#[socketio_fn::socketio_parameter] n: u32, #[socketio_fn::socketio_output(hub = "other")] out: Actions) {
+async fn g(
+    #[socketio_fn::socketio_parameter] n: u32,
+    #[socketio_fn::socketio_output(hub = "other")] out: Actions,
+) {
     out.add(SocketIoAction::send_to_namespace("n", (n,)));
 }
 

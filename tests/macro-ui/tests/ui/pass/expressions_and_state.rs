@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 struct Counter(Arc<AtomicU64>);
 
 #[socketio_negotiation(hub = "%Hub%", user_id = "user-{query.id}@{headers.x-tenant}-%Region%")]
-async fn negotiate(result: SocketIoNegotiationResult, counter: State<Counter>) -> SocketIoNegotiationResult {
+async fn negotiate(
+    result: SocketIoNegotiationResult,
+    counter: State<Counter>,
+) -> SocketIoNegotiationResult {
     counter.0.0.fetch_add(1, Ordering::Relaxed);
     result
 }

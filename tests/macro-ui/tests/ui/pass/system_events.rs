@@ -12,8 +12,17 @@ async fn on_connected(request: SocketIoConnectedRequest, user: UserId) {
     let _ = (request, user);
 }
 
-#[socketio_trigger(hub = "%HubSetting%", namespace = "/admin", event = "disconnected", connection = "Other")]
-async fn on_disconnected(request: SocketIoDisconnectedRequest, ctx: ConnectionContext, hub: Hub) -> Result<(), std::io::Error> {
+#[socketio_trigger(
+    hub = "%HubSetting%",
+    namespace = "/admin",
+    event = "disconnected",
+    connection = "Other"
+)]
+async fn on_disconnected(
+    request: SocketIoDisconnectedRequest,
+    ctx: ConnectionContext,
+    hub: Hub,
+) -> Result<(), std::io::Error> {
     let _ = (request, ctx, hub);
     Ok(())
 }
