@@ -86,5 +86,9 @@ async fn health_and_negotiation_answer_under_a_flood_of_silent_connections() {
         ),
         "the effective cap is logged at start: {output}"
     );
+    assert!(
+        output.contains("at most 192 connections at once (lowered by the descriptor limit)"),
+        "{output}"
+    );
     drop(silent);
 }

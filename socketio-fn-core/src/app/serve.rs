@@ -148,6 +148,18 @@ impl App {
         for n in &self.negotiations {
             tracing::info!(function = n.descriptor.name, hub = %n.hub, "negotiation at http://{local}{}", n.descriptor.route);
         }
+        let cap = socketio_fn_server::connection_cap(self.limits.server.max_connections);
+        tracing::info!(
+            max_connections = cap.connections,
+            descriptors = cap.descriptors,
+            "at most {} connections at once{}",
+            cap.connections,
+            if cap.lowered() {
+                " (lowered by the descriptor limit)"
+            } else {
+                ""
+            }
+        );
     }
 }
 
