@@ -334,13 +334,13 @@ impl Actions {
     }
 
     /// Adds an action.
-    pub fn add(&self, action: SocketIoAction) {
-        self.queue().push(action);
+    pub fn add(&self, action: impl Into<SocketIoAction>) {
+        self.queue().push(action.into());
     }
 
-    /// Adds several actions, in order.
-    pub fn extend(&self, actions: impl IntoIterator<Item = SocketIoAction>) {
-        self.queue().extend(actions);
+    /// Adds several actions (or typed sends), in order.
+    pub fn extend<A: Into<SocketIoAction>>(&self, actions: impl IntoIterator<Item = A>) {
+        self.queue().extend(actions.into_iter().map(Into::into));
     }
 
     /// The actions added so far.

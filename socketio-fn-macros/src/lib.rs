@@ -8,6 +8,7 @@
 //! unchanged beside the `compile_error!`s with a stand-in registration item.
 
 mod common;
+mod event;
 mod negotiation;
 mod output;
 mod trigger;
@@ -43,6 +44,15 @@ pub fn socketio_parameter(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn socketio_negotiation(attr: TokenStream, item: TokenStream) -> TokenStream {
     let output = common::driver::expand_fn::<negotiation::Negotiation>(attr.into(), item.into());
     debug("socketio_negotiation", &output);
+    output.into()
+}
+
+/// Declares an event the server sends to clients, on a tuple or unit struct. See
+/// `socketio_fn::socketio_event`.
+#[proc_macro_attribute]
+pub fn socketio_event(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let output = event::expand_struct(attr.into(), item.into());
+    debug("socketio_event", &output);
     output.into()
 }
 

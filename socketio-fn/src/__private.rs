@@ -3,6 +3,9 @@
 
 pub use axum::response::Response;
 pub use inventory;
+pub use socketio_fn_core::actions::{
+    Args, AskingEvent, JsonError, JsonValue, ServerEvent, single_answer, to_json, tuple_answer,
+};
 pub use socketio_fn_core::extract::{ArgSpec, FromInvocation, FromOutput, FromParameter};
 pub use socketio_fn_core::kind;
 pub use socketio_fn_core::negotiation::{

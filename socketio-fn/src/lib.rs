@@ -33,6 +33,9 @@ pub use socketio_fn_macros::socketio_output;
 #[doc = include_str!("../docs/socketio_negotiation.md")]
 pub use socketio_fn_macros::socketio_negotiation;
 
+#[doc = include_str!("../docs/socketio_event.md")]
+pub use socketio_fn_macros::socketio_event;
+
 pub mod extract {
     //! Argument binding: event parameters, context extractors, shared state, the output collector, and
     //! the traits that bind them (implement [`FromInvocation`] for an extractor of your own).
@@ -61,10 +64,13 @@ pub mod extract {
 
 pub mod actions {
     //! The parts of a [`SocketIoAction`](crate::SocketIoAction): its kind and JSON names, its arguments,
-    //! its TTL bound, the REST requests it becomes, and why one is invalid.
+    //! its TTL bound, the REST requests it becomes, and why one is invalid; and typed server events
+    //! ([`ServerEvent`], declared with [`socketio_event`](crate::socketio_event)) with their typed sends
+    //! ([`Emit`]).
 
     pub use socketio_fn_core::actions::{
-        ActionKind, Args, IntoArgs, InvalidAction, MAX_TTL, RestRequest,
+        ActionKind, Args, AskingEvent, Emit, IntoArgs, InvalidAction, MAX_TTL, RestRequest,
+        ServerEvent,
     };
 }
 
@@ -73,8 +79,8 @@ pub mod service {
     //! fail with, a room's members, the bounds of listings and acks, and where a handle sends.
 
     pub use socketio_fn_core::service::{
-        BatchError, MAX_ACKS, MAX_ROOM_MEMBERS, MAX_ROOM_PAGES, OutputTarget, QueryError,
-        RoomMember, SendError, ServiceError,
+        AckRequest, AckStream, AnswerError, BatchError, MAX_ACKS, MAX_ROOM_MEMBERS, MAX_ROOM_PAGES,
+        OutputTarget, QueryError, RoomMember, SendError, ServiceError,
     };
 }
 
@@ -145,6 +151,8 @@ pub mod prelude {
     //! axum's: shared state is [`extract::State`](crate::extract::State).
 
     #[doc(no_inline)]
+    pub use crate::actions::ServerEvent;
+    #[doc(no_inline)]
     pub use crate::extract::{
         Actions, Claims, EventName, Hub, Namespace, NegotiationRequest, Parameters, SocketId,
         UserId,
@@ -154,8 +162,8 @@ pub mod prelude {
         Ack, ConnectionContext, InvocationError, ServiceHandle, SocketIoAction,
         SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
         SocketIoDisconnectedRequest, SocketIoMessageRequest, SocketIoMessageResponse,
-        SocketIoNegotiationResult, socketio_negotiation, socketio_output, socketio_parameter,
-        socketio_trigger,
+        SocketIoNegotiationResult, socketio_event, socketio_negotiation, socketio_output,
+        socketio_parameter, socketio_trigger,
     };
 }
 

@@ -3,12 +3,16 @@
 
 mod args;
 mod constructors;
+mod event;
 mod json;
 mod kind;
 mod rest;
 mod validate;
 
 pub use args::{Args, IntoArgs};
+pub use event::{AskingEvent, Emit, ServerEvent};
+#[doc(hidden)]
+pub use event::{JsonError, JsonValue, single_answer, to_json, tuple_answer};
 pub use kind::{ActionKind, InvalidAction};
 pub use rest::RestRequest;
 

@@ -184,21 +184,26 @@ impl ServiceHandle {
         super::negotiate(&bound.client, &bound.target.hub, user_id).await
     }
 
-    /// Sends one action (in this handle's namespace unless it names one).
-    pub async fn send(&self, action: SocketIoAction) -> Result<(), SendError> {
+    /// Sends one action, or a typed send of a [`ServerEvent`](crate::actions::ServerEvent) (in this
+    /// handle's namespace unless it names one).
+    pub async fn send(&self, action: impl Into<SocketIoAction>) -> Result<(), SendError> {
+        self.send_action(action.into()).await
+    }
+
+    async fn send_action(&self, action: SocketIoAction) -> Result<(), SendError> {
         let action = action.or_namespace(&self.namespace);
         let bound = self.resolved().await?;
         bound.client.execute(&bound.target.hub, &action).await
     }
 
     /// Sends actions in order, stopping at the first failure (the later ones are not sent).
-    pub async fn send_all(
+    pub async fn send_all<A: Into<SocketIoAction>>(
         &self,
-        actions: impl IntoIterator<Item = SocketIoAction>,
+        actions: impl IntoIterator<Item = A>,
     ) -> Result<(), BatchError> {
         let actions: Vec<_> = actions
             .into_iter()
-            .map(|a| a.or_namespace(&self.namespace))
+            .map(|a| a.into().or_namespace(&self.namespace))
             .collect();
         let total = actions.len();
         let failed = |index: usize, action: &SocketIoAction, source: SendError| BatchError {

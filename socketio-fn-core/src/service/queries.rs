@@ -1,29 +1,20 @@
 //! What a [`ServiceHandle`] asks the service beyond sending: whether a socket, room or user is there,
-//! who is in a room (paged, bounded), and an emit whose acks come back (`:invoke`, bounded by the
-//! caller's timeout).
+//! and who is in a room (paged, bounded). Emits whose acks come back are in `acks.rs`.
 
 use super::client::ServiceClient;
-use super::error::{QueryError, SendError, ServiceError};
+use super::error::{QueryError, ServiceError};
 use super::handle::ServiceHandle;
-use crate::actions::SocketIoAction;
 use serde_json::Value;
 use socketio_fn_protocol::groups::{MAX_GROUP_NAME_CHARS, room_group};
-use socketio_fn_protocol::packet::{Packet, PacketType};
 use socketio_fn_protocol::paths::{API_VERSION_QUERY, REST_HUB_PREFIX, escape_component};
-use std::time::Duration;
-use tokio::time::Instant;
 
 /// The most members [`ServiceHandle::room_members`] returns; a larger room is a
 /// [`QueryError::TooManyMembers`].
 pub const MAX_ROOM_MEMBERS: usize = 100_000;
 /// The most pages [`ServiceHandle::room_members`] reads (200 members each).
 pub const MAX_ROOM_PAGES: usize = 1_000;
-/// The most acks [`ServiceHandle::emit_with_ack`] collects; later ones are not read.
-pub const MAX_ACKS: usize = 100_000;
 /// The api-version that lists a group's connections (`service-api.md` 8).
 const LIST_API_VERSION: &str = "2024-12-01";
-/// The longest line of an `:invoke` reply read (one ack).
-const MAX_ACK_LINE_BYTES: usize = 1024 * 1024;
 
 /// A connection in a room, as the service lists it: with one socket per namespace per connection,
 /// one socket of the room.
@@ -104,35 +95,6 @@ impl ServiceHandle {
         })
     }
 
-    /// Emits a send action (in this handle's namespace unless it names one) and collects the acks of
-    /// the sockets that answer within `timeout`: one entry (the ack's arguments) per socket that
-    /// acked, in arrival order; sockets that did not ack are absent. Any other action is an
-    /// [`InvalidAction`](crate::actions::InvalidAction). Sent once through the service's `:invoke`
-    /// (docs/protocol-notes.md: undocumented, as Microsoft's Socket.IO adapter uses it).
-    ///
-    /// ```no_run
-    /// # async fn demo(hub: socketio_fn::ServiceHandle) -> Result<(), Box<dyn std::error::Error>> {
-    /// use socketio_fn::SocketIoAction;
-    /// use std::time::Duration;
-    /// let question = SocketIoAction::send_to_rooms(["lobby"], "ready?", ());
-    /// let answers = hub.emit_with_ack(question, Duration::from_secs(2)).await?;
-    /// println!("{} sockets answered", answers.len());
-    /// # Ok(()) }
-    /// ```
-    pub async fn emit_with_ack(
-        &self,
-        action: SocketIoAction,
-        timeout: Duration,
-    ) -> Result<Vec<Vec<Value>>, SendError> {
-        let action = action.or_namespace(self.namespace());
-        action.validate()?;
-        let bound = self.resolved().await?;
-        let request = action.invoke_request(&bound.target.hub)?;
-        let deadline = Instant::now() + timeout;
-        let response = bound.client.stream("invoke", request, timeout).await?;
-        Ok(read_acks(response, deadline).await?)
-    }
-
     /// The group of a room (or a socket's own room) of this handle's namespace, checked.
     fn group(&self, what: &'static str, room: &str) -> Result<String, QueryError> {
         non_empty(what, room)?;
@@ -202,71 +164,4 @@ fn page_members(page: &Value) -> Result<Vec<RoomMember>, ServiceError> {
             })
         })
         .collect()
-}
-
-/// Reads the `:invoke` reply until it ends or the deadline passes: JSON lines, each with a
-/// `Payload` string holding Engine.IO packets (separated by U+001E) whose ACKs are the answers.
-async fn read_acks(
-    mut response: reqwest::Response,
-    deadline: Instant,
-) -> Result<Vec<Vec<Value>>, ServiceError> {
-    let mut acks = Vec::new();
-    let mut line: Vec<u8> = Vec::new();
-    loop {
-        let chunk = match tokio::time::timeout_at(deadline, response.chunk()).await {
-            Err(_) => return Ok(acks),
-            Ok(Err(e)) if e.is_timeout() => return Ok(acks),
-            Ok(Err(e)) => {
-                return Err(ServiceError::InvalidReply {
-                    operation: "invoke",
-                    source: Box::new(e),
-                });
-            }
-            Ok(Ok(None)) => break,
-            Ok(Ok(Some(chunk))) => chunk,
-        };
-        for &byte in chunk.iter() {
-            if byte == b'\n' {
-                acks.extend(line_acks(&line)?);
-                line.clear();
-            } else if line.len() < MAX_ACK_LINE_BYTES {
-                line.push(byte);
-            }
-        }
-        if acks.len() >= MAX_ACKS {
-            acks.truncate(MAX_ACKS);
-            return Ok(acks);
-        }
-    }
-    acks.extend(line_acks(&line)?);
-    Ok(acks)
-}
-
-/// The acks in one line (`{"Payload":"43/ns,1[\"ok\"]"}`); an empty line has none.
-fn line_acks(line: &[u8]) -> Result<Vec<Vec<Value>>, ServiceError> {
-    let text = String::from_utf8_lossy(line);
-    if text.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let invalid = |reason: String| ServiceError::InvalidReply {
-        operation: "invoke",
-        source: reason.into(),
-    };
-    let value: Value = serde_json::from_str(&text)
-        .map_err(|e| invalid(format!("an ack line is not JSON: {e}")))?;
-    let payload = value
-        .get("Payload")
-        .and_then(Value::as_str)
-        .ok_or_else(|| invalid("an ack line has no `Payload` string".into()))?;
-    let mut acks = Vec::new();
-    for packet in payload.split('\u{1e}').filter(|p| !p.is_empty()) {
-        let packet = Packet::decode(packet)
-            .map_err(|e| invalid(format!("an ack packet is invalid: {e}")))?;
-        if packet.kind == PacketType::Ack {
-            let args = serde_json::from_str::<Vec<Value>>(packet.data)
-                .map_err(|e| invalid(format!("an ack's arguments are not a JSON array: {e}")))?;
-            acks.push(args);
-        }
-    }
-    Ok(acks)
 }
