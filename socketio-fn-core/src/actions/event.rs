@@ -27,6 +27,10 @@ use std::time::Duration;
 /// assert_eq!(all.action().event_name(), Some("new message"));
 /// assert_eq!(all.action().parameters().unwrap().len(), 2);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a server event",
+    note = "declare it with `#[socketio_event(name = \"...\")]` on a tuple or unit struct"
+)]
 pub trait ServerEvent: Sized {
     /// The event's name on the wire.
     const NAME: &'static str;
@@ -79,6 +83,11 @@ pub trait ServerEvent: Sized {
 /// A [`ServerEvent`] the server asks clients to answer (their ack callback's arguments): declared
 /// with `#[socketio_event(name = "...", answer = "T")]`, where `T` is a tuple for several arguments
 /// (`"(bool, String)"`) and any other type for one (`"bool"`), as [`Ack`](crate::Ack) writes them.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` declares no answer, so clients cannot be asked it",
+    label = "an event without `answer`",
+    note = "add `answer = T` to its `#[socketio_event(...)]` (what one client answers), or send it without asking"
+)]
 pub trait AskingEvent: ServerEvent {
     /// What one client answers.
     type Answer;

@@ -19,6 +19,8 @@ mod seed_chat;
 mod seed_outputs_and_negotiation;
 #[path = "ui/pass/system_events.rs"]
 mod system_events;
+#[path = "ui/pass/typed_events.rs"]
+mod typed_events;
 
 /// Every file of `ui/pass` is a module above, so none is left uncompiled.
 #[test]
@@ -37,5 +39,5 @@ fn every_pass_case_is_compiled() {
             );
         }
     }
-    assert!(cases >= 8, "{cases} pass cases");
+    assert!(cases >= 9, "{cases} pass cases");
 }
