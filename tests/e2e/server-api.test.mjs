@@ -111,6 +111,31 @@ test("emit_with_ack: three sockets, one never answers, two answers within the ti
   assert.deepEqual(await ask(asker, "poll", "empty room", 3000), []);
 });
 
+test("typed emit_with_ack: one typed answer, one per-socket error, nothing for the silent socket", async () => {
+  const [good, wrong, mute, asker] = await Promise.all([client("t1"), client("t2"), client("t3"), client("t4")]);
+  for (const s of [good, wrong, mute]) assert.equal(await ask(s, "join", "typed"), true);
+  good.on("typed question", (text, ack) => ack(text === "ready?", 7));
+  wrong.on("typed question", (text, ack) => ack("yes"));
+  mute.on("typed question", () => {});
+  const [typed, errors] = await ask(asker, "typed poll", "typed", 700);
+  assert.deepEqual(typed, [[true, 7]]);
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  assert.match(errors[0], /^an answer to `typed question` is not what the event declares: /);
+});
+
+test("the typed stream yields each answer as it arrives, and ends when every socket answered", async () => {
+  const [fast, slow, asker] = await Promise.all([client("s1"), client("s2"), client("s3")]);
+  for (const s of [fast, slow]) assert.equal(await ask(s, "join", "streamed"), true);
+  fast.on("typed question", (text, ack) => setTimeout(() => ack(true, 100), 100));
+  slow.on("typed question", (text, ack) => setTimeout(() => ack(true, 1000), 1000));
+  const [arrived, ended] = await ask(asker, "typed stream", "streamed", 5000);
+  assert.deepEqual(arrived.map(([ready, n]) => [ready, n]), [[true, 100], [true, 1000]]);
+  const [[, , first], [, , second]] = arrived;
+  assert.ok(first >= 90 && first < 700, `the 100 ms answer arrived after ${first} ms`);
+  assert.ok(second >= 990 && second > first, `the 1 s answer arrived after ${second} ms`);
+  assert.ok(ended < 3000, `the stream ended after ${ended} ms, well before the 5 s deadline`);
+});
+
 test("a function on /second sends to /second by default", async () => {
   const [second, root] = await Promise.all([client("ns1", "/second"), client("ns2")]);
   const gotRoot = collect(root, "second hello");

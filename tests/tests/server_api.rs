@@ -118,6 +118,58 @@ async fn poll(
     Ok(Ack((answers,)))
 }
 
+/// A typed question: each socket answers whether it is ready, and a number of its choosing.
+#[socketio_event(name = "typed question", answer = (bool, u64))]
+struct TypedQuestion(String);
+
+/// Asks a room the typed question; acks with the typed answers and the per-socket errors.
+#[socketio_trigger(hub = "api", event = "typed poll", parameter_names = ["room", "ms"])]
+async fn typed_poll(
+    hub: ServiceHandle,
+    room: String,
+    ms: u64,
+) -> Result<Ack<((Vec<(bool, u64)>, Vec<String>),)>, String> {
+    let question = TypedQuestion("ready?".into()).to_rooms([room]);
+    let answers = hub
+        .emit_with_ack(question, Duration::from_millis(ms))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (mut typed, mut errors) = (Vec::new(), Vec::new());
+    for answer in answers {
+        match answer {
+            Ok(answer) => typed.push(answer),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    // One ack argument (socket.io-client's `emitWithAck` resolves with the first).
+    Ok(Ack(((typed, errors),)))
+}
+
+/// Asks a room the typed question as a stream; acks with each answer and when it arrived (ms after
+/// the emit), in arrival order, and when the stream ended.
+#[socketio_trigger(hub = "api", event = "typed stream", parameter_names = ["room", "ms"])]
+async fn typed_stream(
+    hub: ServiceHandle,
+    room: String,
+    ms: u64,
+) -> Result<Ack<((Vec<(bool, u64, u64)>, u64),)>, String> {
+    let started = std::time::Instant::now();
+    let elapsed = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let question = TypedQuestion("ready?".into()).to_rooms([room]);
+    let mut answers = hub
+        .emit_with_ack_stream(question, Duration::from_millis(ms))
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut arrived = Vec::new();
+    while let Some(answer) = answers.next().await {
+        let (ready, n) = answer
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        arrived.push((ready, n, elapsed()));
+    }
+    Ok(Ack(((arrived, elapsed()),)))
+}
+
 #[socketio_trigger(hub = "api", event = "ttl")]
 async fn ttl(
     socket: SocketId,
