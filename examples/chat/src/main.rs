@@ -19,6 +19,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Clone, Default)]
 struct MessageCount(Arc<AtomicU64>);
 
+/// Every tab gets each chat line: who wrote it, and the text
+/// (`socket.on("new message", (from, text) => ...)`).
+#[socketio_event(name = "new message")]
+struct NewMessage(String, String);
+
+/// A direct message, to every tab of one user: who wrote it, and the text.
+#[socketio_event(name = "dm")]
+struct DirectMessage(String, String);
+
+/// A question for the sockets of a room; each answers with a text.
+#[socketio_event(name = "question", answer = String)]
+struct Question(String);
+
 /// Hands a browser its service endpoint and token; `?userId=` becomes the connection's user id.
 #[socketio_negotiation(hub = "hub", user_id = "{query.userId}")]
 async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResult {
@@ -62,10 +75,7 @@ async fn new_message(
     // quote in it can forge a log line or a field. (Not as `message`: tracing writes a field of that
     // name as the line's text, unquoted.)
     tracing::info!(from = from.as_str(), text = message.as_str(), "new message");
-    out.add(SocketIoAction::send_to_namespace(
-        "new message",
-        (from, message),
-    ));
+    out.add(NewMessage(from, message).to_namespace());
     Ack(("ok",))
 }
 
@@ -107,7 +117,7 @@ async fn direct_message(
     #[socketio_output] out: Actions,
 ) -> Ack<(&'static str,)> {
     let from = user.0.unwrap_or(socket.0);
-    out.add(SocketIoAction::send_to_user(to, "dm", (from, text)));
+    out.add(DirectMessage(from, text).to_user(to));
     Ack(("ok",))
 }
 
@@ -118,17 +128,16 @@ async fn ask(
     hub: ServiceHandle,
     room: String,
     question: String,
-) -> Result<Ack<(Vec<serde_json::Value>,)>, String> {
-    let action = SocketIoAction::send_to_rooms([room], "question", (question,));
-    let acks = hub
-        .emit_with_ack(action, std::time::Duration::from_secs(2))
+) -> Result<Ack<(Vec<String>,)>, String> {
+    let answers = hub
+        .emit_with_ack(
+            Question(question).to_rooms([room]),
+            std::time::Duration::from_secs(2),
+        )
         .await
         .map_err(|e| e.to_string())?;
-    // Socket.IO keeps the first argument of each ack, as `emitWithAck` to a room does.
-    Ok(Ack((acks
-        .into_iter()
-        .filter_map(|a| a.into_iter().next())
-        .collect(),)))
+    // Each answer as the event declares it (a text); one that is not is that socket's error alone.
+    Ok(Ack((answers.into_iter().filter_map(Result::ok).collect(),)))
 }
 
 /// `POST /api/broadcast` with `{"room": "...", "text": "..."}`: an HTTP route (not a function) sends
@@ -144,8 +153,8 @@ async fn broadcast(
             "expected {\"room\": ..., \"text\": ...}".to_owned(),
         );
     };
-    let action = SocketIoAction::send_to_rooms([room], "new message", ("server", text));
-    match hub.send(action).await {
+    let line = NewMessage("server".to_owned(), text.to_owned()).to_rooms([room]);
+    match hub.send(line).await {
         Ok(()) => (axum::http::StatusCode::ACCEPTED, String::new()),
         Err(e) => (axum::http::StatusCode::BAD_GATEWAY, e.to_string()),
     }
