@@ -1,8 +1,11 @@
 //! `cargo socketio-fn`: start a socketio-fn app (`new`), package it as an Azure Functions custom
-//! handler (`functions`), run the local emulator of Azure Web PubSub for Socket.IO (`emulator`).
+//! handler (`functions`), run the local emulator of Azure Web PubSub for Socket.IO (`emulator`), write
+//! the app's contract for clients (`types`, `asyncapi`).
 
+mod contract;
 mod functions;
 mod new;
+mod package;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,6 +28,11 @@ enum Command {
     New(new::Args),
     /// Build the app in release and write an Azure Functions custom-handler folder (and zip).
     Functions(functions::Args),
+    /// Write the app's events as TypeScript for socket.io-client (`Socket<ServerToClientEvents,
+    /// ClientToServerEvents>`), from the app itself.
+    Types(contract::Args),
+    /// Write the app's events as an AsyncAPI 3.0 document (JSON), from the app itself.
+    Asyncapi(contract::Args),
     /// Run the standalone emulator of the service (the flags of `socketio-fn-emulator`).
     Emulator {
         #[command(flatten)]
@@ -37,6 +45,8 @@ fn main() -> ExitCode {
     let result = match command {
         Command::New(args) => new::run(&args),
         Command::Functions(args) => functions::run(&args),
+        Command::Types(args) => contract::run(&args, contract::Format::TypeScript),
+        Command::Asyncapi(args) => contract::run(&args, contract::Format::AsyncApi),
         Command::Emulator { args } => emulator(args),
     };
     match result {

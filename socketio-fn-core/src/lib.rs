@@ -9,6 +9,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod contract;
 pub mod error;
 pub mod extract;
 pub mod hook;

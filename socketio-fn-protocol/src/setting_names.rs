@@ -68,6 +68,15 @@ pub const WEBHOOK_ENTRA_AUDIENCE: &str = "SOCKETIO_FN_WEBHOOK_ENTRA_AUDIENCE";
 pub const WEBHOOK_ENTRA_AUTHORITY: &str = "SOCKETIO_FN_WEBHOOK_ENTRA_AUTHORITY";
 /// `json` for JSON log lines; anything else (or unset) for text, coloured only on a terminal.
 pub const LOG_FORMAT: &str = "SOCKETIO_FN_LOG_FORMAT";
+/// Print the app's contract instead of serving (`typescript` or `asyncapi`), as `cargo socketio-fn
+/// types` and `asyncapi` run it.
+pub const CONTRACT: &str = "SOCKETIO_FN_CONTRACT";
+/// The hub whose contract is printed (default: the app's only hub).
+pub const CONTRACT_HUB: &str = "SOCKETIO_FN_CONTRACT_HUB";
+/// The namespace whose contract is printed (default `/`).
+pub const CONTRACT_NAMESPACE: &str = "SOCKETIO_FN_CONTRACT_NAMESPACE";
+/// The file the contract is written to (default: standard output).
+pub const CONTRACT_OUT: &str = "SOCKETIO_FN_CONTRACT_OUT";
 /// Seconds in-flight invocations get to finish after SIGTERM or Ctrl-C (default 25).
 pub const SHUTDOWN_GRACE_SECS: &str = "SOCKETIO_FN_SHUTDOWN_GRACE_SECS";
 /// Connections the app (or emulator) serves at once (default 1024).

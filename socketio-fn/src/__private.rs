@@ -6,6 +6,10 @@ pub use inventory;
 pub use socketio_fn_core::actions::{
     Args, AskingEvent, JsonError, JsonValue, ServerEvent, single_answer, to_json, tuple_answer,
 };
+pub use socketio_fn_core::contract::{
+    AnswerShape, Describer, EventShape, FunctionShape, KnownReply, NoSchema, ParameterShape, Probe,
+    ReplyProbe, ReplyShape, UnknownReply, ViaSchema, reply_shape,
+};
 pub use socketio_fn_core::extract::{ArgSpec, FromInvocation, FromOutput, FromParameter};
 pub use socketio_fn_core::kind;
 pub use socketio_fn_core::negotiation::{

@@ -4,6 +4,7 @@
 #[cfg(feature = "dynamic-linking")]
 use socketio_fn_dylib as _;
 
+mod contract;
 mod run;
 pub use run::{run, run_with};
 

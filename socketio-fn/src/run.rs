@@ -43,6 +43,9 @@ pub async fn run_with(customise: impl FnOnce(AppBuilder) -> AppBuilder) -> Resul
 async fn run_boxed(customise: Box<dyn FnOnce(AppBuilder) -> AppBuilder + '_>) -> Result<(), Error> {
     init_tracing();
     let mut settings = Settings::load()?;
+    if let Some(format) = crate::contract::requested(&settings)? {
+        return crate::contract::print(customise, settings, format);
+    }
     let mut builder = App::builder();
     let emulator = if local_mode(&settings, listen_address(&settings)?)? {
         let Started {

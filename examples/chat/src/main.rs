@@ -169,11 +169,21 @@ async fn page() -> Html<&'static str> {
     Html(include_str!("../static/index.html"))
 }
 
-async fn client_library() -> impl IntoResponse {
+/// A script of the page, as JavaScript.
+fn script(source: &'static str) -> impl IntoResponse {
     (
         [("content-type", "application/javascript; charset=utf-8")],
-        include_str!("../static/socket.io.min.js"),
+        source,
     )
+}
+
+async fn client_library() -> impl IntoResponse {
+    script(include_str!("../static/socket.io.min.js"))
+}
+
+/// The page's client, typed from the committed contract (`static/events.ts`).
+async fn chat_script() -> impl IntoResponse {
+    script(include_str!("../static/chat.js"))
 }
 
 #[tokio::main]
@@ -191,6 +201,7 @@ async fn main() -> Result<(), socketio_fn::Error> {
             axum::Router::new()
                 .route("/", get(page))
                 .route("/socket.io.min.js", get(client_library))
+                .route("/chat.js", get(chat_script))
                 .route("/api/broadcast", post(broadcast).with_state(hub))
                 .route("/api/stats", get(stats).with_state(count)),
         )

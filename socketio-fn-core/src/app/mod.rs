@@ -65,6 +65,21 @@ impl App {
         &self.settings
     }
 
+    /// The app's wire contract for `hub` (the only hub of its functions when `None`) and `namespace`
+    /// (`/` when `None`): the events clients send and the server sends, with their types.
+    pub fn contract(
+        &self,
+        hub: Option<&str>,
+        namespace: Option<&str>,
+    ) -> Result<crate::contract::Contract, crate::error::ContractError> {
+        let negotiations: Vec<(&str, &str)> = self
+            .negotiations
+            .iter()
+            .map(|n| (n.hub.as_str(), n.descriptor.route))
+            .collect();
+        crate::contract::Contract::collect(self.registry.functions(), &negotiations, hub, namespace)
+    }
+
     /// The configured listen address.
     pub fn address(&self) -> SocketAddr {
         self.limits.address

@@ -100,3 +100,28 @@ pub enum EntraConfigError {
     #[error("cannot create the HTTP client that fetches the signing keys")]
     Client(#[source] reqwest::Error),
 }
+
+/// Why a contract cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ContractError {
+    /// The app's functions are on several hubs and none was chosen.
+    #[error("the app's functions are on several hubs ({}): choose one", .0.join(", "))]
+    SeveralHubs(Vec<String>),
+    /// The hub chosen has no function.
+    #[error("no function is on hub `{hub}` (the app's hubs: {})", .hubs.join(", "))]
+    UnknownHub {
+        /// The hub asked for.
+        hub: String,
+        /// The app's hubs.
+        hubs: Vec<String>,
+    },
+    /// The contract could not be written.
+    #[error("cannot write the contract to {path}: {reason}")]
+    Write {
+        /// Where it was to go (`-` for standard output).
+        path: String,
+        /// The I/O error.
+        reason: String,
+    },
+}

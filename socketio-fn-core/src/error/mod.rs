@@ -3,7 +3,7 @@
 
 mod causes;
 
-pub use causes::{BindingError, CredentialError, EntraConfigError};
+pub use causes::{BindingError, ContractError, CredentialError, EntraConfigError};
 
 use crate::settings::SettingsError;
 use socketio_fn_protocol::setting_names::{
@@ -152,6 +152,9 @@ pub enum Error {
     /// The server failed while serving.
     #[error("server error")]
     Serve(#[source] std::io::Error),
+    /// The app's contract cannot be made (`SOCKETIO_FN_CONTRACT`).
+    #[error(transparent)]
+    Contract(#[from] ContractError),
 }
 
 /// Why an app without a connection does not start the embedded emulator.

@@ -18,3 +18,18 @@ pub(crate) fn option(value: Option<&syn::LitStr>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     }
 }
+
+/// `fn <name>(d: &mut Describer) -> Option<JsonValue>` describing `ty` for the app's contract:
+/// schemars when `ty` implements `JsonSchema` (feature `contract`), else `unknown` — chosen by autoref
+/// on the probe, which works here because `ty` is concrete.
+pub(crate) fn describer(sfn: &TokenStream, name: &syn::Ident, ty: &syn::Type) -> TokenStream {
+    quote! {
+        fn #name(
+            __socketio_fn_d: &mut #sfn::Describer,
+        ) -> ::core::option::Option<#sfn::JsonValue> {
+            #[allow(unused_imports)]
+            use #sfn::{NoSchema as _, ViaSchema as _};
+            (&&#sfn::Probe::<#ty>::new()).describe(__socketio_fn_d)
+        }
+    }
+}

@@ -34,6 +34,7 @@ pub(crate) fn expand(args: &EventArgs, item: &ItemStruct, valid: &Valid) -> Toke
             }
         }
     });
+    let shape = contract_shape(&sfn, args, item, valid);
     quote! {
         impl #sfn::ServerEvent for #ident {
             const NAME: &'static str = #name;
@@ -42,6 +43,55 @@ pub(crate) fn expand(args: &EventArgs, item: &ItemStruct, valid: &Valid) -> Toke
             }
         }
         #answer
+        #shape
+    }
+}
+
+/// The event for the app's contract: its arguments' types and its answer's, described while the app
+/// runs.
+fn contract_shape(
+    sfn: &TokenStream,
+    args: &EventArgs,
+    item: &ItemStruct,
+    valid: &Valid,
+) -> TokenStream {
+    let ident = &item.ident;
+    let type_name = ident.to_string();
+    let name = &valid.name;
+    let describers = valid.arguments.iter().enumerate().map(|(index, ty)| {
+        let describe = quote::format_ident!("__socketio_fn_argument_{index}");
+        crate::common::paths::describer(sfn, &describe, ty)
+    });
+    let describes = (0..valid.arguments.len())
+        .map(|index| quote::format_ident!("__socketio_fn_argument_{index}"));
+    let answer = match &args.answer {
+        Some(answer) => {
+            let describe = quote::format_ident!("__socketio_fn_answer");
+            let describer = crate::common::paths::describer(sfn, &describe, answer);
+            let spread = matches!(answer, Type::Tuple(_));
+            quote! {
+                #describer
+                const __SOCKETIO_FN_ANSWER: ::core::option::Option<#sfn::AnswerShape> =
+                    ::core::option::Option::Some(#sfn::AnswerShape { describe: #describe, spread: #spread });
+            }
+        }
+        None => quote! {
+            const __SOCKETIO_FN_ANSWER: ::core::option::Option<#sfn::AnswerShape> = ::core::option::Option::None;
+        },
+    };
+    quote! {
+        const _: () = {
+            #(#describers)*
+            #answer
+            #sfn::inventory::submit! {
+                #sfn::EventShape {
+                    name: #name,
+                    type_name: #type_name,
+                    arguments: &[#(#describes),*],
+                    answer: __SOCKETIO_FN_ANSWER,
+                }
+            }
+        };
     }
 }
 

@@ -1,7 +1,7 @@
 //! Code generation for a valid `#[socketio_trigger]` function. Cannot fail.
 
 use super::parse::TriggerArgs;
-use super::validate::{Binding, Valid};
+use super::validate::{Binding, Kind, Valid};
 use crate::common::args::FnModel;
 use crate::common::paths::{option, private};
 use proc_macro2::TokenStream;
@@ -83,6 +83,10 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
     let (hub, namespace) = (option(args.hub.as_ref()), option(args.namespace.as_ref()));
     let connection = option(args.connection.as_ref());
     let event = &valid.event;
+    let shape = match valid.kind {
+        Kind::Message => contract_shape(&sfn, model, valid, &fn_name),
+        _ => TokenStream::new(),
+    };
     quote! {
         #item
 
@@ -126,7 +130,49 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
             }
 
             #sfn::inventory::submit! { <#name as #sfn::SocketIoFunction>::DESCRIPTOR }
+
+            #shape
         };
+    }
+}
+
+/// The function's event for the app's contract: each event parameter's type and the ack's, described
+/// while the app runs (schemars when the type implements `JsonSchema`, else `unknown`: chosen here,
+/// at each concrete type, by autoref on the probes).
+fn contract_shape(sfn: &TokenStream, model: &FnModel, valid: &Valid, fn_name: &str) -> TokenStream {
+    let mut describers = Vec::new();
+    let mut parameters = Vec::new();
+    for (index, (arg, binding)) in model.args.iter().zip(&valid.bindings).enumerate() {
+        if let Binding::Parameter { name, .. } = binding {
+            let describe = format_ident!("__socketio_fn_describe_{index}");
+            describers.push(crate::common::paths::describer(sfn, &describe, &arg.ty));
+            parameters.push(quote!(#sfn::ParameterShape { name: #name, describe: #describe }));
+        }
+    }
+    let reply = match &model.item.sig.output {
+        syn::ReturnType::Type(_, ty) => quote!(#ty),
+        syn::ReturnType::Default => quote!(()),
+    };
+    quote! {
+        #(#describers)*
+
+        fn __socketio_fn_reply(__socketio_fn_d: &mut #sfn::Describer) -> #sfn::ReplyShape {
+            #[allow(unused_imports)]
+            use #sfn::{KnownReply as _, NoSchema as _, UnknownReply as _, ViaSchema as _};
+            let __socketio_fn_probe = #sfn::ReplyProbe::<#reply>::new();
+            let __socketio_fn_payload = (&&__socketio_fn_probe).payload();
+            #sfn::reply_shape((&&__socketio_fn_probe).kind(), __socketio_fn_d, |__socketio_fn_d| {
+                (&&__socketio_fn_payload).describe(__socketio_fn_d)
+            })
+        }
+
+        #sfn::inventory::submit! {
+            #sfn::FunctionShape {
+                function: #fn_name,
+                parameters: &[#(#parameters),*],
+                reply: __socketio_fn_reply,
+            }
+        }
     }
 }
 
