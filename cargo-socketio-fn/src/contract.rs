@@ -153,10 +153,9 @@ fn build(manifest: &Path, package: &Package) -> Result<PathBuf, String> {
             };
             if message["reason"] == "compiler-artifact"
                 && message["target"]["name"] == package.bin.as_str()
+                && let Some(path) = message["executable"].as_str()
             {
-                if let Some(path) = message["executable"].as_str() {
-                    executable = Some(PathBuf::from(path));
-                }
+                executable = Some(PathBuf::from(path));
             }
         }
     }

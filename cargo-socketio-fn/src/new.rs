@@ -20,7 +20,7 @@ pub(crate) struct Args {
 }
 
 /// The template's files: (path in the app, text with `{{placeholders}}`).
-const FILES: [(&str, &str); 8] = [
+const FILES: [(&str, &str); 9] = [
     ("Cargo.toml", include_str!("../template/Cargo.toml.tmpl")),
     ("src/main.rs", include_str!("../template/src/main.rs.tmpl")),
     (
@@ -38,6 +38,10 @@ const FILES: [(&str, &str); 8] = [
     ),
     (".gitignore", include_str!("../template/gitignore.tmpl")),
     ("README.md", include_str!("../template/README.md.tmpl")),
+    (
+        "client/events.ts",
+        include_str!("../template/client/events.ts.tmpl"),
+    ),
 ];
 
 /// How the app depends on the framework.

@@ -19,6 +19,7 @@ fn the_new_app_passes_its_own_tests() {
         ".dockerignore",
         ".gitignore",
         "README.md",
+        "client/events.ts",
     ] {
         assert!(dir.join(file).is_file(), "{file} missing");
     }
@@ -44,10 +45,20 @@ fn the_new_app_passes_its_own_tests() {
         .unwrap();
     assert!(test.status.success(), "{}", shown(&test));
     let stdout = String::from_utf8_lossy(&test.stdout);
+    for passed in [
+        "test a_message_is_acked_and_broadcast ... ok",
+        "test the_client_types_are_fresh ... ok",
+    ] {
+        assert!(stdout.contains(passed), "{}", shown(&test));
+    }
+    // `cargo socketio-fn types` writes what the template ships.
+    let manifest = dir.join("Cargo.toml");
+    let types = tool(&["types", "--manifest-path", manifest.to_str().unwrap()]);
+    assert!(types.status.success(), "{}", shown(&types));
+    let shipped = std::fs::read_to_string(dir.join("client/events.ts")).unwrap();
+    assert_eq!(String::from_utf8_lossy(&types.stdout), shipped);
     assert!(
-        stdout.contains("test a_message_is_acked_and_broadcast ... ok"),
-        "{}",
-        shown(&test)
+        shipped.contains("\"message\": (text: string, callback?: (arg0: string) => void) => void;")
     );
 }
 

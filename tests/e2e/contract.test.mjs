@@ -4,7 +4,7 @@
 //
 // CONTRACT_TS: the generated TypeScript. CONTRACT_CASES: a JSON file of cases, each
 // `{ "name", "code", "error"?: [codes] }`: `code` is a client module (it imports the contract as
-// `./contract`); without `error` it must compile, with it tsc must report one of those codes on the
+// `./contract` or `./events`); without `error` it must compile, with it tsc must report one of those codes on the
 // line marked `// <-`. CONTRACT_CHECK_JS (optional): a browser script typed with JSDoc from
 // `./events`, checked with --checkJs. CONTRACT_ASYNCAPI (optional): the AsyncAPI document, with
 // CONTRACT_EVENTS, a JSON `{ "receive": [...], "send": [...] }` of the events it must name.
@@ -49,6 +49,7 @@ function folder(files) {
   fs.mkdirSync(cache, { recursive: true });
   const dir = fs.mkdtempSync(path.join(cache, "contract-"));
   fs.copyFileSync(process.env.CONTRACT_TS, path.join(dir, "contract.ts"));
+  fs.copyFileSync(process.env.CONTRACT_TS, path.join(dir, "events.ts"));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   return dir;
 }
@@ -91,7 +92,6 @@ test("each wrong client is a tsc error on its line", async () => {
 test("the page's script type-checks against the contract (--checkJs)", { skip: !process.env.CONTRACT_CHECK_JS }, async () => {
   const dir = folder({ "page.js": fs.readFileSync(process.env.CONTRACT_CHECK_JS, "utf8") });
   try {
-    fs.copyFileSync(process.env.CONTRACT_TS, path.join(dir, "events.ts"));
     const diagnostics = await compile(dir, ["--allowJs", "--checkJs"]);
     assert.deepEqual(diagnostics, [], "tsc reported errors in the page's script");
   } finally {

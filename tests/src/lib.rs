@@ -17,3 +17,7 @@ pub struct Actions;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/settings.md")]
 pub struct Settings;
+
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/contract.md")]
+pub struct Contract;

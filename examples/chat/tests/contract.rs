@@ -1,8 +1,9 @@
 //! The chat's contract: the committed `static/events.ts` and `asyncapi.json` are what the app prints
 //! now (a stale file fails, naming the command that writes it again), and the judges written by
 //! others accept them (`tests/e2e/contract.test.mjs`): `tsc --strict` with socket.io-client's typed
-//! `Socket` (a client using every event compiles, the page's script type-checks, and each wrong use
-//! is an error on its line), and `@asyncapi/parser` (no error, every event named both ways).
+//! `Socket` (a client using every event compiles, so does the README's client, the page's script
+//! type-checks, and each wrong use is an error on its line), and `@asyncapi/parser` (no error, every
+//! event named both ways).
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "../../../tests/tests/support/mod.rs"]
@@ -125,6 +126,12 @@ const WRONG: [(&str, &str, &[&str]); 6] = [
 async fn tsc_and_the_asyncapi_parser_accept_the_contract() {
     let dir = tempdir("judge");
     let mut cases = vec![serde_json::json!({ "name": "every_event", "code": client(RIGHT) })];
+    // The README's TypeScript client, as written (its first function is the chat's `new message`).
+    let readme = std::fs::read_to_string(chat_dir().join("../../README.md")).unwrap();
+    let blocks: Vec<&str> = readme.split("```ts\n").skip(1).collect();
+    assert_eq!(blocks.len(), 1, "the README has one TypeScript block");
+    let block = blocks[0].split("```").next().unwrap();
+    cases.push(serde_json::json!({ "name": "readme", "code": block }));
     for (name, body, errors) in WRONG {
         cases.push(serde_json::json!({ "name": name, "code": client(body), "error": errors }));
     }
