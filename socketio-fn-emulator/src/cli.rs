@@ -1,11 +1,12 @@
 //! The emulator's command line, shared by the `socketio-fn-emulator` program and
 //! `cargo socketio-fn emulator`.
 
-use crate::{Emulator, EmulatorConfig};
+use crate::{ADMIN_NAMESPACE, AdminConfig, Emulator, EmulatorConfig};
 use socketio_fn_protocol::setting_names::{
-    DEFAULT_EMULATOR_ADDRESS, DEFAULT_EMULATOR_UPSTREAM, EMULATOR_ADDRESS, EMULATOR_ENDPOINT,
-    EMULATOR_KEY, EMULATOR_NAMESPACES, EMULATOR_PING_INTERVAL_MS, EMULATOR_PING_TIMEOUT_MS,
-    EMULATOR_UPSTREAM, MIN_SECRET_CHARS,
+    DEFAULT_EMULATOR_ADDRESS, DEFAULT_EMULATOR_UPSTREAM, EMULATOR_ADDRESS, EMULATOR_ADMIN,
+    EMULATOR_ADMIN_PASSWORD, EMULATOR_ADMIN_USER, EMULATOR_ENDPOINT, EMULATOR_KEY,
+    EMULATOR_NAMESPACES, EMULATOR_PING_INTERVAL_MS, EMULATOR_PING_TIMEOUT_MS, EMULATOR_UPSTREAM,
+    MIN_SECRET_CHARS,
 };
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -46,6 +47,23 @@ pub struct Args {
     /// is given.
     #[arg(long = "namespace", env = EMULATOR_NAMESPACES, value_delimiter = ',')]
     pub namespaces: Vec<String>,
+    /// Serve the Socket.IO Admin UI on namespace `/admin` of each hub (a development tool; without
+    /// credentials only on a loopback address).
+    #[arg(
+        long,
+        env = EMULATOR_ADMIN,
+        value_parser = clap::builder::BoolishValueParser::new(),
+        num_args = 0..=1,
+        default_missing_value = "on",
+        default_value = "off"
+    )]
+    pub admin: bool,
+    /// The Admin UI's user name (with `--admin-password`).
+    #[arg(long, env = EMULATOR_ADMIN_USER, requires = "admin_password")]
+    pub admin_user: Option<String>,
+    /// The Admin UI's password (at least 12 characters; with `--admin-user`).
+    #[arg(long, env = EMULATOR_ADMIN_PASSWORD, requires = "admin_user", hide_env_values = true)]
+    pub admin_password: Option<String>,
 }
 
 /// Logs at `info` unless `RUST_LOG` says otherwise: one line per connection and per upstream call.
@@ -81,6 +99,9 @@ pub async fn run(args: Args) -> std::io::Result<()> {
         ping_interval: Duration::from_millis(args.ping_interval_ms),
         ping_timeout: Duration::from_millis(args.ping_timeout_ms),
         namespaces: (!args.namespaces.is_empty()).then_some(args.namespaces),
+        admin: args.admin.then(|| AdminConfig {
+            credentials: args.admin_user.zip(args.admin_password),
+        }),
         ..EmulatorConfig::default()
     })
     .await?;
@@ -93,6 +114,14 @@ pub async fn run(args: Args) -> std::io::Result<()> {
         // The upstream's query carries the webhook code: not printed.
         for upstream in &args.upstream {
             println!("events go to {}", crate::redacted_url(upstream));
+        }
+        if args.admin {
+            println!(
+                "Socket.IO Admin UI (development only): open https://admin.socket.io or the ui/dist \
+                 of npm @socket.io/admin-ui; Server URL {}, Advanced options: Path \
+                 /clients/socketio/hubs/<hub>, Namespace {ADMIN_NAMESPACE}",
+                emulator.endpoint()
+            );
         }
         println!("connection string for the app (local development only):");
         println!(
@@ -138,5 +167,24 @@ mod tests {
             one.args.upstream,
             [socketio_fn_protocol::setting_names::DEFAULT_EMULATOR_UPSTREAM]
         );
+    }
+
+    #[test]
+    fn the_admin_ui_is_off_unless_asked_for_and_credentials_go_in_pairs() {
+        let off = Program::try_parse_from(["emulator"]).unwrap();
+        assert!(!off.args.admin);
+        let on = Program::try_parse_from(["emulator", "--admin"]).unwrap();
+        assert!(on.args.admin && on.args.admin_user.is_none());
+        let named = Program::try_parse_from([
+            "emulator",
+            "--admin",
+            "--admin-user",
+            "ada",
+            "--admin-password",
+            "a long enough password",
+        ])
+        .unwrap();
+        assert_eq!(named.args.admin_user.as_deref(), Some("ada"));
+        assert!(Program::try_parse_from(["emulator", "--admin", "--admin-user", "ada"]).is_err());
     }
 }

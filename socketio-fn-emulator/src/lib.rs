@@ -9,6 +9,7 @@
 //! Used in-process by `socketio_fn::run()` in local mode, by tests, and standalone
 //! (`socketio-fn-emulator --upstream <url>`).
 
+mod admin;
 #[cfg(feature = "cli")]
 pub mod cli;
 mod hubs;
@@ -16,6 +17,7 @@ mod rest;
 mod sockets;
 mod upstream;
 
+pub use admin::{ADMIN_NAMESPACE, AdminConfig};
 pub use hubs::MAX_HUBS;
 pub use rest::{API_VERSIONS, INVOKE_WAIT, MAX_TOKEN_MINUTES, MAX_TTL_SECONDS};
 pub use sockets::{ENGINE_BUFFER, QUEUE_CAPACITY};
@@ -92,6 +94,10 @@ pub struct EmulatorConfig {
     /// The namespaces clients may connect to; `None` (the default) accepts any. A client connecting
     /// to another gets `connect_error` `Invalid namespace`, as from a Socket.IO server.
     pub namespaces: Option<Vec<String>>,
+    /// Serve the Socket.IO Admin UI on namespace [`ADMIN_NAMESPACE`] of each hub (a development
+    /// tool; `None`, the default: not served, and `/admin` is a namespace like any other). Without
+    /// credentials only on a loopback address: [`Emulator::start`] refuses otherwise.
+    pub admin: Option<AdminConfig>,
 }
 
 impl std::fmt::Debug for EmulatorConfig {
@@ -122,6 +128,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("ping_timeout", &self.ping_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("namespaces", &self.namespaces)
+            .field("admin", &self.admin)
             .finish()
     }
 }
@@ -144,6 +151,7 @@ impl Default for EmulatorConfig {
             ping_timeout: DEFAULT_PING_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             namespaces: None,
+            admin: None,
         }
     }
 }
@@ -157,6 +165,8 @@ pub struct Emulator {
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
     sweeper: tokio::task::JoinHandle<()>,
+    /// The Admin UI's `server_stats` reports, when it is served.
+    admin_stats: Option<tokio::task::JoinHandle<()>>,
     /// The server's grace period, also the bound of the wait for in-process calls at stop.
     grace_period: Duration,
 }
@@ -219,8 +229,19 @@ async fn dispatch_rest(
 }
 
 impl Emulator {
-    /// Binds and starts serving.
+    /// Binds and starts serving. An Admin UI without credentials on an address that is not loopback is
+    /// refused (`InvalidInput`), before anything is bound.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        if let Some(refusal) = config
+            .admin
+            .as_ref()
+            .and_then(|a| a.refusal(config.address))
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                refusal,
+            ));
+        }
         let timing = sockets::Timing {
             ping_interval: config.ping_interval,
             ping_timeout: config.ping_timeout,
@@ -251,13 +272,16 @@ impl Emulator {
             namespaces: std::sync::Mutex::default(),
             allowed_namespaces: config.namespaces.clone(),
             live_sockets: Arc::default(),
+            admin: config.admin.map(admin::Admin::new),
         });
         let clients = sockets::socket_io(shared.clone(), timing);
         let router = Router::new()
             .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}"), any(dispatch))
             .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}/"), any(dispatch))
             .route(&format!("{REST_HUB_PREFIX}{{*rest}}"), any(dispatch_rest))
-            .layer(tower_http::cors::CorsLayer::permissive())
+            // Any page may connect, with credentials too (the Admin UI's client sends them): the
+            // emulator reads no cookie, so a browser's credentials grant nothing here.
+            .layer(tower_http::cors::CorsLayer::very_permissive())
             .with_state((shared.clone(), clients));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = config.server;
@@ -283,6 +307,10 @@ impl Emulator {
                 sweeping.sweep_namespaces(&mut empty);
             }
         });
+        let admin_stats = shared
+            .admin
+            .is_some()
+            .then(|| tokio::spawn(admin::run_stats(Arc::downgrade(&shared))));
         Ok(Self {
             endpoint,
             access_key,
@@ -290,6 +318,7 @@ impl Emulator {
             stop,
             task,
             sweeper,
+            admin_stats,
             grace_period,
         })
     }
@@ -397,6 +426,9 @@ impl Emulator {
         }
         let _ = self.stop.send(());
         self.sweeper.abort();
+        if let Some(stats) = &self.admin_stats {
+            stats.abort();
+        }
         if let Some(io) = self.shared.io() {
             io.close().await;
         }

@@ -28,6 +28,33 @@ pub fn room_group(namespace: &str, room: &str) -> String {
     format!("0~{}~{}", b64url(namespace), b64url(room))
 }
 
+/// The namespace and room of a room group (the inverse of [`room_group`]); `None` for any other group,
+/// including a namespace's own group.
+///
+/// ```
+/// use socketio_fn::protocol::groups::{room_group, room_of_group};
+/// assert_eq!(
+///     room_of_group(&room_group("/ns", "lobby")),
+///     Some(("/ns".to_owned(), "lobby".to_owned()))
+/// );
+/// assert_eq!(room_of_group("0~L25z~"), None);
+/// assert_eq!(room_of_group("my-own-group"), None);
+/// ```
+pub fn room_of_group(group: &str) -> Option<(String, String)> {
+    let mut parts = group.strip_prefix("0~")?.splitn(2, '~');
+    let (namespace, room) = (parts.next()?, parts.next()?);
+    if room.is_empty() {
+        return None;
+    }
+    let decode = |text: &str| {
+        URL_SAFE_NO_PAD
+            .decode(text)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+    };
+    Some((decode(namespace)?, decode(room)?))
+}
+
 /// The longest group name the service accepts (characters).
 pub const MAX_GROUP_NAME_CHARS: usize = 1024;
 

@@ -5,6 +5,10 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 
 /// Prefix of the client (Engine.IO) path; the hub name follows.
 pub const CLIENT_PATH_PREFIX: &str = "/clients/socketio/hubs/";
+
+/// The namespace on which the emulator serves the Socket.IO Admin UI (on each hub's client path),
+/// the UI's default.
+pub const ADMIN_UI_NAMESPACE: &str = "/admin";
 /// Prefix of the REST API of a hub; the (escaped) hub name follows.
 pub const REST_HUB_PREFIX: &str = "/api/hubs/";
 

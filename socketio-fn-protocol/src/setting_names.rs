@@ -39,6 +39,15 @@ pub const EMULATOR_PING_TIMEOUT_MS: &str = "SOCKETIO_FN_EMULATOR_PING_TIMEOUT_MS
 pub const EMULATOR_NAMESPACES: &str = "SOCKETIO_FN_EMULATOR_NAMESPACES";
 /// The standalone emulator's access key (random when unset).
 pub const EMULATOR_KEY: &str = "SOCKETIO_FN_EMULATOR_KEY";
+/// `on` or `off` (default): the emulator serves the Socket.IO Admin UI on namespace `/admin` of each
+/// hub (a development tool; docs/emulator.md).
+pub const EMULATOR_ADMIN: &str = "SOCKETIO_FN_EMULATOR_ADMIN";
+/// The Admin UI's user name; with [`EMULATOR_ADMIN_PASSWORD`], the UI may connect from anywhere.
+pub const EMULATOR_ADMIN_USER: &str = "SOCKETIO_FN_EMULATOR_ADMIN_USER";
+/// The Admin UI's password (at least [`MIN_ADMIN_PASSWORD_CHARS`] characters).
+pub const EMULATOR_ADMIN_PASSWORD: &str = "SOCKETIO_FN_EMULATOR_ADMIN_PASSWORD";
+/// The shortest Admin UI password accepted.
+pub const MIN_ADMIN_PASSWORD_CHARS: usize = 12;
 /// How the embedded emulator calls the app's webhook: one of [`EMULATOR_TRANSPORTS`].
 pub const EMULATOR_TRANSPORT: &str = "SOCKETIO_FN_EMULATOR_TRANSPORT";
 /// The values of [`EMULATOR_TRANSPORT`]: `in-process` (the default: each call handed to the app's

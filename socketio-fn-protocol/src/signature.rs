@@ -106,6 +106,18 @@ impl Expected {
     }
 }
 
+/// Constant-time equality of two secrets (their length is not secret): a webhook code, a password.
+///
+/// ```
+/// use socketio_fn::protocol::signature::same_secret;
+/// assert!(same_secret(b"open sesame", b"open sesame"));
+/// assert!(!same_secret(b"open sesame", b"open sesamE"));
+/// assert!(!same_secret(b"open", b"open sesame"));
+/// ```
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// A [`Verifier`] that remembers, per connection id, the signatures that verified.
 ///
 /// The service signs every event of a connection with the same value (the HMAC of its connection id),

@@ -4,6 +4,8 @@
 #[cfg(feature = "dynamic-linking")]
 use socketio_fn_dylib as _;
 
+#[cfg(feature = "emulator")]
+mod admin_ui;
 mod contract;
 mod run;
 pub use run::{run, run_with};

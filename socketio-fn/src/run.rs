@@ -53,9 +53,13 @@ async fn run_boxed(customise: Box<dyn FnOnce(AppBuilder) -> AppBuilder + '_>) ->
             connection_string,
             endpoint,
             in_process,
+            admin,
         } = start_emulator(&settings).await?;
         settings.set(CONNECTION, connection_string);
         builder = builder.local_emulator(endpoint);
+        if admin {
+            builder = builder.local_admin_ui();
+        }
         Some((emulator, in_process))
     } else {
         None
@@ -103,6 +107,8 @@ struct Started {
     endpoint: String,
     /// Whether the emulator hands webhook calls to the app's router (`SOCKETIO_FN_EMULATOR_TRANSPORT`).
     in_process: bool,
+    /// Whether the emulator serves the Admin UI.
+    admin: bool,
 }
 
 #[cfg(feature = "emulator")]
@@ -145,8 +151,11 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
             min: socketio_fn_core::protocol::setting_names::MIN_SECRET_CHARS,
         });
     }
+    let admin = crate::admin_ui::config(settings, address)?;
+    let admin_on = admin.is_some();
     let emulator = Emulator::start(EmulatorConfig {
         address,
+        admin,
         upstream: Some(format!(
             "http://{upstream_host}{}",
             socketio_fn_core::app::webhook_path(settings)?
@@ -179,6 +188,7 @@ async fn start_emulator(settings: &Settings) -> Result<Started, Error> {
         endpoint: emulator.endpoint().to_owned(),
         emulator,
         in_process,
+        admin: admin_on,
     })
 }
 

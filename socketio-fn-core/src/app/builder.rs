@@ -42,6 +42,7 @@ pub struct AppBuilder {
     pub(crate) handles: Vec<PendingHandle>,
     pub(crate) allow_unauthenticated: bool,
     pub(crate) local_emulator: Option<String>,
+    pub(crate) admin_ui: bool,
     pub(crate) limits: LimitOverrides,
     pub(crate) layers: Vec<RouterLayer>,
     pub(crate) hooks: Vec<Arc<dyn InvocationHook>>,
@@ -213,6 +214,14 @@ impl AppBuilder {
         self
     }
 
+    /// Says that the embedded emulator serves the Socket.IO Admin UI: the start-up lines tell how to
+    /// connect it to each hub of the app. The facade's `run()` does this with
+    /// `SOCKETIO_FN_EMULATOR_ADMIN=on`.
+    pub fn local_admin_ui(mut self) -> Self {
+        self.admin_ui = true;
+        self
+    }
+
     /// Resolves settings, connections, functions, outputs, service handles, webhook authentication and
     /// server limits, in that order. Fails, naming the function, handle or setting, on anything that
     /// would otherwise fail at the first event or send.
@@ -230,6 +239,7 @@ impl AppBuilder {
             handles,
             allow_unauthenticated,
             local_emulator,
+            admin_ui,
             limits,
             layers,
             hooks,
@@ -268,6 +278,7 @@ impl AppBuilder {
             limits,
             state,
             mode,
+            admin_ui,
             layers,
             hooks: Hooks(hooks.into()),
         })

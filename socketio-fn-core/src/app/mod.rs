@@ -35,6 +35,8 @@ pub struct App {
     pub(crate) limits: Limits,
     pub(crate) state: StateMap,
     pub(crate) mode: Mode,
+    /// Whether the embedded emulator serves the Admin UI (said in the start-up lines).
+    pub(crate) admin_ui: bool,
     pub(crate) layers: Vec<builder::RouterLayer>,
     pub(crate) hooks: Hooks,
 }

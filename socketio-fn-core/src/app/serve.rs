@@ -4,11 +4,13 @@
 use super::App;
 use crate::error::Error;
 use crate::settings::Settings;
+use crate::startup::mode::Mode;
 use crate::webhook::Webhook;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::get;
+use socketio_fn_protocol::paths::{ADMIN_UI_NAMESPACE, client_path};
 use socketio_fn_protocol::setting_names::CORS;
 use socketio_fn_server::ShutdownSignal;
 use std::future::Future;
@@ -131,6 +133,7 @@ impl App {
             "mode: {}; the webhook at http://{local}{webhook} accepts requests authenticated by {summary}",
             self.mode
         );
+        self.log_admin_ui();
         if summary.open {
             tracing::warn!(
                 "the webhook accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
@@ -160,6 +163,33 @@ impl App {
                 ""
             }
         );
+    }
+}
+
+impl App {
+    /// How to connect the Socket.IO Admin UI to each hub, when the embedded emulator serves it.
+    fn log_admin_ui(&self) {
+        let (true, Mode::Local(endpoint)) = (self.admin_ui, &self.mode) else {
+            return;
+        };
+        let mut hubs: Vec<&str> = self
+            .registry
+            .functions()
+            .iter()
+            .map(|f| f.hub.as_str())
+            .collect();
+        hubs.sort_unstable();
+        hubs.dedup();
+        for hub in hubs {
+            tracing::info!(
+                server_url = %endpoint,
+                path = %client_path(hub),
+                namespace = %ADMIN_UI_NAMESPACE,
+                "Socket.IO Admin UI (development only) for hub {hub}: open https://admin.socket.io, \
+                 or serve the ui/dist folder of npm @socket.io/admin-ui; enter this Server URL, and \
+                 under Advanced options this Path and Namespace"
+            );
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use crate::settings::{SecretValue, ServiceConnection};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use socketio_fn_protocol::cloud_events::{CloudEvent, split_list};
-use socketio_fn_protocol::signature::CachedVerifier;
+use socketio_fn_protocol::signature::{CachedVerifier, same_secret};
 use std::sync::Arc;
 
 /// The header carrying a webhook code, as the Functions host reads its keys.
@@ -65,11 +65,6 @@ impl std::fmt::Display for AuthSummary {
         }
         f.write_str(&parts.join(" or "))
     }
-}
-
-/// Constant-time equality of two byte strings (the length is not secret).
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 impl WebhookAuth {

@@ -44,6 +44,7 @@ pub(super) async fn invoke(
     let (namespace, data) = event;
     let pending = FuturesUnordered::new();
     if let (Some(io), Some(hub)) = (shared.io(), hub) {
+        let hub_name = hub.name.clone();
         for (id, _) in select(hub, super::route::Scope::Hub, filter).await {
             let socket = Sid::from_str(&id)
                 .ok()
@@ -53,7 +54,17 @@ pub(super) async fn invoke(
                 .timeout(INVOKE_WAIT)
                 .emit_with_ack::<_, Gather>(data.event_name.as_str(), &Spread(&data.parameters))
             {
-                Ok(ack) => pending.push(ack),
+                Ok(ack) => {
+                    crate::admin::event_sent(
+                        shared,
+                        &hub_name,
+                        &namespace,
+                        &id,
+                        &data.event_name,
+                        &data.parameters,
+                    );
+                    pending.push(ack);
+                }
                 Err(e) => tracing::warn!(connection = %id, error = %e, "invoke: emit failed"),
             }
         }

@@ -77,11 +77,13 @@ async fn run(shared: &Shared, call: Call) -> Response {
             operations::close(shared, hub, scope.clone(), filter.clone(), query).await
         }
         Operation::Exists(scope) => operations::exists(hub, scope.clone()).await,
-        Operation::ChangeGroups { add } => operations::change_groups(hub, body, *add).await,
+        Operation::ChangeGroups { add } => operations::change_groups(shared, hub, body, *add).await,
         Operation::Membership { add, group, scope } => {
-            operations::membership(hub, scope.clone(), group, *add).await
+            operations::membership(shared, hub, scope.clone(), group, *add).await
         }
-        Operation::LeaveAllGroups(scope) => operations::leave_all_groups(hub, scope.clone()).await,
+        Operation::LeaveAllGroups(scope) => {
+            operations::leave_all_groups(shared, hub, scope.clone()).await
+        }
         Operation::ListGroup(group) => listing::list(shared, &call.hub, hub, group, query).await,
         Operation::Invoke => invoke::invoke(shared, hub, filter.clone(), body).await,
     }

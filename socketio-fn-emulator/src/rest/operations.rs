@@ -75,6 +75,7 @@ pub(super) async fn send(
     let (Some(io), Some(hub)) = (shared.io(), hub) else {
         return StatusCode::ACCEPTED.into_response();
     };
+    let hub_name = hub.name.clone();
     for (id, sockets) in select(hub, scope, filter).await {
         let Ok(sid) = Sid::from_str(&id) else {
             continue;
@@ -82,10 +83,18 @@ pub(super) async fn send(
         let socket = |ns: &str| io.of(ns).and_then(|op| op.get_socket(sid));
         match &event {
             Some(event) => {
-                if let Some(s) = socket(packet.namespace)
-                    && let Err(e) = s.emit(event.event_name.as_str(), &Spread(&event.parameters))
-                {
-                    tracing::warn!(connection = %id, error = %e, "emit failed");
+                if let Some(s) = socket(packet.namespace) {
+                    match s.emit(event.event_name.as_str(), &Spread(&event.parameters)) {
+                        Ok(()) => crate::admin::event_sent(
+                            shared,
+                            &hub_name,
+                            packet.namespace,
+                            &id,
+                            &event.event_name,
+                            &event.parameters,
+                        ),
+                        Err(e) => tracing::warn!(connection = %id, error = %e, "emit failed"),
+                    }
                 }
             }
             // `{"close":true}`: every namespace socket of the connection, which then closes its
@@ -101,7 +110,12 @@ pub(super) async fn send(
     StatusCode::ACCEPTED.into_response()
 }
 
-pub(super) async fn change_groups(hub: Option<Arc<Hub>>, body: &Bytes, add: bool) -> Response {
+pub(super) async fn change_groups(
+    shared: &Shared,
+    hub: Option<Arc<Hub>>,
+    body: &Bytes,
+    add: bool,
+) -> Response {
     let parsed: Value = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => return bad_request("InvalidBody", format!("invalid JSON: {e}")),
@@ -114,7 +128,7 @@ pub(super) async fn change_groups(hub: Option<Arc<Hub>>, body: &Bytes, add: bool
         Ok(f) => f,
         Err(e) => return invalid_filter(e),
     };
-    let Some(groups) = parsed["groups"].as_array().and_then(|g| {
+    let Some(groups_named) = parsed["groups"].as_array().and_then(|g| {
         g.iter()
             .map(|g| g.as_str().map(str::to_owned))
             .collect::<Option<Vec<String>>>()
@@ -130,13 +144,15 @@ pub(super) async fn change_groups(hub: Option<Arc<Hub>>, body: &Bytes, add: bool
         let mut connections = hub.lock();
         for id in ids {
             if let Some(connection) = connections.get_mut(&id) {
-                for g in &groups {
-                    if add {
-                        connection.groups.insert(g.clone());
-                    } else {
-                        connection.groups.remove(g);
+                edit_groups(shared, &hub.name, connection, |groups| {
+                    for g in &groups_named {
+                        if add {
+                            groups.insert(g.clone());
+                        } else {
+                            groups.remove(g);
+                        }
                     }
-                }
+                });
             }
         }
     }
@@ -193,6 +209,7 @@ async fn connection_ids(hub: &Arc<Hub>, scope: Scope) -> Vec<String> {
 
 /// Adds (`PUT`) or removes (`DELETE`) a connection or every connection of a user to or from a group.
 pub(super) async fn membership(
+    shared: &Shared,
     hub: Option<Arc<Hub>>,
     scope: Scope,
     group: &str,
@@ -203,11 +220,13 @@ pub(super) async fn membership(
         let mut connections = hub.lock();
         for id in ids {
             if let Some(c) = connections.get_mut(&id) {
-                if add {
-                    c.groups.insert(group.to_owned());
-                } else {
-                    c.groups.remove(group);
-                }
+                edit_groups(shared, &hub.name, c, |groups| {
+                    if add {
+                        groups.insert(group.to_owned());
+                    } else {
+                        groups.remove(group);
+                    }
+                });
             }
         }
     }
@@ -221,7 +240,11 @@ pub(super) async fn membership(
 
 /// Removes a connection (or a user's connections) from every group but the emulator's own: the
 /// namespace and socket groups stay.
-pub(super) async fn leave_all_groups(hub: Option<Arc<Hub>>, scope: Scope) -> Response {
+pub(super) async fn leave_all_groups(
+    shared: &Shared,
+    hub: Option<Arc<Hub>>,
+    scope: Scope,
+) -> Response {
     if let Some(hub) = hub {
         let ids = connection_ids(&hub, scope).await;
         let mut connections = hub.lock();
@@ -237,11 +260,29 @@ pub(super) async fn leave_all_groups(hub: Option<Arc<Hub>>, scope: Scope) -> Res
                         ]
                     })
                     .collect();
-                c.groups.retain(|g| own.contains(g));
+                edit_groups(shared, &hub.name, c, |groups| {
+                    groups.retain(|g| own.contains(g));
+                });
             }
         }
     }
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// Changes a connection's groups; an Admin UI is told which rooms its sockets joined or left.
+fn edit_groups(
+    shared: &Shared,
+    hub: &str,
+    connection: &mut crate::hubs::Connection,
+    edit: impl FnOnce(&mut std::collections::HashSet<String>),
+) {
+    if shared.admin.is_none() {
+        edit(&mut connection.groups);
+        return;
+    }
+    let before = connection.groups.clone();
+    edit(&mut connection.groups);
+    crate::admin::rooms_changed(shared, hub, connection, &before);
 }
 
 /// `:generateToken`: a client token for `hub` (`userId`, `minutesToExpire`, `role`, `group`).

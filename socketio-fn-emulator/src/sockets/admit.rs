@@ -25,7 +25,7 @@ fn claim_values(value: &Value) -> Vec<String> {
 }
 
 /// The hub of a client request path `/clients/socketio/hubs/<hub>[/]`.
-fn hub_of(path: &str) -> Option<&str> {
+pub(crate) fn hub_of(path: &str) -> Option<&str> {
     let hub = path.strip_prefix(CLIENT_PATH_PREFIX)?.trim_end_matches('/');
     is_valid_hub(hub).then_some(hub)
 }
@@ -107,6 +107,8 @@ async fn admit(s: &SocketRef, shared: &Arc<Shared>, auth: Option<Value>) -> Resu
         pending: AtomicUsize::new(0),
         closed: AtomicBool::new(false),
         live: shared.live_sockets.clone(),
+        issued: crate::admin::unix_millis(),
+        watched: shared.admin.is_some(),
     });
     shared.live_sockets.fetch_add(1, Ordering::SeqCst);
     s.extensions.insert(state.clone());

@@ -9,6 +9,8 @@ mod admit;
 pub(crate) mod head;
 mod queue;
 
+pub(crate) use admit::hub_of;
+
 use crate::hubs::{Hub, Hubs};
 use crate::upstream::Upstream;
 use axum::extract::Request;
@@ -46,6 +48,8 @@ pub(crate) struct Shared {
     pub(crate) allowed_namespaces: Option<Vec<String>>,
     /// Live [`SocketState`]s (a leak detector, see `Emulator::socket_count`).
     pub(crate) live_sockets: Arc<AtomicUsize>,
+    /// The Admin UI's state, when it is served.
+    pub(crate) admin: Option<crate::admin::Admin>,
 }
 
 impl Shared {
@@ -116,6 +120,42 @@ struct SocketState {
     pending: AtomicUsize,
     closed: AtomicBool,
     live: Arc<AtomicUsize>,
+    /// When the socket was admitted (Unix milliseconds), for the Admin UI.
+    issued: u64,
+    /// Whether an Admin UI may watch (its reports are skipped otherwise, at the cost of this flag).
+    watched: bool,
+}
+
+/// What the Admin UI is told of a client socket.
+#[derive(Debug, Clone)]
+pub(crate) struct SocketFacts {
+    pub(crate) hub: String,
+    pub(crate) namespace: String,
+    pub(crate) socket_id: String,
+    pub(crate) connection_id: String,
+    pub(crate) user_id: Option<String>,
+    pub(crate) issued: u64,
+}
+
+impl SocketState {
+    fn facts(&self) -> SocketFacts {
+        SocketFacts {
+            hub: self.hub.name.clone(),
+            namespace: self.namespace.clone(),
+            socket_id: self.socket_id.clone(),
+            connection_id: self.connection_id.clone(),
+            user_id: self.user_id.clone(),
+            issued: self.issued,
+        }
+    }
+}
+
+/// The facts of a client socket (`None` for a socket that is not one: an Admin UI's).
+pub(crate) fn facts_of(socket: &SocketRef) -> Option<SocketFacts> {
+    socket
+        .extensions
+        .get::<Arc<SocketState>>()
+        .map(|state| state.facts())
 }
 
 impl std::fmt::Debug for SocketState {
@@ -182,6 +222,9 @@ pub(crate) fn socket_io(shared: Arc<Shared>, timing: Timing) -> ClientService {
         .with_state(shared.clone())
         .build_svc();
     use socketioxide::handler::ConnectHandler;
+    if shared.admin.is_some() {
+        crate::admin::register(&io);
+    }
     io.ns("/", OnConnect.with(admit::authenticate));
     if let Err(e) = io.dyn_ns("/{*ns}", OnConnect.with(admit::authenticate)) {
         tracing::error!(error = %e, "cannot register dynamic namespaces");
@@ -217,6 +260,11 @@ impl socketioxide::handler::ConnectHandler<socketioxide::adapter::LocalAdapter, 
     ) {
         if let Some(state) = s.extensions.get::<Arc<SocketState>>() {
             let _ = state.push(Item::Connected);
+            if state.watched
+                && let Some(shared) = state.shared.upgrade()
+            {
+                crate::admin::socket_connected(&shared, &SocketRef::from(s), &state.facts());
+            }
         }
     }
 }
@@ -317,4 +365,7 @@ async fn on_disconnect(s: SocketRef, reason: DisconnectReason, State(shared): St
     shared.hubs.leave(&state.hub, &s.id.to_string(), s.ns());
     shared.namespace_count(s.ns(), -1);
     let _ = state.push(Item::Disconnected(reason_text(reason)));
+    if state.watched {
+        crate::admin::socket_disconnected(&shared, &state.facts(), reason_text(reason));
+    }
 }

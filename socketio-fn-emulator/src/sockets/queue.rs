@@ -116,6 +116,11 @@ impl MessageHandler<LocalAdapter, EnqueueArgs> for Enqueue {
             );
             return;
         }
+        if state.watched
+            && let Some(shared) = state.shared.upgrade()
+        {
+            crate::admin::event_received(&shared, &state.facts(), &data);
+        }
         if state.pending.fetch_add(1, Ordering::AcqRel) >= QUEUE_CAPACITY {
             state.pending.fetch_sub(1, Ordering::AcqRel);
             tracing::warn!(socket = %state.socket_id, "{QUEUE_CAPACITY} events already wait for the app; event refused");
