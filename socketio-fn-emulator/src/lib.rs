@@ -228,6 +228,28 @@ async fn dispatch_rest(
     rest::handle(shared, request).await.into_response()
 }
 
+/// The emulator's routes: each hub's Socket.IO endpoint and the REST API.
+fn router(shared: Arc<Shared>, clients: ClientService) -> Router {
+    Router::new()
+        .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}"), any(dispatch))
+        .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}/"), any(dispatch))
+        .route(&format!("{REST_HUB_PREFIX}{{*rest}}"), any(dispatch_rest))
+        // Any page may connect, with credentials too (the Admin UI's client sends them): the
+        // emulator reads no cookie, so a browser's credentials grant nothing here.
+        .layer(tower_http::cors::CorsLayer::very_permissive())
+        .with_state((shared, clients))
+}
+
+/// Deletes empty namespaces every [`SWEEP_INTERVAL`].
+async fn sweep(shared: Arc<Shared>) {
+    let mut empty = HashSet::new();
+    let mut tick = tokio::time::interval(SWEEP_INTERVAL);
+    loop {
+        tick.tick().await;
+        shared.sweep_namespaces(&mut empty);
+    }
+}
+
 impl Emulator {
     /// Binds and starts serving. An Admin UI without credentials on an address that is not loopback is
     /// refused (`InvalidInput`), before anything is bound.
@@ -275,14 +297,7 @@ impl Emulator {
             admin: config.admin.map(admin::Admin::new),
         });
         let clients = sockets::socket_io(shared.clone(), timing);
-        let router = Router::new()
-            .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}"), any(dispatch))
-            .route(&format!("{CLIENT_PATH_PREFIX}{{hub}}/"), any(dispatch))
-            .route(&format!("{REST_HUB_PREFIX}{{*rest}}"), any(dispatch_rest))
-            // Any page may connect, with credentials too (the Admin UI's client sends them): the
-            // emulator reads no cookie, so a browser's credentials grant nothing here.
-            .layer(tower_http::cors::CorsLayer::very_permissive())
-            .with_state((shared.clone(), clients));
+        let router = router(shared.clone(), clients);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = config.server;
         let grace_period = server.grace_period;
@@ -298,15 +313,7 @@ impl Emulator {
             )
             .await;
         });
-        let sweeping = shared.clone();
-        let sweeper = tokio::spawn(async move {
-            let mut empty = HashSet::new();
-            let mut tick = tokio::time::interval(SWEEP_INTERVAL);
-            loop {
-                tick.tick().await;
-                sweeping.sweep_namespaces(&mut empty);
-            }
-        });
+        let sweeper = tokio::spawn(sweep(shared.clone()));
         let admin_stats = shared
             .admin
             .is_some()
