@@ -442,3 +442,38 @@ impl Emulator {
         let _ = self.task.await;
     }
 }
+
+#[cfg(test)]
+mod admin_tests {
+    use super::{ADMIN_NAMESPACE, AdminConfig, Emulator, EmulatorConfig};
+
+    /// The Admin UI's namespace outlives the sweeps that delete empty namespaces: were it deleted, a
+    /// UI connecting later would land in a dynamic namespace and be asked for a client token.
+    #[tokio::test]
+    async fn the_admin_namespace_survives_the_sweeps() {
+        let emulator = Emulator::start(EmulatorConfig {
+            admin: Some(AdminConfig::default()),
+            ..EmulatorConfig::default()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        for _ in 0..3 {
+            emulator.sweep_namespaces_now();
+        }
+        let io = emulator.shared.io().unwrap_or_else(|| unreachable!());
+        assert!(io.of(ADMIN_NAMESPACE).is_some());
+        emulator.stop().await;
+    }
+
+    #[tokio::test]
+    async fn an_open_admin_ui_on_every_address_is_refused() {
+        let refused = Emulator::start(EmulatorConfig {
+            address: "0.0.0.0:0".parse().unwrap_or_else(|_| unreachable!()),
+            admin: Some(AdminConfig::default()),
+            ..EmulatorConfig::default()
+        })
+        .await;
+        let error = refused.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("loopback"), "{error}");
+    }
+}

@@ -48,6 +48,11 @@ async function start() {
     send.disabled = false;
   });
   socket.on("connect_error", (err) => { status.textContent = "connect error: " + err.message; });
+  socket.on("disconnect", (reason) => {
+    status.textContent = "disconnected: " + reason;
+    text.disabled = true;
+    send.disabled = true;
+  });
   socket.on("new message", (from, message) => show(from + ": " + message, "message"));
   socket.on("dm", (from, message) => show(from + " (direct): " + message, "dm"));
   // The server asks the room a question; this tab answers with a text.

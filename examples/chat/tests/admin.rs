@@ -1,7 +1,8 @@
-//! The Socket.IO Admin UI on the chat's embedded emulator (`SOCKETIO_FN_EMULATOR_ADMIN=on`), its
-//! protocol checked with real socket.io-clients (`tests/e2e/admin.test.mjs`): without credentials on
-//! loopback, and with a user name and password (wrong or missing ones refused, a session opened).
-//! Unsafe settings stop the start.
+//! The Socket.IO Admin UI on the chat's embedded emulator (`SOCKETIO_FN_EMULATOR_ADMIN=on`): the real
+//! UI (npm `@socket.io/admin-ui`'s `ui/dist`) in headless Chromium with two chat pages
+//! (`tests/e2e/admin-ui.browser.mjs`); its protocol checked with real socket.io-clients
+//! (`tests/e2e/admin.test.mjs`): without credentials on loopback, and with a user name and password
+//! (wrong or missing ones refused, a session opened). Unsafe settings stop the start.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 #[path = "../../../tests/tests/support/mod.rs"]
@@ -24,6 +25,31 @@ async fn admin_pass(env: &[(&str, String)], node_env: &[(&str, String)]) {
     node_env.push(("APP_URL", chat.url.clone()));
     node_env.push(("APP_LOG", chat.log.display().to_string()));
     support::node_test("admin.test.mjs", &node_env, Duration::from_secs(90)).await;
+}
+
+/// The real UI, driven as its users drive it. `ADMIN_SCREENSHOT=<png>` keeps a picture of it
+/// (docs/images/admin-ui.png).
+#[tokio::test]
+async fn the_real_admin_ui_in_chromium() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !std::path::Path::new(&chromium).exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install Debian's chromium (see .ci/run)"
+        );
+        return;
+    }
+    let env = [("SOCKETIO_FN_EMULATOR_ADMIN", "on".to_owned())];
+    let chat = support::Binary::start_local(env!("CARGO_BIN_EXE_chat"), &env).await;
+    let mut node_env = vec![
+        ("CHAT_URL", chat.url.clone()),
+        ("CHAT_LOG", chat.log.display().to_string()),
+        ("CHROMIUM", chromium),
+    ];
+    if let Ok(path) = std::env::var("ADMIN_SCREENSHOT") {
+        node_env.push(("ADMIN_SCREENSHOT", path));
+    }
+    support::node_test("admin-ui.browser.mjs", &node_env, Duration::from_secs(120)).await;
 }
 
 #[tokio::test]

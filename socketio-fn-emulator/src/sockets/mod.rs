@@ -83,14 +83,16 @@ impl Shared {
     }
 
     /// Deletes dynamic namespaces that have had no socket for two sweeps in a row (socketioxide keeps
-    /// every namespace a CONNECT packet ever named, even an unauthenticated one). `empty` carries the
+    /// every namespace a CONNECT packet ever named, even an unauthenticated one); never `/` nor the
+    /// Admin UI's. `empty` carries the
     /// namespaces found empty by the previous sweep.
     pub(crate) fn sweep_namespaces(&self, empty: &mut HashSet<String>) {
         let Some(io) = self.io() else { return };
         let mut now_empty = HashSet::new();
         for ns in io.nsps() {
             let path = ns.ns_path().to_owned();
-            if path == "/" || self.namespace_in_use(&path) || !ns.sockets().is_empty() {
+            let admin = self.admin.is_some() && path == crate::admin::ADMIN_NAMESPACE;
+            if path == "/" || admin || self.namespace_in_use(&path) || !ns.sockets().is_empty() {
                 continue;
             }
             if empty.contains(&path) {
