@@ -5,7 +5,8 @@
 # to core 1; rounds alternate. Method and figures: benches/README.md ("`emulator`").
 #
 # The embedded emulator hands webhook calls to the app's router in process (as `cargo run` does);
-# `emulator-http` is the same app with SOCKETIO_FN_EMULATOR_TRANSPORT=http (the loopback hop).
+# `emulator-http` is the same app with SOCKETIO_FN_EMULATOR_TRANSPORT=http (the loopback hop);
+# `emulator-admin` the same app with the Admin UI on (SOCKETIO_FN_EMULATOR_ADMIN=on, no UI connected).
 #
 #   bash benches/emulator.sh        # ROUNDS=3 SERVERS="node emulator" CLIENTS=1000 BROADCASTS=20 ACKERS=20 ROUND_TRIPS=200
 #   SERVERS="node emulator emulator-http" bash benches/emulator.sh      # both transports in one run
@@ -18,7 +19,7 @@ port=${PORT:-18301}
 cargo build --release -q -p emulator-bench
 (cd benches/emulator && [[ -d node_modules/socket.io ]] || npm ci --no-audit --no-fund --silent)
 
-run_one() { # node|emulator|emulator-http port
+run_one() { # node|emulator|emulator-http|emulator-admin port
   local pid
   refuse_ports_in_use "$2" "$(($2 + 1))"
   if [[ $1 == node ]]; then
@@ -27,11 +28,13 @@ run_one() { # node|emulator|emulator-http port
     wait_ready "$2"
     taskset -c 1 env SERVER=node URL="http://127.0.0.1:$2" SERVER_PID="$pid" node benches/emulator/load.mjs
   else
-    local transport=in-process
+    local transport=in-process admin=off
     [[ $1 == emulator-http ]] && transport=http
+    [[ $1 == emulator-admin ]] && admin=on
     # The app on $2, its emulator on $2+1; RUST_LOG=warn: no line per connection.
     (cd benches/emulator && exec taskset -c 0 env SOCKETIO_FN_ADDR="127.0.0.1:$2" \
       SOCKETIO_FN_EMULATOR_ADDR="127.0.0.1:$(($2 + 1))" SOCKETIO_FN_EMULATOR_TRANSPORT="$transport" \
+      SOCKETIO_FN_EMULATOR_ADMIN="$admin" \
       RUST_LOG=warn ../../target/release/emulator-bench-app >/dev/null 2>&1) &
     pid=$!
     wait_ready "$2"

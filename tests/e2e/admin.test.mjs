@@ -10,6 +10,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { io } from "socket.io-client";
+import WebSocket from "ws";
 
 const APP_URL = process.env.APP_URL;
 const WITH_CREDENTIALS = Boolean(process.env.ADMIN_USER);
@@ -152,6 +153,30 @@ test("sockets, rooms and events live, and the UI's actions", { skip: WITH_CREDEN
   assert.ok(!log.includes(ui.id), "an admin socket reached the app");
   alice.close();
   ui.close();
+});
+
+test("a UI that does not read never holds up the clients", { skip: WITH_CREDENTIALS }, async () => {
+  // An admin socket over a raw WebSocket that stops reading once connected: its reports pile up in
+  // its own bounded buffer (then are dropped), while a client's events go on being answered.
+  const { endpoint, path } = await negotiate("x");
+  const raw = new WebSocket(`${endpoint.replace(/^http/, "ws")}${path}/?EIO=4&transport=websocket`);
+  const frames = [];
+  raw.on("message", (data) => frames.push(String(data)));
+  await new Promise((resolve, reject) => { raw.once("open", resolve); raw.once("error", reject); });
+  raw.send("40/admin,");
+  const deadline = Date.now() + 5000;
+  while (!frames.some((f) => f.startsWith("40/admin,"))) {
+    assert.ok(Date.now() < deadline, `the admin namespace did not answer: ${frames}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  raw._socket.pause();
+  const busy = await client("busy");
+  const acks = await Promise.all(
+    Array.from({ length: 1000 }, (_, i) => busy.timeout(30000).emitWithAck("new message", `m${i}`)),
+  );
+  assert.equal(acks.filter((a) => a === "ok").length, 1000);
+  raw.terminate();
+  busy.close();
 });
 
 test("credentials: refused when wrong or missing, a session when right", { skip: !WITH_CREDENTIALS }, async () => {
