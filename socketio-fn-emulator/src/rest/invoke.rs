@@ -44,7 +44,7 @@ pub(super) async fn invoke(
     let (namespace, data) = event;
     let pending = FuturesUnordered::new();
     if let (Some(io), Some(hub)) = (shared.io(), hub) {
-        let hub_name = hub.name.clone();
+        let hub_of_sends = hub.clone();
         for (id, _) in select(hub, super::route::Scope::Hub, filter).await {
             let socket = Sid::from_str(&id)
                 .ok()
@@ -57,7 +57,7 @@ pub(super) async fn invoke(
                 Ok(ack) => {
                     crate::admin::event_sent(
                         shared,
-                        &hub_name,
+                        &hub_of_sends.name,
                         &namespace,
                         &id,
                         &data.event_name,

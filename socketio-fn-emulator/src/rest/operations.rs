@@ -75,7 +75,8 @@ pub(super) async fn send(
     let (Some(io), Some(hub)) = (shared.io(), hub) else {
         return StatusCode::ACCEPTED.into_response();
     };
-    let hub_name = hub.name.clone();
+    // An `Arc`, not the name: a send without an Admin UI allocates nothing for it.
+    let hub_of_sends = hub.clone();
     for (id, sockets) in select(hub, scope, filter).await {
         let Ok(sid) = Sid::from_str(&id) else {
             continue;
@@ -87,7 +88,7 @@ pub(super) async fn send(
                     match s.emit(event.event_name.as_str(), &Spread(&event.parameters)) {
                         Ok(()) => crate::admin::event_sent(
                             shared,
-                            &hub_name,
+                            &hub_of_sends.name,
                             packet.namespace,
                             &id,
                             &event.event_name,
