@@ -3,6 +3,7 @@
 //! the app's contract for clients (`types`, `asyncapi`).
 
 mod contract;
+mod dev;
 mod functions;
 mod new;
 mod package;
@@ -28,6 +29,9 @@ enum Command {
     New(new::Args),
     /// Build the app in release and write an Azure Functions custom-handler folder (and zip).
     Functions(functions::Args),
+    /// Run the app with the emulator, rebuild it on every change and swap the new build in while the
+    /// clients stay connected.
+    Dev(dev::Args),
     /// Write the app's events as TypeScript for socket.io-client (`Socket<ServerToClientEvents,
     /// ClientToServerEvents>`), from the app itself.
     Types(contract::Args),
@@ -45,6 +49,7 @@ fn main() -> ExitCode {
     let result = match command {
         Command::New(args) => new::run(&args),
         Command::Functions(args) => functions::run(&args),
+        Command::Dev(args) => dev::run(&args),
         Command::Types(args) => contract::run(&args, contract::Format::TypeScript),
         Command::Asyncapi(args) => contract::run(&args, contract::Format::AsyncApi),
         Command::Emulator { args } => emulator(args),

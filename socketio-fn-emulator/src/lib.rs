@@ -22,8 +22,8 @@ pub use hubs::MAX_HUBS;
 pub use rest::{API_VERSIONS, INVOKE_WAIT, MAX_TOKEN_MINUTES, MAX_TTL_SECONDS};
 pub use sockets::{ENGINE_BUFFER, QUEUE_CAPACITY};
 pub use upstream::{
-    BREAKER_COOL_DOWN, BREAKER_THRESHOLD, CONNECT_TIMEOUT, InProcessError, MAX_CONCURRENT_CALLS,
-    MAX_UPSTREAM_REPLY_BYTES, UPSTREAM_IDLE_TIMEOUT,
+    BREAKER_COOL_DOWN, BREAKER_THRESHOLD, CONNECT_TIMEOUT, HOLD_RETRY, InProcessError,
+    MAX_CONCURRENT_CALLS, MAX_UPSTREAM_REPLY_BYTES, SetUpstreamsError, UPSTREAM_IDLE_TIMEOUT,
 };
 
 /// `url` with its query redacted (`?code=...` is a secret), as the emulator prints and logs it.
@@ -94,6 +94,11 @@ pub struct EmulatorConfig {
     /// The namespaces clients may connect to; `None` (the default) accepts any. A client connecting
     /// to another gets `connect_error` `Invalid namespace`, as from a Socket.IO server.
     pub namespaces: Option<Vec<String>>,
+    /// How long an event waits when no instance of the app takes it (none is running, or each refuses
+    /// the connection: a restart, a crash), tried again every [`HOLD_RETRY`]; each socket's events
+    /// stay in order behind it ([`QUEUE_CAPACITY`] at most). `None` (the default): it fails at once
+    /// (an error ack), as does one still untaken at the end. `cargo socketio-fn dev` holds for 60 s.
+    pub hold: Option<Duration>,
     /// Serve the Socket.IO Admin UI on namespace [`ADMIN_NAMESPACE`] of each hub (a development
     /// tool; `None`, the default: not served, and `/admin` is a namespace like any other). Without
     /// credentials only on a loopback address: [`Emulator::start`] refuses otherwise.
@@ -128,6 +133,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("ping_timeout", &self.ping_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("namespaces", &self.namespaces)
+            .field("hold", &self.hold)
             .field("admin", &self.admin)
             .finish()
     }
@@ -151,6 +157,7 @@ impl Default for EmulatorConfig {
             ping_timeout: DEFAULT_PING_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             namespaces: None,
+            hold: None,
             admin: None,
         }
     }
@@ -283,6 +290,7 @@ impl Emulator {
                 access_key.clone(),
                 config.upstream_timeout,
                 config.breaker_cool_down,
+                config.hold,
             )
         });
         let shared = Arc::new(Shared {
@@ -375,6 +383,17 @@ impl Emulator {
             .as_ref()
             .ok_or(InProcessError::NoUpstream)?
             .call_in_process(app)
+    }
+
+    /// From the next webhook call on, calls go to the app instances at `urls` (each with a fresh
+    /// breaker); calls already made finish where they went, and each socket's events stay in order
+    /// (its next event is sent once the last was answered). `cargo socketio-fn dev` swaps a new build
+    /// in with this; only the process holding the emulator can call it, never a client.
+    pub fn set_upstreams(&self, urls: Vec<String>) -> Result<(), SetUpstreamsError> {
+        match &self.shared.upstream {
+            Some(upstream) => upstream.set_instances(urls),
+            None => Err(SetUpstreamsError::NoUpstream),
+        }
     }
 
     /// Whether the app's webhook calls go to a router in this process ([`Emulator::call_in_process`]).

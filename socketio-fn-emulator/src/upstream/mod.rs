@@ -3,15 +3,20 @@
 //! calls spread over the app's instances (as the service's load balancer would), and a circuit breaker
 //! per instance so a hanging or unreachable app fails queued events fast.
 
+mod errors;
 mod in_process;
 mod instance;
+
+use errors::Missed;
+pub use errors::SetUpstreamsError;
+pub(crate) use errors::UpstreamError;
 
 use axum::body::Bytes;
 use in_process::InProcess;
 pub use in_process::InProcessError;
 use instance::{Instance, Via};
 use socketio_fn_protocol::AccessKey;
-use socketio_fn_protocol::cloud_events::{CloudEvent, EventKind, HeaderError};
+use socketio_fn_protocol::cloud_events::{CloudEvent, EventKind};
 use socketio_fn_protocol::signature::Verifier;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -43,8 +48,10 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 #[derive(Debug)]
 pub(crate) struct Upstream {
     http: reqwest::Client,
-    /// The app's instances; each call goes to the next available one in turn.
-    instances: Vec<Instance>,
+    /// The app's instances; each call goes to the next available one in turn. Replaced as a whole by
+    /// [`Upstream::set_instances`] (a call keeps the list it started with).
+    instances: std::sync::RwLock<std::sync::Arc<Vec<Instance>>>,
+    cool_down: Duration,
     next: AtomicUsize,
     origin: String,
     /// Signs each request's connection id (the key's HMAC state made once).
@@ -59,7 +66,12 @@ pub(crate) struct Upstream {
     in_flight: AtomicUsize,
     /// Set by [`Upstream::settle`]: new calls fail at once.
     stopping: std::sync::atomic::AtomicBool,
+    /// How long a call no instance takes is held and tried again (`None`: it fails at once).
+    hold: Option<Duration>,
 }
+
+/// How often a held call is tried again.
+pub const HOLD_RETRY: Duration = Duration::from_millis(200);
 
 /// Counts a call in flight while it lives.
 struct InFlight<'a>(&'a AtomicUsize);
@@ -93,33 +105,6 @@ pub(crate) struct UpstreamReply {
     pub(crate) body: String,
 }
 
-/// Why the app could not be called.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum UpstreamError {
-    /// The app did not answer.
-    #[error("the function app at {url} did not answer: {reason}")]
-    Unreachable { url: String, reason: String },
-    /// Recent calls failed; calls fail fast until the breaker lets one through.
-    #[error(
-        "the function app at {url} is not answering (the last {BREAKER_THRESHOLD} calls failed); retrying in a few seconds"
-    )]
-    Down { url: String },
-    /// A value of the event cannot travel in a header.
-    #[error(transparent)]
-    Header(#[from] HeaderError),
-    /// The emulator is stopping: calls already made finish, no new one starts.
-    #[error("the emulator is stopping")]
-    Stopping,
-}
-
-/// How one attempt on one instance ended, when it got no reply.
-enum Missed {
-    /// The instance cannot have received the call (the connection was refused): another may take it.
-    NotReceived(UpstreamError),
-    /// The instance may have received it (a timeout, a connection cut mid-call): not sent again.
-    Failed(UpstreamError),
-}
-
 impl Upstream {
     /// Calls go to the instances at `urls` in turn (at least one).
     pub(crate) fn new(
@@ -128,6 +113,7 @@ impl Upstream {
         key: AccessKey,
         timeout: Duration,
         cool_down: Duration,
+        hold: Option<Duration>,
     ) -> Self {
         Self {
             http: reqwest::Client::builder()
@@ -136,10 +122,12 @@ impl Upstream {
                 .connect_timeout(CONNECT_TIMEOUT)
                 .build()
                 .unwrap_or_default(),
-            instances: urls
-                .into_iter()
-                .map(|url| Instance::new(url, cool_down))
-                .collect(),
+            instances: std::sync::RwLock::new(std::sync::Arc::new(
+                urls.into_iter()
+                    .map(|url| Instance::new(url, cool_down))
+                    .collect(),
+            )),
+            cool_down,
             next: AtomicUsize::new(0),
             origin,
             signer: Verifier::new(&key),
@@ -149,6 +137,7 @@ impl Upstream {
             in_process: std::sync::OnceLock::new(),
             in_flight: AtomicUsize::new(0),
             stopping: std::sync::atomic::AtomicBool::new(false),
+            hold,
         }
     }
 
@@ -172,13 +161,42 @@ impl Upstream {
     /// From now on, calls go to `router` in this process, at the upstream URL's path and query,
     /// instead of over HTTP. Only with a single upstream.
     pub(crate) fn call_in_process(&self, router: axum::Router) -> Result<(), InProcessError> {
-        let [instance] = self.instances.as_slice() else {
+        let instances = self.instances();
+        let [instance] = instances.as_slice() else {
             return Err(InProcessError::SeveralUpstreams);
         };
         let app = InProcess::new(router, instance.url())?;
         self.in_process
             .set(app)
             .map_err(|_| InProcessError::AlreadySet)
+    }
+
+    /// The instances calls go to now.
+    fn instances(&self) -> std::sync::Arc<Vec<Instance>> {
+        self.instances
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// From the next call on, calls go to the instances at `urls` (at least one), each with a fresh
+    /// breaker; calls already made finish where they went. Not with calls in process.
+    pub(crate) fn set_instances(&self, urls: Vec<String>) -> Result<(), SetUpstreamsError> {
+        if self.in_process() {
+            return Err(SetUpstreamsError::InProcess);
+        }
+        let instances: Vec<Instance> = urls
+            .into_iter()
+            .map(|url| Instance::new(url, self.cool_down))
+            .collect();
+        if instances.is_empty() {
+            return Err(SetUpstreamsError::Empty);
+        }
+        *self
+            .instances
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = std::sync::Arc::new(instances);
+        Ok(())
     }
 
     /// Whether calls go to the app's router in this process.
@@ -193,7 +211,8 @@ impl Upstream {
 
     /// Every instance's breaker is open.
     fn down(&self) -> UpstreamError {
-        let shown: Vec<&str> = self.instances.iter().map(|i| i.shown.as_str()).collect();
+        let instances = self.instances();
+        let shown: Vec<&str> = instances.iter().map(|i| i.shown.as_str()).collect();
         UpstreamError::Down {
             url: shown.join(", "),
         }
@@ -201,7 +220,7 @@ impl Upstream {
 
     /// Fails fast while every instance's breaker is open.
     fn check_breakers(&self) -> Result<(), UpstreamError> {
-        if self.instances.iter().any(Instance::available) {
+        if self.instances().iter().any(Instance::available) {
             Ok(())
         } else {
             Err(self.down())
@@ -216,8 +235,9 @@ impl Upstream {
         if self.stopping.load(Ordering::SeqCst) {
             return Err(UpstreamError::Stopping);
         }
-        self.check_breakers()?;
-        let _slot = self.slots.acquire().await.map_err(|_| self.down())?;
+        if self.hold.is_none() {
+            self.check_breakers()?;
+        }
         let signature = match event.signature {
             Some(known) => std::borrow::Cow::Borrowed(known),
             None => std::borrow::Cow::Owned(self.signature(event.connection_id)),
@@ -240,26 +260,55 @@ impl Upstream {
         let mut headers = http::HeaderMap::with_capacity(16);
         let id = self.ids.fetch_add(1, Ordering::Relaxed).to_string();
         envelope.write_headers(&id, &iso8601_now(), &mut headers)?;
-        let mut body = Bytes::from(event.body);
-        let count = self.instances.len();
+        let mut request = (headers, Bytes::from(event.body));
+        let held_since = std::time::Instant::now();
+        loop {
+            let tried = {
+                let _slot = self.slots.acquire().await.map_err(|_| self.down())?;
+                self.try_instances(&envelope, &mut request).await
+            };
+            match tried {
+                Ok(reply) => return Ok(reply),
+                Err(Missed::Failed(e)) => return Err(e),
+                Err(Missed::NotReceived(e)) => match self.hold {
+                    // No instance took it (none running, or all refused): held, and tried again.
+                    Some(hold)
+                        if held_since.elapsed() < hold && !self.stopping.load(Ordering::SeqCst) =>
+                    {
+                        tokio::time::sleep(HOLD_RETRY).await;
+                    }
+                    _ => return Err(e),
+                },
+            }
+        }
+    }
+
+    /// Tries each available instance in turn from the next one, until one takes the call. The last
+    /// attempt takes the headers and body, unless the call may be held (tried again later); earlier
+    /// ones copy them (a copy only with several instances).
+    async fn try_instances(
+        &self,
+        envelope: &CloudEvent<'_>,
+        request: &mut (http::HeaderMap, Bytes),
+    ) -> Result<UpstreamReply, Missed> {
+        let instances = self.instances();
+        let count = instances.len();
         let start = self.next.fetch_add(1, Ordering::Relaxed);
         let mut refused = None;
         for k in 0..count {
-            let instance = &self.instances[start.wrapping_add(k) % count];
+            let instance = &instances[start.wrapping_add(k) % count];
             // Breakers may have opened while this call waited for its turn.
             if !instance.available() {
                 continue;
             }
-            // The last possible attempt takes the headers and body; earlier ones copy them (a copy
-            // only with several instances).
-            let request = if k + 1 == count {
-                (std::mem::take(&mut headers), std::mem::take(&mut body))
+            let this = if k + 1 == count && self.hold.is_none() {
+                std::mem::take(request)
             } else {
-                (headers.clone(), body.clone())
+                (request.0.clone(), request.1.clone())
             };
-            match self.attempt(instance, &envelope, request).await {
+            match self.attempt(instance, envelope, this).await {
                 Ok(reply) => return Ok(reply),
-                Err(Missed::Failed(e)) => return Err(e),
+                Err(Missed::Failed(e)) => return Err(Missed::Failed(e)),
                 Err(Missed::NotReceived(e)) => {
                     if count > 1 {
                         tracing::warn!(url = %instance.shown, "the app instance refused the connection: the call goes to the next one");
@@ -268,7 +317,7 @@ impl Upstream {
                 }
             }
         }
-        Err(refused.unwrap_or_else(|| self.down()))
+        Err(Missed::NotReceived(refused.unwrap_or_else(|| self.down())))
     }
 
     /// One POST of the event to `instance`: over HTTP, or through the app's router in this process.

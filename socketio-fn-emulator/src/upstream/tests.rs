@@ -58,6 +58,7 @@ fn upstream_to(urls: Vec<String>) -> Upstream {
         AccessKey::new("a-key-of-more-than-thirty-two-characters"),
         Duration::from_secs(5),
         BREAKER_COOL_DOWN,
+        None,
     )
 }
 
@@ -245,4 +246,72 @@ fn iso8601() {
     assert_eq!(super::iso8601(1_727_070_184), "2024-09-23T05:43:04Z");
     assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
     assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
+}
+
+/// Replacing the instances: the next call goes to the new one only; an empty list is refused.
+#[tokio::test]
+async fn calls_go_to_the_instances_set_last() {
+    let (first, second): (Seen, Seen) = (Seen::default(), Seen::default());
+    let a = serve(app(first.clone(), "from a")).await;
+    let b = serve(app(second.clone(), "from b")).await;
+    let upstream = upstream(format!("{a}/hook"));
+    assert_eq!(upstream.send(event()).await.unwrap().body, "from a");
+    upstream.set_instances(vec![format!("{b}/hook")]).unwrap();
+    assert_eq!(upstream.send(event()).await.unwrap().body, "from b");
+    assert_eq!(upstream.send(event()).await.unwrap().body, "from b");
+    let posts = |seen: &Seen| {
+        seen.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .filter(|c| c.0 == "POST")
+            .count()
+    };
+    assert_eq!((posts(&first), posts(&second)), (1, 2));
+    assert_eq!(
+        upstream.set_instances(Vec::new()),
+        Err(SetUpstreamsError::Empty)
+    );
+}
+
+/// A call no instance takes is held: sent once an instance is there (within the hold), else failed.
+#[tokio::test]
+async fn a_held_call_waits_for_an_instance() {
+    let seen = Seen::default();
+    // A port nothing listens on yet.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let upstream = Upstream::new(
+        vec![format!("http://127.0.0.1:{port}/hook")],
+        "localhost".into(),
+        AccessKey::new("a-key-of-more-than-thirty-two-characters"),
+        Duration::from_secs(5),
+        BREAKER_COOL_DOWN,
+        Some(Duration::from_secs(10)),
+    );
+    let router = app(seen.clone(), "late");
+    let late = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        axum::serve(listener, router).await.unwrap();
+    });
+    assert_eq!(upstream.send(event()).await.unwrap().body, "late");
+    late.abort();
+    // Past the hold, the call fails as without one.
+    let brief = Upstream::new(
+        vec![format!("http://127.0.0.1:{port}/hook")],
+        "localhost".into(),
+        AccessKey::new("a-key-of-more-than-thirty-two-characters"),
+        Duration::from_secs(5),
+        BREAKER_COOL_DOWN,
+        Some(Duration::from_millis(300)),
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(matches!(
+        brief.send(event()).await,
+        Err(UpstreamError::Unreachable { .. } | UpstreamError::Down { .. })
+    ));
 }
