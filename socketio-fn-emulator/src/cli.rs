@@ -47,6 +47,10 @@ pub struct Args {
     /// is given.
     #[arg(long = "namespace", env = EMULATOR_NAMESPACES, value_delimiter = ',')]
     pub namespaces: Vec<String>,
+    /// How long an event waits, in seconds, when no instance of the app takes it (every one refuses
+    /// the connection: a restart, a crash), tried again every 200 ms; 0 (the default) fails it at once.
+    #[arg(long, default_value_t = 0)]
+    pub hold_secs: u64,
     /// Serve the Socket.IO Admin UI on namespace `/admin` of each hub (a development tool; without
     /// credentials only on a loopback address).
     #[arg(
@@ -99,6 +103,7 @@ pub async fn run(args: Args) -> std::io::Result<()> {
         ping_interval: Duration::from_millis(args.ping_interval_ms),
         ping_timeout: Duration::from_millis(args.ping_timeout_ms),
         namespaces: (!args.namespaces.is_empty()).then_some(args.namespaces),
+        hold: (args.hold_secs > 0).then(|| Duration::from_secs(args.hold_secs)),
         admin: args.admin.then(|| AdminConfig {
             credentials: args.admin_user.zip(args.admin_password),
         }),
