@@ -20,8 +20,9 @@ pub(crate) struct Args {
 }
 
 /// The template's files: (path in the app, text with `{{placeholders}}`).
-const FILES: [(&str, &str); 9] = [
+const FILES: [(&str, &str); 10] = [
     ("Cargo.toml", include_str!("../template/Cargo.toml.tmpl")),
+    ("src/lib.rs", include_str!("../template/src/lib.rs.tmpl")),
     ("src/main.rs", include_str!("../template/src/main.rs.tmpl")),
     (
         "tests/app.rs",
@@ -68,8 +69,11 @@ pub(crate) fn run(args: &Args) -> Result<(), String> {
     #[allow(clippy::print_stdout)]
     {
         println!("wrote {name} in {shown}");
-        println!("  cd {shown} && cargo run     # the app with the embedded emulator");
-        println!("  cd {shown} && cargo test    # the app and a real Socket.IO client");
+        println!("  cd {shown} && cargo run                # the app with the embedded emulator");
+        println!("  cd {shown} && cargo socketio-fn dev    # the same, swapped in on every save");
+        println!(
+            "  cd {shown} && cargo test               # the functions and a real Socket.IO client"
+        );
     }
     Ok(())
 }
@@ -132,33 +136,40 @@ fn write_app(dir: &Path, name: &str, hub: &str, framework: &Framework) -> Result
             dir.display()
         ));
     }
-    let (dependency, framework_copy, build_context) = match framework {
+    let (dependency, framework_copy, build_context, testing) = match framework {
         Framework::Checkout(root) => {
             let root = root.display().to_string();
+            let path = toml_string(&format!("{root}/socketio-fn"));
             (
                 format!(
                     "# The socketio-fn checkout this app was made from (`--framework-version X` of\n\
                      # `cargo socketio-fn new` depends on a registry version instead).\n\
-                     socketio-fn = {{ path = {} }}",
-                    toml_string(&format!("{root}/socketio-fn"))
+                     socketio-fn = {{ path = {path} }}"
                 ),
                 format!(
                     "# The framework checkout, passed as a named build context (see the command above).\n\
                      COPY --from=socketio-fn . {root}\n"
                 ),
                 format!("--build-context socketio-fn={root} "),
+                format!("socketio-fn = {{ path = {path}, features = [\"testing\"] }}"),
             )
         }
         Framework::Version(version) => (
             format!("socketio-fn = {}", toml_string(version)),
             String::new(),
             String::new(),
+            format!(
+                "socketio-fn = {{ version = {}, features = [\"testing\"] }}",
+                toml_string(version)
+            ),
         ),
     };
     for (path, template) in FILES {
         let text = template
             .replace("{{name}}", name)
             .replace("{{hub}}", hub)
+            .replace("{{crate}}", &name.replace('-', "_"))
+            .replace("{{framework_testing}}", &testing)
             .replace("{{framework}}", &dependency)
             .replace("{{framework_copy}}", &framework_copy)
             .replace("{{build_context}}", &build_context);
@@ -199,6 +210,8 @@ mod tests {
             "framework",
             "framework_copy",
             "build_context",
+            "crate",
+            "framework_testing",
         ];
         for (path, template) in FILES {
             let mut rest = template;

@@ -55,7 +55,7 @@ fn edits_are_served_while_the_client_stays_connected() {
         .args(["--test", "--test-reporter=spec", "dev.test.mjs"])
         .current_dir(workspace().join("tests/e2e"))
         .env("APP_URL", format!("http://127.0.0.1:{app_port}"))
-        .env("APP_MAIN", dir.join("src/main.rs"))
+        .env("APP_MAIN", dir.join("src/lib.rs"))
         .env("DEV_LOG", &log)
         .output()
         .expect("node is needed for the end-to-end tests");

@@ -13,6 +13,7 @@ fn the_new_app_passes_its_own_tests() {
     for file in [
         "Cargo.toml",
         "src/main.rs",
+        "src/lib.rs",
         "tests/app.rs",
         "local.settings.json",
         "Dockerfile",
@@ -77,8 +78,12 @@ fn a_registry_version_is_written_when_asked() {
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("socketio-fn = \"0.1.0\""), "{manifest}");
     assert!(!manifest.contains("path ="), "{manifest}");
-    let main = std::fs::read_to_string(dir.join("src/main.rs")).unwrap();
-    assert!(main.contains(r#"#[socketio_trigger(hub = "lobby", event = "message")]"#));
+    let functions = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+    assert!(functions.contains(r#"#[socketio_trigger(hub = "lobby", event = "message")]"#));
+    assert!(
+        manifest.contains(r#"socketio-fn = { version = "0.1.0", features = ["testing"] }"#),
+        "{manifest}"
+    );
     let dockerfile = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
     assert!(!dockerfile.contains("--from=socketio-fn"), "{dockerfile}");
 }

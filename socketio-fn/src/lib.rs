@@ -8,6 +8,8 @@ use socketio_fn_dylib as _;
 mod admin_ui;
 mod contract;
 mod run;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub use run::{run, run_with};
 
 pub use socketio_fn_core::actions::SocketIoAction;

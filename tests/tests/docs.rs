@@ -309,6 +309,10 @@ fn the_readme_cargo_toml_is_the_template_s() {
             .unwrap()
             .replace("{{name}}", "my-app")
             .replace(
+                "{{framework_testing}}",
+                "socketio-fn = { path = \"../socketio-fn/socketio-fn\", features = [\"testing\"] }",
+            )
+            .replace(
                 "{{framework}}",
                 "socketio-fn = { path = \"../socketio-fn/socketio-fn\" }",
             );

@@ -43,6 +43,7 @@ pub struct AppBuilder {
     pub(crate) allow_unauthenticated: bool,
     pub(crate) local_emulator: Option<String>,
     pub(crate) admin_ui: bool,
+    pub(crate) overrides: Vec<(String, String)>,
     pub(crate) limits: LimitOverrides,
     pub(crate) layers: Vec<RouterLayer>,
     pub(crate) hooks: Vec<Arc<dyn InvocationHook>>,
@@ -214,6 +215,13 @@ impl AppBuilder {
         self
     }
 
+    /// Sets one setting over the app's settings (given with [`AppBuilder::settings`] or loaded), as
+    /// the environment would: the test kit points the app at its emulator with this.
+    pub fn setting(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.overrides.push((name.into(), value.into()));
+        self
+    }
+
     /// Says that the embedded emulator serves the Socket.IO Admin UI: the start-up lines tell how to
     /// connect it to each hub of the app. The facade's `run()` does this with
     /// `SOCKETIO_FN_EMULATOR_ADMIN=on`.
@@ -240,12 +248,16 @@ impl AppBuilder {
             allow_unauthenticated,
             local_emulator,
             admin_ui,
+            overrides,
             limits,
             layers,
             hooks,
         } = self;
         // 1. settings
-        let settings = startup::settings(settings)?;
+        let mut settings = startup::settings(settings)?;
+        for (name, value) in overrides {
+            settings.set(&name, value);
+        }
         let (functions, negotiations) =
             startup::descriptors(functions, negotiations, include_registered);
         // 2. connections
