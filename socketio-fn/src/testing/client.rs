@@ -106,6 +106,14 @@ fn arguments(args: impl Serialize) -> Result<Vec<Value>, ClientError> {
     }
 }
 
+/// No values, as a unit struct (serde reads one from `null`).
+fn typed_unit<T: DeserializeOwned>(values: Vec<Value>) -> Result<T, ClientError> {
+    serde_json::from_value(Value::Null).map_err(|e| ClientError::Values {
+        values: Value::Array(values),
+        error: e.to_string(),
+    })
+}
+
 /// `values` as `T` (a tuple of the arguments, in order).
 pub(super) fn typed<T: DeserializeOwned>(values: Vec<Value>) -> Result<T, ClientError> {
     let values = Value::Array(values);
@@ -245,6 +253,19 @@ impl TestClient {
                 return Err(self.timed_out(&format!("`{event}` event")));
             }
         }
+    }
+
+    /// The next event `E` (declared with `#[socketio_event]`, and deriving `serde::Deserialize`: a
+    /// tuple struct reads the arguments in order, a unit struct none).
+    pub async fn next<E>(&self) -> Result<E, ClientError>
+    where
+        E: socketio_fn_core::actions::ServerEvent + DeserializeOwned,
+    {
+        let values: Vec<Value> = self.next_event(E::NAME).await?;
+        if values.is_empty() {
+            return typed_unit(values);
+        }
+        typed(values)
     }
 
     /// Leaves the namespace and closes the connection.
