@@ -2,7 +2,8 @@
 //! (a refusal is an error with the server's reason), emit, emit and wait for the ack, wait for an
 //! event. Every wait is bounded; a timeout says what was received meanwhile. Written on
 //! `tokio-tungstenite` and the protocol crate's packets rather than on rust_socketio 0.6, whose
-//! `connect` returns before the namespace is connected and does not fail on a refusal.
+//! `connect` returns before the namespace is connected and does not fail on a refusal. WebSocket only
+//! (no long-polling, so no polling double-connect); text packets only (no binary attachments).
 
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;

@@ -2,6 +2,12 @@
 //! with its state, hooks, layers and routes — served in the test's process with the emulator on
 //! ephemeral ports, and Socket.IO clients connected to it.
 //!
+//! A feature of this crate rather than a crate of its own: an app adds one dev-dependency line
+//! (`socketio-fn = { ..., features = ["testing"] }`), and the kit always matches the runtime it tests.
+//! The client is the kit's own, on `tokio-tungstenite` and the protocol crate's packets (see
+//! [`TestClient`]): rust_socketio 0.6 returns from `connect` before the namespace is connected and
+//! does not fail on a refusal, which a test must see.
+//!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use socketio_fn::App;
