@@ -106,7 +106,7 @@ run_mode() { # mode
       ADDR="127.0.0.1:$((port + 10))" "$root/target/debug/sx-bench-app" &
       server=$!
     fi
-    sleep 8
+    sleep 10
   done
   kill -TERM "$client"; wait "$client" 2>/dev/null || true
   [[ $mode == socketioxide ]] && { kill "$server"; wait "$server" 2>/dev/null || true; }
