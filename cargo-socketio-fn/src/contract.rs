@@ -51,11 +51,7 @@ impl Format {
 }
 
 pub(crate) fn run(args: &Args, format: Format) -> Result<(), String> {
-    let manifest = args
-        .manifest_path
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
-    let package = Package::read(&manifest, args.bin.as_deref())?;
+    let (manifest, package) = Package::locate(args.manifest_path.as_deref(), args.bin.as_deref())?;
     let executable = build(&manifest, &package)?;
     let scratch = package.target_directory.join("socketio-fn-contract");
     std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;

@@ -42,11 +42,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), String> {
-    let manifest = args
-        .manifest_path
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
-    let package = Package::read(&manifest, args.bin.as_deref())?;
+    let (manifest, package) = Package::locate(args.manifest_path.as_deref(), args.bin.as_deref())?;
     let executable = build(&manifest, &package, args)?;
     let out = args
         .out

@@ -15,6 +15,17 @@ pub(crate) struct Package {
 }
 
 impl Package {
+    /// The package of `manifest` (default `./Cargo.toml`), with `bin` (or its only binary), and
+    /// that manifest's path.
+    pub(crate) fn locate(
+        manifest: Option<&Path>,
+        bin: Option<&str>,
+    ) -> Result<(PathBuf, Self), String> {
+        let manifest = manifest.map_or_else(|| PathBuf::from("Cargo.toml"), Path::to_path_buf);
+        let package = Self::read(&manifest, bin)?;
+        Ok((manifest, package))
+    }
+
     /// The package of `manifest`, with `bin` (or its only binary).
     pub(crate) fn read(manifest: &Path, bin: Option<&str>) -> Result<Self, String> {
         let output = cargo()

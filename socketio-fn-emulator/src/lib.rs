@@ -12,6 +12,7 @@
 mod admin;
 #[cfg(feature = "cli")]
 pub mod cli;
+mod clock;
 mod hubs;
 mod rest;
 mod sockets;

@@ -31,11 +31,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: &Args) -> Result<(), String> {
-    let manifest = args
-        .manifest_path
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
-    let package = Package::read(&manifest, args.bin.as_deref())?;
+    let (manifest, package) = Package::locate(args.manifest_path.as_deref(), args.bin.as_deref())?;
     let app = address(&package.root, ADDRESS, DEFAULT_ADDRESS)?;
     let emulator = address(&package.root, EMULATOR_ADDRESS, DEFAULT_EMULATOR_ADDRESS)?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start tokio: {e}"))?;

@@ -10,6 +10,16 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 
+/// Headers of one hop, not forwarded (the body is forwarded whole, with its own length).
+const HOP_BY_HOP: [&str; 6] = [
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "upgrade",
+    "proxy-connection",
+];
+
 /// The largest request or response body forwarded (the app's own limit is lower by default).
 const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
@@ -67,7 +77,7 @@ async fn forward(State(forward): State<Forward>, request: Request) -> Response {
         .request(parts.method, format!("http://127.0.0.1:{port}{path}"))
         .body(body);
     for (name, value) in &parts.headers {
-        if name != axum::http::header::HOST {
+        if name != axum::http::header::HOST && !HOP_BY_HOP.contains(&name.as_str()) {
             outgoing = outgoing.header(name, value);
         }
     }
@@ -83,7 +93,9 @@ async fn forward(State(forward): State<Forward>, request: Request) -> Response {
     };
     let mut response = Response::builder().status(reply.status());
     for (name, value) in reply.headers() {
-        response = response.header(name, value);
+        if !HOP_BY_HOP.contains(&name.as_str()) {
+            response = response.header(name, value);
+        }
     }
     let bytes = reply.bytes().await.unwrap_or_default();
     response

@@ -452,30 +452,9 @@ pub(crate) fn iso8601_now() -> String {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     if last.0 != secs {
-        *last = (secs, iso8601(secs));
+        *last = (secs, crate::clock::iso8601(secs));
     }
     last.1.clone()
-}
-
-fn iso8601(secs: u64) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or_default();
-    let rem = secs % 86_400;
-    // Civil from days (proleptic Gregorian), after H. Hinnant's algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }
 
 /// `url` with its query replaced by `?<redacted>`: the event handler URL's query carries the webhook

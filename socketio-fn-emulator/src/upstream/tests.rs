@@ -243,9 +243,9 @@ fn only_a_single_upstream_is_called_in_process() {
 
 #[test]
 fn iso8601() {
-    assert_eq!(super::iso8601(1_727_070_184), "2024-09-23T05:43:04Z");
-    assert_eq!(super::iso8601(0), "1970-01-01T00:00:00Z");
-    assert_eq!(super::iso8601(951_782_400), "2000-02-29T00:00:00Z");
+    assert_eq!(crate::clock::iso8601(1_727_070_184), "2024-09-23T05:43:04Z");
+    assert_eq!(crate::clock::iso8601(0), "1970-01-01T00:00:00Z");
+    assert_eq!(crate::clock::iso8601(951_782_400), "2000-02-29T00:00:00Z");
 }
 
 /// Replacing the instances: the next call goes to the new one only; an empty list is refused.
