@@ -1,18 +1,7 @@
 //! Times as text, from one civil-date conversion: the CloudEvents `ce-time` of upstream calls
 //! (seconds) and JavaScript's `Date` JSON of the Admin UI's reports (milliseconds).
 
-/// Year, month and day of `days` since 1970-01-01 (proleptic Gregorian, after H. Hinnant's algorithm).
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
+use socketio_fn_schedule::civil_from_days as civil;
 
 /// `secs` since the epoch as RFC 3339 in UTC: `2024-09-23T05:43:04Z`.
 pub(crate) fn iso8601(secs: u64) -> String {
