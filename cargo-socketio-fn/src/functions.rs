@@ -6,15 +6,18 @@
 //! included. One `httpTrigger` function with the catch-all route `{*path}` and an empty route prefix
 //! forwards every path the app serves: the webhook (`/api/socketio` under the host), negotiation
 //! (`/api/negotiate`), health checks and the app's own routes.
+//!
+//! With `--bindings` (`crate::bindings`), each function is a binding of its own instead and the host's
+//! Socket.IO extension serves the webhook.
 
 use crate::package::{Package, cargo};
 use serde_json::{Value, json};
-use socketio_fn_protocol::cloud_events::FUNCTIONS_WEBHOOK_PATH;
+use socketio_fn_protocol::cloud_events::{FUNCTIONS_WEBHOOK_PATH, WEBHOOK_PATH};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The folder of the one HTTP function, and so the function's name in the portal.
-pub(crate) const FUNCTION_NAME: &str = "app";
+pub(crate) const FUNCTION_NAME: &str = socketio_fn_protocol::paths::FUNCTIONS_ROUTES_FUNCTION;
 
 /// What to build and where to write it.
 #[derive(Debug, clap::Args)]
@@ -32,6 +35,11 @@ pub(crate) struct Args {
     /// Also write `<DIR>.zip`, the zip to deploy.
     #[arg(long)]
     zip: bool,
+    /// Each function a binding of its own (`socketiotrigger`, `socketionegotiation`, `timerTrigger`),
+    /// the webhook served by the host's Socket.IO extension; default: one HTTP function forwarding
+    /// every request to the app, which serves its own webhook.
+    #[arg(long)]
+    bindings: bool,
     /// The cargo profile to build with.
     #[arg(long, default_value = "release")]
     profile: String,
@@ -48,24 +56,37 @@ pub(crate) fn run(args: &Args) -> Result<(), String> {
         .out
         .clone()
         .unwrap_or_else(|| package.root.join("functions-app"));
-    write_folder(&out, &package.bin, &executable)?;
+    let files = if args.bindings {
+        crate::bindings::files(&executable, &package.bin)?
+    } else {
+        vec![
+            ("host.json".to_owned(), host_json(&package.bin)),
+            (format!("{FUNCTION_NAME}/function.json"), function_json()),
+        ]
+    };
+    let settings = local_settings(args.bindings);
+    write_folder(&out, (&files, settings), &package.bin, &executable)?;
     let mut wrote = out.display().to_string();
     if args.zip {
         let zip = out.with_extension("zip");
-        write_zip(&out, &zip, &package.bin)?;
+        write_zip(&out, &zip, &files, &package.bin)?;
         wrote = format!("{wrote} and {}", zip.display());
     }
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     #[allow(clippy::print_stdout)]
     {
-        println!(
-            "wrote {wrote}: host.json, {FUNCTION_NAME}/function.json, {}",
-            package.bin
-        );
+        println!("wrote {wrote}: {}, {}", names.join(", "), package.bin);
         println!(
             "deploy: cd {} && func azure functionapp publish <app> --custom",
             out.display()
         );
-        println!("event handler URL: https://<app>.azurewebsites.net{FUNCTIONS_WEBHOOK_PATH}");
+        if args.bindings {
+            println!(
+                "event handler URL: https://<app>.azurewebsites.net{WEBHOOK_PATH}?code=<the socketio_extension system key>"
+            );
+        } else {
+            println!("event handler URL: https://<app>.azurewebsites.net{FUNCTIONS_WEBHOOK_PATH}");
+        }
     }
     Ok(())
 }
@@ -142,11 +163,29 @@ pub(crate) fn function_json() -> Value {
 
 /// `local.settings.json` for `func start` in the folder (not deployed: `func` leaves it out, and so
 /// does the zip).
-fn local_settings() -> Value {
-    json!({ "IsEncrypted": false, "Values": { "FUNCTIONS_WORKER_RUNTIME": "custom" } })
+/// In bindings mode the host's Socket.IO extension needs the connection and a storage account (it
+/// disables its triggers without `AzureWebJobsStorage`); fill them in.
+fn local_settings(bindings: bool) -> Value {
+    if bindings {
+        json!({ "IsEncrypted": false, "Values": {
+            "FUNCTIONS_WORKER_RUNTIME": "custom",
+            "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+            "WebPubSubForSocketIOConnectionString": "",
+        }})
+    } else {
+        json!({ "IsEncrypted": false, "Values": { "FUNCTIONS_WORKER_RUNTIME": "custom" } })
+    }
 }
 
-fn write_folder(out: &Path, bin: &str, executable: &Path) -> Result<(), String> {
+/// The JSON files of a package, by path relative to its folder.
+pub(crate) type Files = Vec<(String, Value)>;
+
+fn write_folder(
+    out: &Path,
+    (files, settings): (&Files, Value),
+    bin: &str,
+    executable: &Path,
+) -> Result<(), String> {
     let at = |path: &Path| {
         let shown = path.display().to_string();
         move |e: std::io::Error| format!("{shown}: {e}")
@@ -162,15 +201,14 @@ fn write_folder(out: &Path, bin: &str, executable: &Path) -> Result<(), String> 
         }
         std::fs::remove_dir_all(out).map_err(at(out))?;
     }
-    let function_dir = out.join(FUNCTION_NAME);
-    std::fs::create_dir_all(&function_dir).map_err(at(&function_dir))?;
     let pretty = |v: &Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
-    for (path, value) in [
-        (out.join("host.json"), host_json(bin)),
-        (function_dir.join("function.json"), function_json()),
-        (out.join("local.settings.json"), local_settings()),
-    ] {
-        std::fs::write(&path, pretty(&value)).map_err(at(&path))?;
+    let settings = ("local.settings.json".to_owned(), settings);
+    for (name, value) in files.iter().chain([&settings]) {
+        let path = out.join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(at(dir))?;
+        }
+        std::fs::write(&path, pretty(value)).map_err(at(&path))?;
     }
     let target = out.join(bin);
     std::fs::copy(executable, &target).map_err(at(executable))?;
@@ -189,14 +227,14 @@ fn set_executable(_: &Path) -> std::io::Result<()> {
 }
 
 /// The deployable zip: the folder's files at its root, the executable with mode 0755.
-fn write_zip(out: &Path, zip_path: &Path, bin: &str) -> Result<(), String> {
+fn write_zip(out: &Path, zip_path: &Path, files: &Files, bin: &str) -> Result<(), String> {
     let error = |e: &dyn std::fmt::Display| format!("{}: {e}", zip_path.display());
     let file = std::fs::File::create(zip_path).map_err(|e| error(&e))?;
     let mut zip = zip::ZipWriter::new(file);
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    let host = format!("{FUNCTION_NAME}/function.json");
-    for (name, mode) in [("host.json", 0o644), (host.as_str(), 0o644), (bin, 0o755)] {
+    let entries = files.iter().map(|(name, _)| (name.as_str(), 0o644));
+    for (name, mode) in entries.chain([(bin, 0o755)]) {
         let bytes = std::fs::read(out.join(name)).map_err(|e| error(&e))?;
         zip.start_file(name, options.unix_permissions(mode))
             .map_err(|e| error(&e))?;

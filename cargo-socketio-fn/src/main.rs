@@ -2,6 +2,7 @@
 //! handler (`functions`), run the local emulator of Azure Web PubSub for Socket.IO (`emulator`), write
 //! the app's contract for clients (`types`, `asyncapi`).
 
+mod bindings;
 mod contract;
 mod dev;
 mod functions;

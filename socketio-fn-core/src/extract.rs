@@ -7,7 +7,7 @@
 //! traits, so type aliases, renamed imports and your own types work.
 
 use crate::actions::SocketIoAction;
-use crate::invocation::Invocation;
+use crate::invocation::{Invocation, OutputBindings, OutputSink};
 use crate::request::{
     ConnectionContext, MultiMap, SocketIoConnectRequest, SocketIoConnectedRequest,
     SocketIoDisconnectedRequest, SocketIoMessageRequest, TriggerRequest,
@@ -290,8 +290,8 @@ impl FromInvocation<kind::Message> for EventName {
     note = "use `socketio_fn::Actions`, the collector of output actions"
 )]
 pub trait FromOutput: Sized + Clone + Send {
-    /// Creates the binding.
-    fn from_output(invocation: &Invocation, spec: &ArgSpec) -> Result<Self, InvocationError>;
+    /// Creates the binding from the function's output bindings (`spec.position` is its index).
+    fn from_output(bindings: &OutputBindings<'_>, spec: &ArgSpec) -> Result<Self, InvocationError>;
     /// Runs what the function collected.
     fn flush(self) -> impl Future<Output = Result<(), InvocationError>> + Send;
 }
@@ -316,6 +316,8 @@ pub trait FromOutput: Sized + Clone + Send {
 pub struct Actions {
     handle: ServiceHandle,
     queue: std::sync::Arc<std::sync::Mutex<Vec<SocketIoAction>>>,
+    /// Bindings mode: the host's sink and this binding's index.
+    sink: Option<(OutputSink, usize)>,
 }
 
 impl Actions {
@@ -324,6 +326,7 @@ impl Actions {
         Self {
             handle,
             queue: Default::default(),
+            sink: None,
         }
     }
 
@@ -355,24 +358,37 @@ impl Actions {
 }
 
 impl FromOutput for Actions {
-    fn from_output(invocation: &Invocation, spec: &ArgSpec) -> Result<Self, InvocationError> {
-        invocation
-            .output(spec.position)
-            .cloned()
-            .map(Self::new)
-            .ok_or_else(|| {
-                InvocationError::function(format!(
-                    "output `{}` (binding {}) was not resolved for this invocation",
-                    spec.name, spec.position
-                ))
-            })
+    fn from_output(bindings: &OutputBindings<'_>, spec: &ArgSpec) -> Result<Self, InvocationError> {
+        let handle = bindings.handles.get(spec.position).cloned().ok_or_else(|| {
+            InvocationError::function(format!(
+                "output `{}` (binding {}) was not resolved for this invocation",
+                spec.name, spec.position
+            ))
+        })?;
+        let mut actions = Self::new(handle);
+        actions.sink = bindings.sink.map(|sink| (sink.clone(), spec.position));
+        Ok(actions)
     }
 
+    /// Sends the actions through the handle; in bindings mode hands them to the host's `socketio`
+    /// output binding instead, when the binding can express every one of them (the six actions of the
+    /// Functions extension, without a TTL), else sends them all through the handle (in order).
     fn flush(self) -> impl Future<Output = Result<(), InvocationError>> + Send {
         let actions = std::mem::take(&mut *self.queue());
         async move {
             if actions.is_empty() {
                 return Ok(());
+            }
+            if let Some((sink, position)) = &self.sink {
+                let namespace = self.handle.namespace().to_owned();
+                let json: Option<Vec<_>> = actions
+                    .iter()
+                    .map(|a| a.clone().or_namespace(&namespace).to_binding_json())
+                    .collect();
+                if let Some(json) = json {
+                    sink.put(*position, json);
+                    return Ok(());
+                }
             }
             self.handle.send_all(actions).await.map_err(|e| {
                 let hub = self.handle.target().map(|t| t.hub).unwrap_or_default();

@@ -24,6 +24,38 @@ pub struct Invocation {
     outputs: Arc<[ServiceHandle]>,
     handle: Option<ServiceHandle>,
     state: StateMap,
+    sink: Option<OutputSink>,
+}
+
+/// Where output bindings put their actions when the Azure Functions host runs them (bindings mode):
+/// per binding (argument order), the actions as the host's `socketio` output binding reads them.
+/// Without a sink (the webhook), outputs send through their handle.
+#[derive(Debug, Clone, Default)]
+pub struct OutputSink(Arc<std::sync::Mutex<Vec<(usize, Vec<serde_json::Value>)>>>);
+
+impl OutputSink {
+    /// Adds binding `position`'s actions.
+    pub fn put(&self, position: usize, actions: Vec<serde_json::Value>) {
+        self.lock().push((position, actions));
+    }
+
+    /// What the bindings put, in the order they put it.
+    pub fn take(&self) -> Vec<(usize, Vec<serde_json::Value>)> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(usize, Vec<serde_json::Value>)>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// What an output argument binds to: its handle (argument order) and, in bindings mode, the sink.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputBindings<'a> {
+    /// The resolved handles, one per output argument.
+    pub handles: &'a [ServiceHandle],
+    /// The host's output sink (bindings mode), else `None`.
+    pub sink: Option<&'a OutputSink>,
 }
 
 impl Invocation {
@@ -41,6 +73,7 @@ impl Invocation {
             outputs: Arc::new([]),
             handle: None,
             state: StateMap::default(),
+            sink: None,
         }
     }
 
@@ -60,6 +93,22 @@ impl Invocation {
             outputs: function_bindings.0.clone(),
             handle: function_bindings.1.clone(),
             state,
+            sink: None,
+        }
+    }
+
+    /// Collects the outputs' actions in `sink` instead of sending them (the Functions host sends them
+    /// through its `socketio` output binding).
+    pub(crate) fn with_sink(mut self, sink: OutputSink) -> Self {
+        self.sink = Some(sink);
+        self
+    }
+
+    /// The output arguments' bindings.
+    pub fn output_bindings(&self) -> OutputBindings<'_> {
+        OutputBindings {
+            handles: &self.outputs,
+            sink: self.sink.as_ref(),
         }
     }
 

@@ -10,8 +10,10 @@
 pub mod actions;
 pub mod app;
 pub mod contract;
+mod dispatch;
 pub mod error;
 pub mod extract;
+pub mod functions_host;
 pub mod hook;
 pub mod invocation;
 pub mod kind;
@@ -24,13 +26,14 @@ pub mod settings;
 mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod timer;
 pub mod webhook;
 
 pub use socketio_fn_protocol as protocol;
 
 pub use app::{App, AppBuilder};
 pub use error::Error;
-pub use invocation::{BoxFuture, Invocation, InvokeFn};
+pub use invocation::{BoxFuture, Invocation, InvokeFn, OutputBindings, OutputSink};
 pub use registry::{FunctionDescriptor, OutputBinding, ResolvedFunction, SocketIoFunction};
 pub use request::{
     ClientCertificate, ConnectionContext, MultiMap, SocketIoConnectRequest,
@@ -41,3 +44,6 @@ pub use response::{
     SocketIoMessageResponse,
 };
 pub use settings::Settings;
+pub use timer::{
+    FromTimer, IntoTimerResult, ScheduleStatus, SocketIoTimer, TimerDescriptor, TimerInfo, TimerInvocation,
+};

@@ -12,6 +12,8 @@ use std::sync::Arc;
 /// An output binding of a function (`#[socketio_output(hub = "...", connection = "...")]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OutputBinding {
+    /// The argument's name: the binding's `name` in a Functions `function.json`.
+    pub name: &'static str,
     /// The hub (`%Setting%` allowed); `None` = the function's hub.
     pub hub: Option<&'static str>,
     /// Setting name of the connection; `None` = `WebPubSubForSocketIOConnectionString`.
@@ -32,6 +34,9 @@ pub struct FunctionDescriptor {
     pub event: &'static str,
     /// Setting name of the connection whose hosts may call this function; `None` = the default.
     pub connection: Option<&'static str>,
+    /// The names of the event's arguments the function binds, in order (a Functions
+    /// `socketiotrigger`'s `parameterNames`); empty when it binds none by name.
+    pub parameters: &'static [&'static str],
     /// The output bindings, in argument order.
     pub outputs: &'static [OutputBinding],
     /// Declares what the function's arguments need from the app (state types).
@@ -54,6 +59,7 @@ impl FunctionDescriptor {
             namespace: None,
             event,
             connection: None,
+            parameters: &[],
             outputs: &[],
             requires: no_requirements,
             invoke,

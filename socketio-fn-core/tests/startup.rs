@@ -237,6 +237,7 @@ fn missing_state_and_bad_outputs_fail_the_build_naming_the_function() {
     assert!(app.is_ok());
 
     static ON_OTHER: [OutputBinding; 1] = [OutputBinding {
+        name: "out",
         hub: None,
         connection: Some("Other"),
     }];

@@ -11,6 +11,7 @@ mod common;
 mod event;
 mod negotiation;
 mod output;
+mod timer;
 mod trigger;
 
 use proc_macro::TokenStream;
@@ -44,6 +45,14 @@ pub fn socketio_parameter(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn socketio_negotiation(attr: TokenStream, item: TokenStream) -> TokenStream {
     let output = common::driver::expand_fn::<negotiation::Negotiation>(attr.into(), item.into());
     debug("socketio_negotiation", &output);
+    output.into()
+}
+
+/// Runs an async fn on a schedule (NCRONTAB with seconds). See `socketio_fn::socketio_timer`.
+#[proc_macro_attribute]
+pub fn socketio_timer(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let output = common::driver::expand_fn::<timer::Timer>(attr.into(), item.into());
+    debug("socketio_timer", &output);
     output.into()
 }
 

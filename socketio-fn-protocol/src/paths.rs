@@ -9,6 +9,9 @@ pub const CLIENT_PATH_PREFIX: &str = "/clients/socketio/hubs/";
 /// The namespace on which the emulator serves the Socket.IO Admin UI (on each hub's client path),
 /// the UI's default.
 pub const ADMIN_UI_NAMESPACE: &str = "/admin";
+/// The Azure Functions package's HTTP function that serves the app's own routes (a folder of that
+/// name, route `{*path}`); in bindings mode the host invokes it at `/<name>` like any function.
+pub const FUNCTIONS_ROUTES_FUNCTION: &str = "app";
 /// Prefix of the REST API of a hub; the (escaped) hub name follows.
 pub const REST_HUB_PREFIX: &str = "/api/hubs/";
 

@@ -86,6 +86,16 @@ pub const CONTRACT_HUB: &str = "SOCKETIO_FN_CONTRACT_HUB";
 pub const CONTRACT_NAMESPACE: &str = "SOCKETIO_FN_CONTRACT_NAMESPACE";
 /// The file the contract is written to (default: standard output).
 pub const CONTRACT_OUT: &str = "SOCKETIO_FN_CONTRACT_OUT";
+/// `on`: the app runs under the Azure Functions host in bindings mode (each function a binding of its
+/// own: `cargo socketio-fn functions --bindings`), serving the host's invocations instead of a
+/// webhook. The package's `host.json` passes [`FUNCTIONS_BINDINGS_ARGUMENT`], which `run()` turns
+/// into this setting.
+pub const FUNCTIONS_BINDINGS: &str = "SOCKETIO_FN_FUNCTIONS_BINDINGS";
+/// The command-line argument that `host.json` gives the app in bindings mode.
+pub const FUNCTIONS_BINDINGS_ARGUMENT: &str = "--socketio-fn-bindings";
+/// A file to write the app's functions to as `function.json`s (a JSON object by function name),
+/// instead of serving, as `cargo socketio-fn functions --bindings` runs the app.
+pub const FUNCTIONS_MANIFEST: &str = "SOCKETIO_FN_FUNCTIONS_MANIFEST";
 /// Seconds in-flight invocations get to finish after SIGTERM or Ctrl-C (default 25).
 pub const SHUTDOWN_GRACE_SECS: &str = "SOCKETIO_FN_SHUTDOWN_GRACE_SECS";
 /// Connections the app (or emulator) serves at once (default 1024).

@@ -18,8 +18,9 @@ pub use socketio_fn_core::negotiation::{
 };
 pub use socketio_fn_core::state::Requirements;
 pub use socketio_fn_core::{
-    BoxFuture, FunctionDescriptor, IntoInvocationResult, Invocation, InvocationError,
-    OutputBinding, Reply, ReplyFor, SocketIoFunction,
+    BoxFuture, FromTimer, FunctionDescriptor, IntoInvocationResult, IntoTimerResult, Invocation,
+    InvocationError, OutputBinding, Reply, ReplyFor, SocketIoFunction, SocketIoTimer,
+    TimerDescriptor, TimerInvocation,
 };
 
 /// Converts a function's return value, checking at compile time that it can answer event kind `K`.
@@ -51,5 +52,24 @@ pub const fn failed_negotiation(name: &'static str) -> NegotiationDescriptor {
         connection: None,
         requires: socketio_fn_core::registry::no_requirements,
         invoke: failed_negotiation_invoke,
+    }
+}
+
+fn failed_timer_invoke(_: TimerInvocation) -> BoxFuture<Result<(), InvocationError>> {
+    Box::pin(std::future::ready(Err(InvocationError::function(
+        "this function did not compile",
+    ))))
+}
+
+/// The descriptor of a timer function that did not compile (its registration stand-in).
+pub const fn failed_timer(name: &'static str) -> TimerDescriptor {
+    TimerDescriptor {
+        name,
+        schedule: "0 0 0 * * *",
+        hub: None,
+        connection: None,
+        outputs: &[],
+        requires: socketio_fn_core::registry::no_requirements,
+        invoke: failed_timer_invoke,
     }
 }

@@ -6,6 +6,7 @@ use socketio_fn_dylib as _;
 
 #[cfg(feature = "emulator")]
 mod admin_ui;
+mod bindings;
 mod contract;
 mod run;
 #[cfg(feature = "testing")]
@@ -28,6 +29,9 @@ pub use socketio_fn_core::state::State;
 
 #[doc = include_str!("../docs/socketio_trigger.md")]
 pub use socketio_fn_macros::socketio_trigger;
+
+#[doc = include_str!("../docs/socketio_timer.md")]
+pub use socketio_fn_macros::socketio_timer;
 
 #[doc = include_str!("../docs/socketio_parameter.md")]
 pub use socketio_fn_macros::socketio_parameter;
@@ -101,6 +105,7 @@ pub mod app {
         webhook_path,
     };
     pub use socketio_fn_core::error::{BindingError, CredentialError, NoLocalMode};
+    pub use socketio_fn_core::functions_host::manifest::ManifestError;
     pub use socketio_fn_core::service::{CredentialKind, UserAssigned};
     pub use socketio_fn_core::settings::{
         ConnectionError, Endpoint, IdentityConnection, IdentitySettings, KeyConnection,
@@ -124,6 +129,16 @@ pub mod function {
     };
     pub use socketio_fn_core::request::TriggerRequest;
     pub use socketio_fn_core::response::{IntoInvocationResult, Reply, ReplyFor};
+}
+
+pub mod timer {
+    //! Timer functions (`#[socketio_timer]`): what they may take and return, their descriptors.
+
+    #[doc(inline)]
+    pub use socketio_fn_core::timer::{
+        FromTimer, IntoTimerResult, ScheduleStatus, SocketIoTimer, TimerDescriptor, TimerFn,
+        TimerInfo, TimerInvocation, registered_timers,
+    };
 }
 
 pub mod hook {
@@ -168,8 +183,10 @@ pub mod prelude {
         SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
         SocketIoDisconnectedRequest, SocketIoMessageRequest, SocketIoMessageResponse,
         SocketIoNegotiationResult, socketio_event, socketio_negotiation, socketio_output,
-        socketio_parameter, socketio_trigger,
+        socketio_parameter, socketio_timer, socketio_trigger,
     };
+    #[doc(no_inline)]
+    pub use crate::timer::TimerInfo;
 }
 
 #[doc(hidden)]

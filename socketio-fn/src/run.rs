@@ -46,6 +46,10 @@ async fn run_boxed(customise: Box<dyn FnOnce(AppBuilder) -> AppBuilder + '_>) ->
     if let Some(format) = crate::contract::requested(&settings)? {
         return crate::contract::print(customise, settings, format);
     }
+    if let Some(out) = crate::bindings::manifest_requested(&settings) {
+        return crate::bindings::write_manifest(customise, &out);
+    }
+    crate::bindings::from_arguments(&mut settings);
     let mut builder = App::builder();
     let emulator = if local_mode(&settings, listen_address(&settings)?)? {
         let Started {

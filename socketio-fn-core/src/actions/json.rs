@@ -55,6 +55,60 @@ impl SocketIoAction {
     }
 }
 
+impl SocketIoAction {
+    /// The action as the Functions extension's `socketio` output binding reads it (`actionName` and
+    /// camelCase members), or `None` when the binding cannot express it: an action beyond its six
+    /// (`sendToUser`, `closeConnection`, ...) or a send with a TTL.
+    ///
+    /// ```
+    /// use socketio_fn::SocketIoAction;
+    /// let a = SocketIoAction::send_to_rooms(["lobby"], "new message", ("hi",)).in_namespace("/chat");
+    /// assert_eq!(a.to_binding_json().unwrap(), serde_json::json!({
+    ///     "actionName": "sendToRooms", "namespace": "/chat", "rooms": ["lobby"],
+    ///     "eventName": "new message", "parameters": ["hi"], "exceptRooms": []
+    /// }));
+    /// assert_eq!(SocketIoAction::send_to_user("ann", "hi", ()).to_binding_json(), None);
+    /// ```
+    pub fn to_binding_json(&self) -> Option<Value> {
+        if self.ttl.is_some() || self.invalid.is_some() {
+            return None;
+        }
+        let mut object = Map::new();
+        object.insert("actionName".into(), self.name().into());
+        object.insert("namespace".into(), self.namespace().into());
+        let event = |object: &mut Map<String, Value>, event: &Event| {
+            object.insert("eventName".into(), event.name.clone().into());
+            object.insert("parameters".into(), event.parameters.clone().into());
+        };
+        match &self.target {
+            Target::SendToNamespace { event: e, except_rooms } => {
+                event(&mut object, e);
+                object.insert("exceptRooms".into(), except_rooms.clone().into());
+            }
+            Target::SendToRooms { rooms, event: e, except_rooms } => {
+                object.insert("rooms".into(), rooms.clone().into());
+                event(&mut object, e);
+                object.insert("exceptRooms".into(), except_rooms.clone().into());
+            }
+            Target::SendToSocket { socket_id, event: e } => {
+                object.insert("socketId".into(), socket_id.clone().into());
+                event(&mut object, e);
+            }
+            Target::AddSocketToRoom { socket_id, room }
+            | Target::RemoveSocketFromRoom { socket_id, room } => {
+                object.insert("socketId".into(), socket_id.clone().into());
+                object.insert("room".into(), room.clone().into());
+            }
+            Target::DisconnectSockets { rooms, close } => {
+                object.insert("rooms".into(), rooms.clone().into());
+                object.insert("closeUnderlyingConnection".into(), (*close).into());
+            }
+            _ => return None,
+        }
+        Some(Value::Object(object))
+    }
+}
+
 impl Reader<'_> {
     /// The members of the action's kind.
     fn target(&self) -> Result<Target, InvalidAction> {

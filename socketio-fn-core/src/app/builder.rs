@@ -12,10 +12,11 @@ use crate::startup::{
     self, Connections, CredentialOverride, LimitOverrides, Limits, PendingHandle, Resolver,
 };
 use crate::state::StateMap;
+use crate::timer::{SocketIoTimer, TimerDescriptor};
 use crate::webhook::WebhookAuth;
 use axum::Router;
 use azure_core::credentials::TokenCredential;
-use socketio_fn_protocol::setting_names::CONNECTION;
+use socketio_fn_protocol::setting_names::{CONNECTION, FUNCTIONS_BINDINGS, FUNCTIONS_CUSTOMHANDLER_PORT};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +36,7 @@ pub struct AppBuilder {
     pub(crate) settings: Option<Settings>,
     pub(crate) functions: Vec<FunctionDescriptor>,
     pub(crate) negotiations: Vec<NegotiationDescriptor>,
+    pub(crate) timers: Vec<TimerDescriptor>,
     pub(crate) include_registered: bool,
     pub(crate) routes: Option<Router>,
     pub(crate) state: StateMap,
@@ -96,6 +98,35 @@ impl AppBuilder {
     pub fn registered_functions(mut self) -> Self {
         self.include_registered = true;
         self
+    }
+
+    /// Adds a timer function by its descriptor.
+    pub fn timer(mut self, timer: TimerDescriptor) -> Self {
+        self.timers.push(timer);
+        self
+    }
+
+    /// Adds a `#[socketio_timer]` function: `.register_timer::<tick>()`.
+    pub fn register_timer<T: SocketIoTimer>(self) -> Self {
+        self.timer(T::DESCRIPTOR)
+    }
+
+    /// The `function.json` of every function (the builder's, and the registered ones when asked),
+    /// by name, for the Functions host's bindings mode; nothing is resolved (`%Setting%`s stay for
+    /// the host). `cargo socketio-fn functions --bindings` writes them.
+    pub fn functions_manifest(
+        &self,
+    ) -> Result<Vec<(&'static str, serde_json::Value)>, crate::functions_host::manifest::ManifestError>
+    {
+        let (functions, negotiations, timers) = startup::descriptors(
+            (
+                self.functions.clone(),
+                self.negotiations.clone(),
+                self.timers.clone(),
+            ),
+            self.include_registered,
+        );
+        crate::functions_host::manifest::functions(&functions, &negotiations, &timers)
     }
 
     /// Serves these extra axum routes beside the webhook and negotiation endpoints (pages, APIs).
@@ -240,6 +271,7 @@ impl AppBuilder {
             settings,
             functions,
             negotiations,
+            timers,
             include_registered,
             routes,
             state,
@@ -258,22 +290,38 @@ impl AppBuilder {
         for (name, value) in overrides {
             settings.set(&name, value);
         }
-        let (functions, negotiations) =
-            startup::descriptors(functions, negotiations, include_registered);
+        let (functions, negotiations, timers) =
+            startup::descriptors((functions, negotiations, timers), include_registered);
         // 2. connections
-        let names = startup::connection_names(&functions, &negotiations, &handles);
+        let names = startup::connection_names((&functions, &negotiations, &timers), &handles);
         let connections = Connections::open(&settings, names, &credentials)?;
         // 3. resolution
         let resolver = Resolver::new(&settings, &connections, &state);
         let registry = startup::registry(functions, &resolver)?;
         let negotiations = startup::negotiations(negotiations, &resolver)?;
+        let timers = startup::timers(timers, &resolver)?;
         let resolved_handles = startup::resolve_handles(&handles, &resolver)?;
-        // 4. webhook authentication
+        // 4. webhook authentication (under the Functions host in bindings mode, the host serves it)
+        let bindings = bindings_mode(&settings)?;
         let callers = registry.callers();
-        let auth =
-            WebhookAuth::from_settings(&settings, &connections, &callers, allow_unauthenticated)?;
+        let auth = WebhookAuth::from_settings(
+            &settings,
+            &connections,
+            &callers,
+            allow_unauthenticated || bindings,
+        )?;
         // 5. server limits and mode
         let limits = Limits::from_settings(&settings, limits)?;
+        if bindings && !limits.address.ip().is_loopback() {
+            return Err(Error::InvalidSetting {
+                name: FUNCTIONS_BINDINGS,
+                value: "on".into(),
+                reason: format!(
+                    "in bindings mode the app takes the host's invocations on a loopback address only, not {}",
+                    limits.address
+                ),
+            });
+        }
         let mode = match local_emulator {
             Some(endpoint) => startup::mode::Mode::Local(endpoint),
             None => startup::mode::Mode::of(connections.get(CONNECTION).map(|c| &c.connection)),
@@ -284,6 +332,8 @@ impl AppBuilder {
             routes: routes.unwrap_or_default(),
             registry: Arc::new(registry),
             negotiations,
+            timers,
+            bindings,
             connections: Arc::new(connections),
             auth,
             settings,
@@ -295,4 +345,32 @@ impl AppBuilder {
             hooks: Hooks(hooks.into()),
         })
     }
+}
+
+/// Whether the app runs under the Functions host in bindings mode (`SOCKETIO_FN_FUNCTIONS_BINDINGS`),
+/// which needs the host's port: the mode is for the host only.
+fn bindings_mode(settings: &Settings) -> Result<bool, Error> {
+    let on = match settings.get(FUNCTIONS_BINDINGS).map(str::trim) {
+        None | Some("") => return Ok(false),
+        Some(v) if ["on", "true", "1"].iter().any(|x| v.eq_ignore_ascii_case(x)) => true,
+        Some(v) if ["off", "false", "0"].iter().any(|x| v.eq_ignore_ascii_case(x)) => false,
+        Some(other) => {
+            return Err(Error::InvalidSetting {
+                name: FUNCTIONS_BINDINGS,
+                value: other.to_owned(),
+                reason: "expected `on` or `off`".into(),
+            });
+        }
+    };
+    if on && settings.get(FUNCTIONS_CUSTOMHANDLER_PORT).is_none() {
+        return Err(Error::InvalidSetting {
+            name: FUNCTIONS_BINDINGS,
+            value: "on".into(),
+            reason: format!(
+                "bindings mode is for the Azure Functions host, which sets `{FUNCTIONS_CUSTOMHANDLER_PORT}`; \
+                 run without it (the app serves its own webhook)"
+            ),
+        });
+    }
+    Ok(on)
 }

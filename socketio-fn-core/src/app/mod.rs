@@ -29,6 +29,9 @@ pub struct App {
     pub(crate) routes: Router,
     pub(crate) registry: Arc<Registry>,
     pub(crate) negotiations: Vec<Arc<ResolvedNegotiation>>,
+    pub(crate) timers: Vec<Arc<crate::timer::ResolvedTimer>>,
+    /// Bindings mode: the Functions host invokes the functions (no webhook, no scheduler).
+    pub(crate) bindings: bool,
     pub(crate) connections: Arc<Connections>,
     pub(crate) auth: WebhookAuth,
     pub(crate) settings: Settings,

@@ -5,6 +5,7 @@ use super::App;
 use crate::error::Error;
 use crate::settings::Settings;
 use crate::startup::mode::Mode;
+use crate::functions_host::FunctionsHost;
 use crate::webhook::Webhook;
 use axum::Router;
 use axum::http::StatusCode;
@@ -77,6 +78,22 @@ impl App {
         // layer there would answer the service's OPTIONS handshake in the webhook's place. Hooks run
         // around the webhook's invocations.
         let rest = self.layers.iter().fold(rest, |router, layer| layer(router));
+        if self.bindings {
+            // The Functions host serves the webhook; its invocations come first, then the app's
+            // routes (forwarded by the package's HTTP function).
+            let config = (
+                self.hooks.clone(),
+                self.state.clone(),
+                self.limits.max_body_bytes,
+            );
+            return FunctionsHost::new(
+                self.registry.clone(),
+                &self.negotiations,
+                &self.timers,
+                config,
+            )
+            .wrap(rest);
+        }
         webhook.merge(rest)
     }
 
@@ -105,6 +122,8 @@ impl App {
         self.log_start(local);
         let draining = Arc::new(AtomicBool::new(false));
         let router = self.router_with(draining.clone());
+        // The timers run while the app serves (the Functions host runs them in bindings mode).
+        let _timers = (!self.bindings).then(|| crate::timer::spawn_timers(&self.timers, &self.state));
         let stopped = socketio_fn_server::serve(
             listener,
             router,
@@ -127,14 +146,24 @@ impl App {
     fn log_start(&self, local: std::net::SocketAddr) {
         let summary = self.auth.summary();
         let webhook = &self.limits.webhook_path;
-        tracing::info!(
-            mode = self.mode.name(),
-            auth = %summary,
-            "mode: {}; the webhook at http://{local}{webhook} accepts requests authenticated by {summary}",
-            self.mode
-        );
+        if self.bindings {
+            tracing::info!(
+                mode = "functions-bindings",
+                "mode: Azure Functions bindings; the host serves the webhook (its `socketio_extension` \
+                 key and the service's signature authenticate it) and invokes each function at \
+                 http://{local}/<function>; {}",
+                self.mode
+            );
+        } else {
+            tracing::info!(
+                mode = self.mode.name(),
+                auth = %summary,
+                "mode: {}; the webhook at http://{local}{webhook} accepts requests authenticated by {summary}",
+                self.mode
+            );
+        }
         self.log_admin_ui();
-        if summary.open {
+        if summary.open && !self.bindings {
             tracing::warn!(
                 "the webhook accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
             );
@@ -150,6 +179,14 @@ impl App {
         }
         for n in &self.negotiations {
             tracing::info!(function = n.descriptor.name, hub = %n.hub, "negotiation at http://{local}{}", n.descriptor.route);
+        }
+        let runner = if self.bindings {
+            "run by the host's timerTrigger"
+        } else {
+            "UTC"
+        };
+        for t in &self.timers {
+            tracing::info!(function = t.descriptor.name, schedule = t.descriptor.schedule, "timer on `{}` ({runner})", t.descriptor.schedule);
         }
         let cap = socketio_fn_server::connection_cap(self.limits.server.max_connections);
         tracing::info!(

@@ -27,6 +27,14 @@ pub enum BindingError {
         /// The hub as resolved.
         hub: String,
     },
+    /// A timer's schedule (as resolved) is not a six-field NCRONTAB expression.
+    #[error("schedule `{schedule}`: {reason}")]
+    InvalidSchedule {
+        /// The schedule as resolved.
+        schedule: String,
+        /// Why it does not parse.
+        reason: String,
+    },
     /// A name resolved to empty text.
     #[error("`{0}` is empty")]
     Empty(&'static str),

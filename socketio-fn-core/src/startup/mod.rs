@@ -26,6 +26,7 @@ mod limits;
 pub(crate) mod mode;
 mod negotiations;
 mod resolve;
+mod timers;
 
 pub(crate) use connections::{Connections, CredentialOverride};
 pub(crate) use functions::registry;
@@ -33,11 +34,13 @@ pub(crate) use handles::{PendingHandle, bind_handles, resolve_handles};
 pub(crate) use limits::{LimitOverrides, Limits};
 pub(crate) use negotiations::negotiations;
 pub(crate) use resolve::Resolver;
+pub(crate) use timers::timers;
 
 use crate::error::Error;
 use crate::negotiation::{NegotiationDescriptor, registered_negotiations};
 use crate::registry::{FunctionDescriptor, registered_functions};
 use crate::settings::Settings;
+use crate::timer::{TimerDescriptor, registered_timers};
 use socketio_fn_protocol::setting_names::CONNECTION;
 
 /// Step 1: the builder's settings, else `local.settings.json` and the environment.
@@ -48,30 +51,44 @@ pub(crate) fn settings(given: Option<Settings>) -> Result<Settings, Error> {
     }
 }
 
+/// The functions of an app: triggers, negotiations, timers.
+pub(crate) type Descriptors = (
+    Vec<FunctionDescriptor>,
+    Vec<NegotiationDescriptor>,
+    Vec<TimerDescriptor>,
+);
+
 /// The builder's functions, plus the registered ones when asked.
 pub(crate) fn descriptors(
-    mut functions: Vec<FunctionDescriptor>,
-    mut negotiations: Vec<NegotiationDescriptor>,
+    (mut functions, mut negotiations, mut timers): Descriptors,
     include_registered: bool,
-) -> (Vec<FunctionDescriptor>, Vec<NegotiationDescriptor>) {
+) -> Descriptors {
     if include_registered {
         functions.extend(registered_functions().copied());
         negotiations.extend(registered_negotiations().copied());
+        timers.extend(registered_timers().copied());
     }
-    (functions, negotiations)
+    (functions, negotiations, timers)
 }
 
 /// Every connection setting the app names: the default one, each function's and output's, each
 /// negotiation function's and each builder handle's.
 pub(crate) fn connection_names<'a>(
-    functions: &'a [FunctionDescriptor],
-    negotiations: &'a [NegotiationDescriptor],
+    (functions, negotiations, timers): (
+        &'a [FunctionDescriptor],
+        &'a [NegotiationDescriptor],
+        &'a [TimerDescriptor],
+    ),
     handles: &'a [PendingHandle],
 ) -> Vec<&'a str> {
     let mut names: Vec<&str> = vec![CONNECTION];
     for f in functions {
         names.extend(f.connection);
         names.extend(f.outputs.iter().filter_map(|o| o.connection));
+    }
+    for t in timers {
+        names.extend(t.connection);
+        names.extend(t.outputs.iter().filter_map(|o| o.connection));
     }
     names.extend(negotiations.iter().filter_map(|n| n.connection));
     names.extend(handles.iter().filter_map(|h| h.connection.as_deref()));

@@ -6,7 +6,8 @@
 //!
 //! Three jobs, a file each: HTTP (this file: handshake, headers, authentication, routing, body),
 //! turning a request into the function's request and ack target (`decode.rs`), and running the
-//! function with its hooks, logs and metrics into the HTTP reply (`run.rs`).
+//! function (`crate::dispatch`, shared with the Functions host's invocations) into the HTTP reply
+//! (`reply.rs`).
 //!
 //! The reference routes before it checks the signature, so an unsigned request learns from 404 vs 401
 //! which hubs and events exist; here authentication comes first.
@@ -15,7 +16,7 @@ mod auth;
 mod decode;
 mod entra;
 mod rejection;
-mod run;
+mod reply;
 
 pub use auth::{AuthSummary, CODE_HEADER, CODE_QUERY, WebhookAuth};
 pub use entra::{
@@ -134,7 +135,14 @@ async fn serve(webhook: &Webhook, request: Request) -> Result<Response, Rejectio
         (&function.outputs, &function.handle),
         webhook.state.clone(),
     );
-    Ok(run::invoke(function, invocation, ack, &webhook.hooks.0).await)
+    Ok(
+        crate::dispatch::invoke(function, invocation, &webhook.hooks.0, |result| {
+            let response = reply::reply(ack, result);
+            let status = response.status();
+            (response, status)
+        })
+        .await,
+    )
 }
 
 fn route<'r>(

@@ -15,7 +15,7 @@ pub(crate) fn binding(sfn: &TokenStream, arg: &Arg, index: usize) -> (TokenStrea
     let handle = format_ident!("__socketio_fn_output_{}", index);
     let bind = quote_spanned! {span=>
         let #ident = <#ty as #sfn::FromOutput>::from_output(
-            __socketio_fn_invocation,
+            &__socketio_fn_invocation.output_bindings(),
             &#sfn::ArgSpec { name: #name, position: #index },
         )?;
         let #handle = ::core::clone::Clone::clone(&#ident);
@@ -33,5 +33,6 @@ pub(crate) fn descriptor(sfn: &TokenStream, arg: &Arg) -> TokenStream {
     };
     let hub = option(output.args.hub.as_ref());
     let connection = option(output.args.connection.as_ref());
-    quote!(#sfn::OutputBinding { hub: #hub, connection: #connection })
+    let name = arg.ident.to_string();
+    quote!(#sfn::OutputBinding { name: #name, hub: #hub, connection: #connection })
 }

@@ -83,6 +83,7 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
     let (hub, namespace) = (option(args.hub.as_ref()), option(args.namespace.as_ref()));
     let connection = option(args.connection.as_ref());
     let event = &valid.event;
+    let parameters = parameter_names(args, valid);
     let shape = match valid.kind {
         Kind::Message => contract_shape(&sfn, model, valid, &fn_name),
         _ => TokenStream::new(),
@@ -123,6 +124,7 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
                     namespace: #namespace,
                     event: #event,
                     connection: #connection,
+                    parameters: &[#(#parameters),*],
                     outputs: &[#(#outputs),*],
                     requires: __socketio_fn_requires,
                     invoke: __socketio_fn_invoke,
@@ -134,6 +136,24 @@ pub(crate) fn expand(args: &TriggerArgs, model: &FnModel, valid: &Valid) -> Toke
             #shape
         };
     }
+}
+
+/// The names of the event's arguments, in event order (a Functions trigger's `parameterNames`):
+/// `parameter_names` as written, else the `#[socketio_parameter]` arguments' names.
+fn parameter_names(args: &TriggerArgs, valid: &Valid) -> Vec<String> {
+    if let Some(names) = &args.parameter_names {
+        return names.iter().map(syn::LitStr::value).collect();
+    }
+    let mut named: Vec<(usize, &String)> = valid
+        .bindings
+        .iter()
+        .filter_map(|b| match b {
+            Binding::Parameter { position, name } => Some((*position, name)),
+            _ => None,
+        })
+        .collect();
+    named.sort_by_key(|(position, _)| *position);
+    named.into_iter().map(|(_, name)| name.clone()).collect()
 }
 
 /// The function's event for the app's contract: each event parameter's type and the ack's, described

@@ -1,29 +1,28 @@
-//! Running a function: its hooks, a panic caught as a failed invocation, one log line with the
-//! outcome and duration, the span and metrics, and the HTTP reply (an ack packet, a status).
+//! Running a function, the one path of the webhook's and the Functions host's invocations: its hooks,
+//! a panic caught as a failed invocation, one log line with the outcome and duration, the span and
+//! metrics; the caller renders the answer (an HTTP reply for the webhook, `ReturnValue` for the host).
 
-use super::decode::AckTarget;
 use crate::hook::{Decision, HookCall, InvocationHook};
 use crate::invocation::Invocation;
 use crate::registry::ResolvedFunction;
-use crate::response::{InvocationError, Reply, text_reply};
+use crate::response::{InvocationError, Reply};
 use crate::telemetry;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use futures_util::FutureExt;
 use socketio_fn_protocol::log::Escaped;
-use socketio_fn_protocol::packet::encode_ack;
 use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
 
 /// Runs the function (a panic fails the invocation, not the connection), logs one line with its outcome
-/// and duration, and turns the result into the reply.
-pub(super) async fn invoke(
+/// and duration, and turns the result into the caller's reply with `render`, which also says the
+/// reply's status (logged, and recorded on the span).
+pub(crate) async fn invoke<R>(
     function: &ResolvedFunction,
     invocation: Invocation,
-    ack: Option<AckTarget>,
     hooks: &[Arc<dyn InvocationHook>],
-) -> Response {
+    render: impl FnOnce(Result<&Reply, &InvocationError>) -> (R, StatusCode),
+) -> R {
     let name = function.descriptor.name;
     let span = tracing::info_span!(
         "invocation",
@@ -54,17 +53,14 @@ pub(super) async fn invoke(
     let took = started.elapsed();
     let duration_ms = took.as_secs_f64() * 1000.0;
     let _entered = span.enter();
-    let response = reply(ack, result.as_ref());
-    let outcome = outcome_of(&result, response.status());
+    let (response, status) = render(result.as_ref());
+    let outcome = outcome_of(&result, status);
     span.record("outcome", outcome);
-    span.record(
-        "http.response.status_code",
-        i64::from(response.status().as_u16()),
-    );
+    span.record("http.response.status_code", i64::from(status.as_u16()));
     telemetry::in_flight(name, -1);
     telemetry::invocation(name, &function.event, outcome, took);
     match &result {
-        Ok(_) if response.status().is_success() => {
+        Ok(_) if status.is_success() => {
             tracing::info!(
                 outcome = "Succeeded",
                 duration_ms,
@@ -74,10 +70,10 @@ pub(super) async fn invoke(
         Ok(_) => {
             tracing::info!(
                 outcome = "Answered",
-                status = response.status().as_u16(),
+                status = status.as_u16(),
                 duration_ms,
                 "Executed '{name}' (Succeeded with status {}, Duration={duration_ms:.1}ms)",
-                response.status().as_u16()
+                status.as_u16()
             );
         }
         Err(error) if error.status().is_server_error() => {
@@ -151,30 +147,4 @@ async fn hooked(
         hook.after(&call, &outcome, elapsed).await;
     }
     outcome
-}
-
-/// The HTTP reply of a function's answer. Annotated functions can only give the answers their event
-/// takes (checked at compile time through `ReplyFor`); a hand-written function's answer is sent as it
-/// is.
-fn reply(ack: Option<AckTarget>, result: Result<&Reply, &InvocationError>) -> Response {
-    let reply = match result {
-        Ok(reply) => reply,
-        Err(error) => return text_reply(error.status(), error.message()),
-    };
-    match reply {
-        Reply::Empty => StatusCode::OK.into_response(),
-        Reply::Connect(r) => match r.message() {
-            Some(message) if !r.status().is_success() => text_reply(r.status(), message),
-            _ => r.status().into_response(),
-        },
-        Reply::Message(r) => match ack {
-            Some(target) if !r.values().is_empty() => text_reply(
-                r.status(),
-                encode_ack(&target.namespace, target.id, r.values()),
-            ),
-            Some(_) => r.status().into_response(),
-            // The client asked for no ack: nothing to send, whatever the function answered.
-            None => StatusCode::OK.into_response(),
-        },
-    }
 }

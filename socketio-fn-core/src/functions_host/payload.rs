@@ -1,0 +1,244 @@
+//! The host's invocation request, `{"Data": {...}, "Metadata": {...}}`, decoded into the requests
+//! functions take. Facts from the Functions host's sources (`ScriptInvocationContextExtensions.cs`,
+//! `HttpScriptInvocationContext.cs`) and the Socket.IO extension's (`WebPubSubForSocketIOTriggerBinding.cs`,
+//! `Trigger/Model/*.cs`), noted in docs/deploy.md: a binding's value arrives as a JSON object, or as a
+//! JSON string holding JSON text (the host's fallback when a value is not an object, and what the
+//! Socket.IO trigger sends a custom handler), so every value is read both ways; member names are
+//! matched case-insensitively (the host writes .NET names).
+
+use crate::request::{
+    SocketIoConnectRequest, SocketIoConnectedRequest, SocketIoDisconnectedRequest,
+    SocketIoMessageRequest, TriggerRequest,
+};
+use crate::timer::{ScheduleStatus, TimerInfo};
+use serde_json::{Map, Value};
+use socketio_fn_protocol::cloud_events::{EventKind, MultiMap};
+use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
+
+/// Why an invocation request cannot be decoded (answered to the host with status 400 and the reason).
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    /// The body is not a JSON object.
+    #[error("the invocation body is not a JSON object with `Data` and `Metadata`: {0}")]
+    NotJson(String),
+    /// A binding's value is missing.
+    #[error("`Data.{0}` is missing")]
+    Missing(&'static str),
+    /// A value has the wrong shape.
+    #[error("`{what}` cannot be read: {reason}")]
+    Shape {
+        /// Where.
+        what: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The decoded body: its `Data` and `Metadata` objects.
+#[derive(Debug, Default)]
+pub(crate) struct Payload {
+    data: Map<String, Value>,
+    metadata: Map<String, Value>,
+}
+
+/// A member of an object, by name compared case-insensitively.
+pub(crate) fn member<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    object
+        .get(name)
+        .or_else(|| object.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+}
+
+/// A value as JSON: an object as it is, a string holding JSON text parsed (twice-encoded values);
+/// other strings and values as they are.
+pub(crate) fn unwrap(value: &Value) -> Value {
+    match value {
+        Value::String(text) => match serde_json::from_str::<Value>(text) {
+            Ok(inner @ (Value::Object(_) | Value::Array(_) | Value::String(_))) => inner,
+            _ => value.clone(),
+        },
+        other => other.clone(),
+    }
+}
+
+fn object(value: Value, what: &'static str) -> Result<Map<String, Value>, PayloadError> {
+    match value {
+        Value::Object(map) => Ok(map),
+        other => Err(PayloadError::Shape {
+            what,
+            reason: format!("expected an object, found {other}"),
+        }),
+    }
+}
+
+impl Payload {
+    /// Parses the body.
+    pub(crate) fn parse(body: &[u8]) -> Result<Self, PayloadError> {
+        let value: Value =
+            serde_json::from_slice(body).map_err(|e| PayloadError::NotJson(e.to_string()))?;
+        let Value::Object(root) = value else {
+            return Err(PayloadError::NotJson("not an object".into()));
+        };
+        let part = |name| match member(&root, name) {
+            Some(Value::Object(map)) => map.clone(),
+            _ => Map::new(),
+        };
+        Ok(Self {
+            data: part("Data"),
+            metadata: part("Metadata"),
+        })
+    }
+
+    /// `Data.<name>`, unwrapped.
+    pub(crate) fn data(&self, name: &'static str) -> Result<Value, PayloadError> {
+        member(&self.data, name)
+            .map(unwrap)
+            .ok_or(PayloadError::Missing(name))
+    }
+
+    /// `Metadata.<name>`, unwrapped.
+    pub(crate) fn metadata(&self, name: &str) -> Option<Value> {
+        member(&self.metadata, name).map(unwrap)
+    }
+
+    /// The Socket.IO trigger's request (`Data.<trigger>`), as the function's event kind reads it.
+    pub(crate) fn trigger_request(
+        &self,
+        name: &'static str,
+        kind: EventKind,
+    ) -> Result<TriggerRequest, PayloadError> {
+        let request = object(self.data(name)?, "the trigger's request")?;
+        let text = |field: &str| match member(&request, field) {
+            Some(Value::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        let (namespace, socket_id) = (text("namespace"), text("socketId"));
+        let map = |field: &'static str| -> Result<MultiMap, PayloadError> {
+            match member(&request, field).map(unwrap) {
+                None | Some(Value::Null) => Ok(MultiMap::new()),
+                Some(v) => multimap(&v).ok_or(PayloadError::Shape {
+                    what: field,
+                    reason: "expected an object of strings or lists of strings".into(),
+                }),
+            }
+        };
+        Ok(match kind {
+            EventKind::Connect => TriggerRequest::Connect(SocketIoConnectRequest {
+                claims: map("claims")?,
+                query: map("query")?,
+                headers: map("headers")?,
+                client_certificates: member(&request, "clientCertificates")
+                    .and_then(|v| serde_json::from_value(unwrap(v)).ok())
+                    .unwrap_or_default(),
+                namespace,
+                socket_id,
+            }),
+            EventKind::Connected => TriggerRequest::Connected(SocketIoConnectedRequest {
+                namespace,
+                socket_id,
+            }),
+            EventKind::Disconnected => TriggerRequest::Disconnected(SocketIoDisconnectedRequest {
+                reason: member(&request, "reason").and_then(Value::as_str).map(str::to_owned),
+                namespace,
+                socket_id,
+            }),
+            EventKind::Message => {
+                TriggerRequest::Message(message(&request, text("payload"), namespace, socket_id)?)
+            }
+        })
+    }
+}
+
+/// A user event: its arguments and ack id from the packet in `payload` (the one source of both);
+/// without a payload, the `eventName` and `parameters` members, and no ack id.
+fn message(
+    request: &Map<String, Value>,
+    payload: String,
+    namespace: String,
+    socket_id: String,
+) -> Result<SocketIoMessageRequest, PayloadError> {
+    let shape = |reason: String| PayloadError::Shape {
+        what: "payload",
+        reason,
+    };
+    if payload.is_empty() {
+        let event_name = member(request, "eventName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let parameters = match member(request, "parameters").map(unwrap) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        return Ok(SocketIoMessageRequest {
+            namespace,
+            socket_id,
+            payload,
+            event_name,
+            parameters,
+            ack_id: None,
+        });
+    }
+    let packet = Packet::decode(&payload).map_err(|e| shape(e.to_string()))?;
+    if packet.kind != PacketType::Event {
+        return Err(shape(format!("expected an EVENT packet, found {:?}", packet.kind)));
+    }
+    let ack_id = packet.id;
+    let data = EventData::parse(packet.data).map_err(|e| shape(e.to_string()))?;
+    Ok(SocketIoMessageRequest {
+        namespace,
+        socket_id,
+        event_name: data.event_name,
+        parameters: data.parameters,
+        ack_id,
+        payload,
+    })
+}
+
+/// An object of strings or lists of strings as a [`MultiMap`].
+pub(crate) fn multimap(value: &Value) -> Option<MultiMap> {
+    let Value::Object(map) = value else {
+        return None;
+    };
+    let mut out = MultiMap::new();
+    for (key, value) in map {
+        let values = match value {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) => items
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()?,
+            Value::Null => Vec::new(),
+            _ => return None,
+        };
+        out.insert(key.clone(), values);
+    }
+    Some(out)
+}
+
+/// The timer trigger's `TimerInfo` (`Data.<timer>`): `ScheduleStatus` (`Last`, `Next`,
+/// `LastUpdated`) and `IsPastDue`, .NET names, either case.
+pub(crate) fn timer_info(value: &Value) -> TimerInfo {
+    let Value::Object(info) = value else {
+        return TimerInfo::default();
+    };
+    let text = |object: &Map<String, Value>, name| {
+        member(object, name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let schedule_status = match member(info, "ScheduleStatus").map(unwrap) {
+        Some(Value::Object(status)) => Some(ScheduleStatus {
+            last: text(&status, "Last"),
+            next: text(&status, "Next"),
+            last_updated: text(&status, "LastUpdated"),
+        }),
+        _ => None,
+    };
+    TimerInfo {
+        schedule_status,
+        is_past_due: member(info, "IsPastDue")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    }
+}
