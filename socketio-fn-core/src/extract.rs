@@ -359,12 +359,16 @@ impl Actions {
 
 impl FromOutput for Actions {
     fn from_output(bindings: &OutputBindings<'_>, spec: &ArgSpec) -> Result<Self, InvocationError> {
-        let handle = bindings.handles.get(spec.position).cloned().ok_or_else(|| {
-            InvocationError::function(format!(
-                "output `{}` (binding {}) was not resolved for this invocation",
-                spec.name, spec.position
-            ))
-        })?;
+        let handle = bindings
+            .handles
+            .get(spec.position)
+            .cloned()
+            .ok_or_else(|| {
+                InvocationError::function(format!(
+                    "output `{}` (binding {}) was not resolved for this invocation",
+                    spec.name, spec.position
+                ))
+            })?;
         let mut actions = Self::new(handle);
         actions.sink = bindings.sink.map(|sink| (sink.clone(), spec.position));
         Ok(actions)

@@ -45,7 +45,9 @@ impl OutputSink {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(usize, Vec<serde_json::Value>)>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

@@ -45,5 +45,6 @@ pub use response::{
 };
 pub use settings::Settings;
 pub use timer::{
-    FromTimer, IntoTimerResult, ScheduleStatus, SocketIoTimer, TimerDescriptor, TimerInfo, TimerInvocation,
+    FromTimer, IntoTimerResult, ScheduleStatus, SocketIoTimer, TimerDescriptor, TimerInfo,
+    TimerInvocation,
 };

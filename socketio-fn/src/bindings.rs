@@ -11,7 +11,10 @@ use socketio_fn_core::{App, AppBuilder, Error, Settings};
 
 /// Turns the host's argument into the setting.
 pub(crate) fn from_arguments(settings: &mut Settings) {
-    if std::env::args().skip(1).any(|a| a == FUNCTIONS_BINDINGS_ARGUMENT) {
+    if std::env::args()
+        .skip(1)
+        .any(|a| a == FUNCTIONS_BINDINGS_ARGUMENT)
+    {
         settings.set(FUNCTIONS_BINDINGS, "on");
     }
 }

@@ -178,6 +178,8 @@ pub mod prelude {
         UserId,
     };
     #[doc(no_inline)]
+    pub use crate::timer::TimerInfo;
+    #[doc(no_inline)]
     pub use crate::{
         Ack, ConnectionContext, InvocationError, ServiceHandle, SocketIoAction,
         SocketIoConnectRequest, SocketIoConnectResponse, SocketIoConnectedRequest,
@@ -185,8 +187,6 @@ pub mod prelude {
         SocketIoNegotiationResult, socketio_event, socketio_negotiation, socketio_output,
         socketio_parameter, socketio_timer, socketio_trigger,
     };
-    #[doc(no_inline)]
-    pub use crate::timer::TimerInfo;
 }
 
 #[doc(hidden)]

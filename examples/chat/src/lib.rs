@@ -28,6 +28,10 @@ struct NewMessage(String, String);
 #[socketio_event(name = "dm")]
 struct DirectMessage(String, String);
 
+/// Every ten minutes, to every socket: when the next one comes (RFC 3339, UTC).
+#[socketio_event(name = "clock")]
+struct Clock(String);
+
 /// A question for the sockets of a room; each answers with a text.
 #[socketio_event(name = "question", answer = String)]
 struct Question(String);
@@ -38,13 +42,31 @@ async fn negotiate(result: SocketIoNegotiationResult) -> SocketIoNegotiationResu
     result
 }
 
-/// Every socket may connect; the user id (from the token's `sub`) is logged.
+/// The longest user id the chat takes.
+pub const MAX_USER_ID: usize = 64;
+
+/// Every socket may connect but one whose user id (from the token's `sub`) is longer than
+/// [`MAX_USER_ID`] characters (refused with 400); the user id is logged.
 #[socketio_trigger(hub = "hub", event = "connect")]
 async fn connect(request: SocketIoConnectRequest, user: UserId) -> SocketIoConnectResponse {
     // A value a client chose is logged as a string field: quoted, with its quotes and control
     // characters escaped, so it cannot forge another field or line (JSON logs get a JSON string).
     tracing::info!(socket = %request.socket_id, user = user.0.as_deref().unwrap_or("-"), "connecting");
-    SocketIoConnectResponse::accept()
+    match user.0 {
+        Some(id) if id.chars().count() > MAX_USER_ID => SocketIoConnectResponse::reject(
+            axum::http::StatusCode::BAD_REQUEST,
+            format!("a user id has at most {MAX_USER_ID} characters"),
+        ),
+        _ => SocketIoConnectResponse::accept(),
+    }
+}
+
+/// Every ten minutes (UTC), `clock` to every socket with the time of the next one: a timer the app
+/// runs itself under `cargo run`, and the Functions host runs as a `timerTrigger` in bindings mode.
+#[socketio_timer(schedule = "0 */10 * * * *", hub = "hub")]
+async fn clock(info: TimerInfo, #[socketio_output] out: Actions) {
+    let next = info.schedule_status.map(|s| s.next).unwrap_or_default();
+    out.add(Clock(next).to_namespace());
 }
 
 /// Logs connected sockets.

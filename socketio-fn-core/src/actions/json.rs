@@ -81,16 +81,26 @@ impl SocketIoAction {
             object.insert("parameters".into(), event.parameters.clone().into());
         };
         match &self.target {
-            Target::SendToNamespace { event: e, except_rooms } => {
+            Target::SendToNamespace {
+                event: e,
+                except_rooms,
+            } => {
                 event(&mut object, e);
                 object.insert("exceptRooms".into(), except_rooms.clone().into());
             }
-            Target::SendToRooms { rooms, event: e, except_rooms } => {
+            Target::SendToRooms {
+                rooms,
+                event: e,
+                except_rooms,
+            } => {
                 object.insert("rooms".into(), rooms.clone().into());
                 event(&mut object, e);
                 object.insert("exceptRooms".into(), except_rooms.clone().into());
             }
-            Target::SendToSocket { socket_id, event: e } => {
+            Target::SendToSocket {
+                socket_id,
+                event: e,
+            } => {
                 object.insert("socketId".into(), socket_id.clone().into());
                 event(&mut object, e);
             }

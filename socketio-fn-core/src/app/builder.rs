@@ -16,7 +16,9 @@ use crate::timer::{SocketIoTimer, TimerDescriptor};
 use crate::webhook::WebhookAuth;
 use axum::Router;
 use azure_core::credentials::TokenCredential;
-use socketio_fn_protocol::setting_names::{CONNECTION, FUNCTIONS_BINDINGS, FUNCTIONS_CUSTOMHANDLER_PORT};
+use socketio_fn_protocol::setting_names::{
+    CONNECTION, FUNCTIONS_BINDINGS, FUNCTIONS_CUSTOMHANDLER_PORT,
+};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -116,8 +118,10 @@ impl AppBuilder {
     /// the host). `cargo socketio-fn functions --bindings` writes them.
     pub fn functions_manifest(
         &self,
-    ) -> Result<Vec<(&'static str, serde_json::Value)>, crate::functions_host::manifest::ManifestError>
-    {
+    ) -> Result<
+        Vec<(&'static str, serde_json::Value)>,
+        crate::functions_host::manifest::ManifestError,
+    > {
         let (functions, negotiations, timers) = startup::descriptors(
             (
                 self.functions.clone(),
@@ -304,12 +308,11 @@ impl AppBuilder {
         // 4. webhook authentication (under the Functions host in bindings mode, the host serves it)
         let bindings = bindings_mode(&settings)?;
         let callers = registry.callers();
-        let auth = WebhookAuth::from_settings(
-            &settings,
-            &connections,
-            &callers,
-            allow_unauthenticated || bindings,
-        )?;
+        let auth = if bindings {
+            WebhookAuth::default()
+        } else {
+            WebhookAuth::from_settings(&settings, &connections, &callers, allow_unauthenticated)?
+        };
         // 5. server limits and mode
         let limits = Limits::from_settings(&settings, limits)?;
         if bindings && !limits.address.ip().is_loopback() {
@@ -352,8 +355,20 @@ impl AppBuilder {
 fn bindings_mode(settings: &Settings) -> Result<bool, Error> {
     let on = match settings.get(FUNCTIONS_BINDINGS).map(str::trim) {
         None | Some("") => return Ok(false),
-        Some(v) if ["on", "true", "1"].iter().any(|x| v.eq_ignore_ascii_case(x)) => true,
-        Some(v) if ["off", "false", "0"].iter().any(|x| v.eq_ignore_ascii_case(x)) => false,
+        Some(v)
+            if ["on", "true", "1"]
+                .iter()
+                .any(|x| v.eq_ignore_ascii_case(x)) =>
+        {
+            true
+        }
+        Some(v)
+            if ["off", "false", "0"]
+                .iter()
+                .any(|x| v.eq_ignore_ascii_case(x)) =>
+        {
+            false
+        }
         Some(other) => {
             return Err(Error::InvalidSetting {
                 name: FUNCTIONS_BINDINGS,

@@ -3,9 +3,9 @@
 
 use super::App;
 use crate::error::Error;
+use crate::functions_host::FunctionsHost;
 use crate::settings::Settings;
 use crate::startup::mode::Mode;
-use crate::functions_host::FunctionsHost;
 use crate::webhook::Webhook;
 use axum::Router;
 use axum::http::StatusCode;
@@ -123,7 +123,8 @@ impl App {
         let draining = Arc::new(AtomicBool::new(false));
         let router = self.router_with(draining.clone());
         // The timers run while the app serves (the Functions host runs them in bindings mode).
-        let _timers = (!self.bindings).then(|| crate::timer::spawn_timers(&self.timers, &self.state));
+        let _timers =
+            (!self.bindings).then(|| crate::timer::spawn_timers(&self.timers, &self.state));
         let stopped = socketio_fn_server::serve(
             listener,
             router,
@@ -186,7 +187,12 @@ impl App {
             "UTC"
         };
         for t in &self.timers {
-            tracing::info!(function = t.descriptor.name, schedule = t.descriptor.schedule, "timer on `{}` ({runner})", t.descriptor.schedule);
+            tracing::info!(
+                function = t.descriptor.name,
+                schedule = t.descriptor.schedule,
+                "timer on `{}` ({runner})",
+                t.descriptor.schedule
+            );
         }
         let cap = socketio_fn_server::connection_cap(self.limits.server.max_connections);
         tracing::info!(

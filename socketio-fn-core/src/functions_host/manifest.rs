@@ -19,13 +19,19 @@ use socketio_fn_protocol::setting_names::{CONNECTION, HUB};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ManifestError {
     /// A catch-all function (`event = "*"`): the extension routes exact event names only.
-    #[error("function `{0}`: the Functions extension has no catch-all trigger (`event = \"*\"`); give each event its own function, or package without --bindings")]
+    #[error(
+        "function `{0}`: the Functions extension has no catch-all trigger (`event = \"*\"`); give each event its own function, or package without --bindings"
+    )]
     CatchAll(&'static str),
     /// A trigger on a named connection: the extension's trigger has no `connection`.
-    #[error("function `{0}`: the Functions extension's trigger has no `connection` (it validates with the default connection); remove `connection`, or package without --bindings")]
+    #[error(
+        "function `{0}`: the Functions extension's trigger has no `connection` (it validates with the default connection); remove `connection`, or package without --bindings"
+    )]
     Connection(&'static str),
     /// A binding name the host gives another meaning.
-    #[error("function `{function}`: an output named `{name}` clashes with {why}; rename the argument")]
+    #[error(
+        "function `{function}`: an output named `{name}` clashes with {why}; rename the argument"
+    )]
     ReservedName {
         /// The function.
         function: &'static str,
@@ -54,7 +60,9 @@ fn check_output(function: &'static str, output: &OutputBinding) -> Result<(), Ma
         .iter()
         .any(|n| n.eq_ignore_ascii_case(output.name))
     {
-        return Err(reserved("a member of the trigger's return value, which the host copies into the outputs"));
+        return Err(reserved(
+            "a member of the trigger's return value, which the host copies into the outputs",
+        ));
     }
     let others = [TRIGGER_BINDING, TIMER_BINDING, "$return"];
     if others.iter().any(|n| n.eq_ignore_ascii_case(output.name)) {

@@ -77,7 +77,10 @@ impl FunctionsHost {
             targets.insert(format!("/{}", f.descriptor.name), Target::Trigger(i));
         }
         for n in negotiations {
-            targets.insert(format!("/{}", n.descriptor.name), Target::Negotiation(n.clone()));
+            targets.insert(
+                format!("/{}", n.descriptor.name),
+                Target::Negotiation(n.clone()),
+            );
         }
         for t in timers {
             targets.insert(format!("/{}", t.descriptor.name), Target::Timer(t.clone()));
@@ -96,7 +99,7 @@ impl FunctionsHost {
     /// function).
     pub(crate) fn wrap(self, router: Router) -> Router {
         let host = Arc::new(self);
-        router.layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+        let intercept = axum::middleware::from_fn(move |request: Request, next: Next| {
             let host = host.clone();
             async move {
                 let target = (request.method() == Method::POST)
@@ -108,17 +111,27 @@ impl FunctionsHost {
                     None => next.run(request).await,
                 }
             }
-        }))
+        });
+        // Around the whole router as a service (a router's own layers run for its routes only).
+        Router::new().fallback_service(
+            tower::ServiceBuilder::new()
+                .layer(intercept)
+                .service(router),
+        )
     }
 
     async fn invoke(&self, target: Target, request: Request) -> Response {
         let (parts, body) = request.into_parts();
         let payload = match axum::body::to_bytes(body, self.max_body_bytes).await {
             Ok(bytes) => Payload::parse(&bytes),
-            Err(e) => Err(PayloadError::NotJson(format!("the body cannot be read: {e}"))),
+            Err(e) => Err(PayloadError::NotJson(format!(
+                "the body cannot be read: {e}"
+            ))),
         };
         let reply = match (payload, target) {
-            (Err(e), target) => HostReply::bad_request(&e, matches!(target, Target::Negotiation(_))),
+            (Err(e), target) => {
+                HostReply::bad_request(&e, matches!(target, Target::Negotiation(_)))
+            }
             (Ok(p), Target::Trigger(i)) => {
                 let function = &self.registry.functions()[i];
                 self.trigger(function, &p, parts.headers).await
@@ -135,7 +148,9 @@ impl FunctionsHost {
         let body = axum::body::to_bytes(request.into_body(), self.max_body_bytes).await;
         let payload = match body {
             Ok(bytes) => Payload::parse(&bytes),
-            Err(e) => Err(PayloadError::NotJson(format!("the body cannot be read: {e}"))),
+            Err(e) => Err(PayloadError::NotJson(format!(
+                "the body cannot be read: {e}"
+            ))),
         };
         let request = payload.and_then(|p| reply::http_request(&p));
         match request {
@@ -171,7 +186,10 @@ impl FunctionsHost {
                 Ok(_) => StatusCode::OK,
                 Err(e) => e.status(),
             };
-            ((value, result.err().map(|e| e.message().to_owned())), status)
+            (
+                (value, result.err().map(|e| e.message().to_owned())),
+                status,
+            )
         })
         .await;
         HostReply::trigger(answer, function.descriptor.outputs, sink.take())

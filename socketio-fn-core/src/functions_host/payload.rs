@@ -43,9 +43,12 @@ pub(crate) struct Payload {
 
 /// A member of an object, by name compared case-insensitively.
 pub(crate) fn member<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    object
-        .get(name)
-        .or_else(|| object.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    })
 }
 
 /// A value as JSON: an object as it is, a string holding JSON text parsed (twice-encoded values);
@@ -137,7 +140,9 @@ impl Payload {
                 socket_id,
             }),
             EventKind::Disconnected => TriggerRequest::Disconnected(SocketIoDisconnectedRequest {
-                reason: member(&request, "reason").and_then(Value::as_str).map(str::to_owned),
+                reason: member(&request, "reason")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
                 namespace,
                 socket_id,
             }),
@@ -180,7 +185,10 @@ fn message(
     }
     let packet = Packet::decode(&payload).map_err(|e| shape(e.to_string()))?;
     if packet.kind != PacketType::Event {
-        return Err(shape(format!("expected an EVENT packet, found {:?}", packet.kind)));
+        return Err(shape(format!(
+            "expected an EVENT packet, found {:?}",
+            packet.kind
+        )));
     }
     let ack_id = packet.id;
     let data = EventData::parse(packet.data).map_err(|e| shape(e.to_string()))?;

@@ -177,7 +177,11 @@ pub(super) fn http_request(payload: &Payload) -> Result<axum::extract::Request, 
     let Value::Object(req) = payload.data(NEGOTIATION_BINDINGS[0])? else {
         return Err(shape("expected an object".into()));
     };
-    let text = |name| member(&req, name).and_then(Value::as_str).unwrap_or_default();
+    let text = |name| {
+        member(&req, name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
     let url: axum::http::Uri = text("Url")
         .parse()
         .map_err(|e| shape(format!("`Url`: {e}")))?;

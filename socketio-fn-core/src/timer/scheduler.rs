@@ -38,7 +38,10 @@ async fn every_occurrence(timer: Arc<ResolvedTimer>, state: StateMap) {
     let mut last = now();
     loop {
         let Some(next) = timer.schedule.next_after(now()) else {
-            tracing::warn!(function = name, "the schedule has no next occurrence: the timer stops");
+            tracing::warn!(
+                function = name,
+                "the schedule has no next occurrence: the timer stops"
+            );
             return;
         };
         let wait = Duration::from_secs(next.saturating_sub(now()));

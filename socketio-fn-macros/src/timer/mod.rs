@@ -36,12 +36,31 @@ mod tests {
     #[test]
     fn schedules() {
         for ok in ["0 */5 * * * *", "%TickSchedule%", "0 0 9 * * Mon-Fri"] {
-            let e = errors(quote!(schedule = #ok), parse_quote!(async fn f() {}));
+            let e = errors(
+                quote!(schedule = #ok),
+                parse_quote!(
+                    async fn f() {}
+                ),
+            );
             assert!(e.is_empty(), "{ok}: {e:?}");
         }
-        let e = errors(quote!(schedule = "*/5 * * * *"), parse_quote!(async fn f() {}));
-        assert!(e.join("\n").contains("invalid `schedule`: a schedule has six fields"), "{e:?}");
-        let e = errors(quote!(hub = "h"), parse_quote!(async fn f() {}));
+        let e = errors(
+            quote!(schedule = "*/5 * * * *"),
+            parse_quote!(
+                async fn f() {}
+            ),
+        );
+        assert!(
+            e.join("\n")
+                .contains("invalid `schedule`: a schedule has six fields"),
+            "{e:?}"
+        );
+        let e = errors(
+            quote!(hub = "h"),
+            parse_quote!(
+                async fn f() {}
+            ),
+        );
         assert!(e.join("\n").contains("missing `schedule`"), "{e:?}");
     }
 
@@ -49,7 +68,9 @@ mod tests {
     fn no_event_parameters() {
         let e = errors(
             quote!(schedule = "* * * * * *"),
-            parse_quote!(async fn f(#[socketio_parameter] a: String) {}),
+            parse_quote!(
+                async fn f(#[socketio_parameter] a: String) {}
+            ),
         );
         assert!(e.join("\n").contains("a timer has no event"), "{e:?}");
     }
