@@ -65,8 +65,8 @@ pub fn socketio_event(attr: TokenStream, item: TokenStream) -> TokenStream {
     output.into()
 }
 
-/// Marks an argument of a `#[socketio_trigger]` function as the output collector. It is consumed by
-/// `#[socketio_trigger]`; anywhere else it is an error.
+/// Marks an argument of a `#[socketio_trigger]` or `#[socketio_timer]` function as the output
+/// collector. It is consumed by those attributes; anywhere else it is an error.
 #[proc_macro_attribute]
 pub fn socketio_output(attr: TokenStream, item: TokenStream) -> TokenStream {
     helper_attribute("socketio_output", attr, item)
@@ -81,7 +81,11 @@ fn helper_attribute(name: &str, attr: TokenStream, item: TokenStream) -> TokenSt
     let item = proc_macro2::TokenStream::from(item);
     let error = syn::Error::new(
         proc_macro2::Span::call_site(),
-        format!("`#[{name}]` goes on an argument of a `#[socketio_trigger]` function"),
+        if name == "socketio_output" {
+            format!("`#[{name}]` goes on an argument of a `#[socketio_trigger]` or `#[socketio_timer]` function")
+        } else {
+            format!("`#[{name}]` goes on an argument of a `#[socketio_trigger]` function")
+        },
     )
     .to_compile_error();
     quote::quote!(#error #item).into()

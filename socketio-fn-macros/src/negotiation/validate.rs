@@ -70,7 +70,7 @@ fn no_trigger_helpers(model: &FnModel, diag: &mut Diag) {
         if let Some(o) = &arg.output {
             diag.error(
                 &o.attr,
-                "`#[socketio_output]` belongs to `#[socketio_trigger]` functions",
+                "`#[socketio_output]` belongs to `#[socketio_trigger]` and `#[socketio_timer]` functions",
             );
         }
     }

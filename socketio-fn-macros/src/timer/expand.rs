@@ -8,23 +8,31 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-pub(crate) fn expand(args: &TimerArgs, model: &FnModel, valid: &Valid) -> TokenStream {
-    let item = &model.item;
-    let name = &item.sig.ident;
-    let vis = &item.vis;
-    let sfn = private(args.krate.as_ref());
-    let mut bindings = Vec::new();
-    let mut flushes = Vec::new();
-    let mut outputs = Vec::new();
-    let mut requires = Vec::new();
+/// Per argument: its binding, and for outputs the flush and the descriptor entry; for the others the
+/// `requires` call.
+#[derive(Default)]
+struct Arguments {
+    bindings: Vec<TokenStream>,
+    flushes: Vec<TokenStream>,
+    outputs: Vec<TokenStream>,
+    requires: Vec<TokenStream>,
+}
+
+fn arguments(sfn: &TokenStream, model: &FnModel, valid: &Valid) -> Arguments {
+    let Arguments {
+        mut bindings,
+        mut flushes,
+        mut outputs,
+        mut requires,
+    } = Arguments::default();
     for (arg, output) in model.args.iter().zip(&valid.outputs) {
         let (ident, ty) = (&arg.ident, &arg.ty);
         match output {
             Some(index) => {
-                let (bind, flush) = crate::output::expand::binding(&sfn, arg, *index);
+                let (bind, flush) = crate::output::expand::binding(sfn, arg, *index);
                 bindings.push(bind);
                 flushes.push(flush);
-                outputs.push(crate::output::expand::descriptor(&sfn, arg));
+                outputs.push(crate::output::expand::descriptor(sfn, arg));
             }
             None => {
                 let span = ty.span();
@@ -37,6 +45,25 @@ pub(crate) fn expand(args: &TimerArgs, model: &FnModel, valid: &Valid) -> TokenS
             }
         }
     }
+    Arguments {
+        bindings,
+        flushes,
+        outputs,
+        requires,
+    }
+}
+
+pub(crate) fn expand(args: &TimerArgs, model: &FnModel, valid: &Valid) -> TokenStream {
+    let item = &model.item;
+    let name = &item.sig.ident;
+    let vis = &item.vis;
+    let sfn = private(args.krate.as_ref());
+    let Arguments {
+        bindings,
+        flushes,
+        outputs,
+        requires,
+    } = arguments(&sfn, model, valid);
     let idents = model.args.iter().map(|a| &a.ident);
     let result_span = match &item.sig.output {
         syn::ReturnType::Type(_, ty) => ty.span(),

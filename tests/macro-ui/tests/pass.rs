@@ -19,6 +19,8 @@ mod seed_chat;
 mod seed_outputs_and_negotiation;
 #[path = "ui/pass/system_events.rs"]
 mod system_events;
+#[path = "ui/pass/timers.rs"]
+mod timers;
 #[path = "ui/pass/typed_events.rs"]
 mod typed_events;
 
