@@ -3,6 +3,8 @@
 
 /** The events the server sends (each `#[socketio_event]` of the app). */
 export interface ServerToClientEvents {
+  /** `Clock` */
+  "clock": (arg0: string) => void;
   /** `DirectMessage` */
   "dm": (arg0: string, arg1: string) => void;
   /** `NewMessage` */

@@ -188,3 +188,87 @@ pub fn functions(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::invocation::BoxFuture;
+    use crate::registry::FunctionDescriptor;
+    use crate::response::{InvocationError, Reply};
+
+    fn noop(_: crate::Invocation) -> BoxFuture<Result<Reply, InvocationError>> {
+        Box::pin(async { Ok(Reply::Empty) })
+    }
+
+    #[test]
+    fn settings_are_left_for_the_host() {
+        static OUT: [OutputBinding; 1] = [OutputBinding {
+            name: "sio",
+            hub: Some("%OtherHub%"),
+            connection: Some("Other"),
+        }];
+        let f = FunctionDescriptor {
+            hub: None,
+            namespace: Some("%Ns%"),
+            parameters: &["a", "b"],
+            outputs: &OUT,
+            ..FunctionDescriptor::new("f", "", "%Event%", noop)
+        };
+        assert_eq!(
+            trigger(&f).unwrap(),
+            json!({"bindings": [
+                {"type": "socketiotrigger", "direction": "in", "name": "socketio",
+                 "hub": "%WebPubSubForSocketIOHub%", "namespace": "%Ns%", "eventName": "%Event%",
+                 "parameterNames": ["a", "b"]},
+                {"type": "socketio", "direction": "out", "name": "sio", "hub": "%OtherHub%", "connection": "Other"},
+            ]})
+        );
+    }
+
+    #[test]
+    fn what_the_extension_cannot_express_is_an_error() {
+        let catch_all = FunctionDescriptor::new("any", "h", CATCH_ALL, noop);
+        assert_eq!(trigger(&catch_all), Err(ManifestError::CatchAll("any")));
+        let named = FunctionDescriptor {
+            connection: Some("Other"),
+            ..FunctionDescriptor::new("f", "h", "e", noop)
+        };
+        assert_eq!(trigger(&named), Err(ManifestError::Connection("f")));
+        static ACK: [OutputBinding; 1] = [OutputBinding {
+            name: "ack",
+            hub: None,
+            connection: None,
+        }];
+        let f = FunctionDescriptor {
+            outputs: &ACK,
+            ..FunctionDescriptor::new("f", "h", "e", noop)
+        };
+        assert!(matches!(
+            trigger(&f),
+            Err(ManifestError::ReservedName { name: "ack", .. })
+        ));
+        let twice = [
+            FunctionDescriptor::new("f", "h", "e", noop),
+            FunctionDescriptor::new("f", "h", "g", noop),
+        ];
+        assert_eq!(
+            functions(&twice, &[], &[]),
+            Err(ManifestError::Duplicate("f"))
+        );
+    }
+
+    #[test]
+    fn user_id_templates_become_binding_expressions() {
+        let parts = [
+            TemplatePart::Literal("user-"),
+            TemplatePart::Query("id"),
+            TemplatePart::Literal("@"),
+            TemplatePart::Header("x-tenant"),
+            TemplatePart::Setting("Region"),
+        ];
+        assert_eq!(
+            user_id_expression(&parts),
+            "user-{query.id}@{headers.x-tenant}%Region%"
+        );
+    }
+}

@@ -250,3 +250,95 @@ pub(crate) fn timer_info(value: &Value) -> TimerInfo {
             .unwrap_or(false),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn payload(data: Value) -> Payload {
+        Payload::parse(
+            json!({"Data": {"socketio": data}, "Metadata": {}})
+                .to_string()
+                .as_bytes(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_request_as_json_text_or_as_an_object() {
+        let request = json!({"namespace": "/ns", "socketId": "s", "payload": "42/ns,7[\"e\",1,{\"a\":true}]"});
+        for data in [
+            Value::String(serde_json::to_string_pretty(&request).unwrap()),
+            request.clone(),
+        ] {
+            let TriggerRequest::Message(m) = payload(data)
+                .trigger_request("socketio", EventKind::Message)
+                .unwrap()
+            else {
+                panic!("a message");
+            };
+            assert_eq!(
+                (
+                    m.namespace.as_str(),
+                    m.socket_id.as_str(),
+                    m.event_name.as_str()
+                ),
+                ("/ns", "s", "e")
+            );
+            assert_eq!(m.parameters, vec![json!(1), json!({"a": true})]);
+            assert_eq!(m.ack_id, Some(7));
+        }
+    }
+
+    #[test]
+    fn connect_requests_and_their_maps() {
+        let request = json!({"namespace": "/", "socketId": "s", "claims": {"sub": ["ann"]}, "query": {"q": "1"}, "headers": null});
+        let TriggerRequest::Connect(c) = payload(request)
+            .trigger_request("socketio", EventKind::Connect)
+            .unwrap()
+        else {
+            panic!("a connect");
+        };
+        assert_eq!(c.claim("sub"), Some("ann"));
+        assert_eq!(c.query_value("q"), Some("1"));
+        assert!(c.headers.is_empty());
+        let bad =
+            payload(json!({"claims": {"sub": 5}})).trigger_request("socketio", EventKind::Connect);
+        assert!(
+            bad.unwrap_err()
+                .to_string()
+                .contains("`claims` cannot be read")
+        );
+    }
+
+    #[test]
+    fn bad_invocations_say_why() {
+        assert!(Payload::parse(b"[1]").is_err());
+        let missing = Payload::parse(br#"{"Data": {}}"#)
+            .unwrap()
+            .trigger_request("socketio", EventKind::Connected);
+        assert_eq!(
+            missing.unwrap_err().to_string(),
+            "`Data.socketio` is missing"
+        );
+        let not_event =
+            payload(json!({"payload": "43[1]"})).trigger_request("socketio", EventKind::Message);
+        assert!(
+            not_event
+                .unwrap_err()
+                .to_string()
+                .contains("expected an EVENT packet")
+        );
+    }
+
+    #[test]
+    fn timer_info_in_either_case() {
+        let info = timer_info(
+            &json!({"scheduleStatus": {"last": "a", "next": "b", "lastUpdated": "c"}, "isPastDue": true}),
+        );
+        assert!(info.is_past_due);
+        assert_eq!(info.schedule_status.unwrap().next, "b");
+        assert_eq!(timer_info(&json!("x")), TimerInfo::default());
+    }
+}
