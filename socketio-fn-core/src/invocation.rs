@@ -31,7 +31,10 @@ pub struct Invocation {
 /// per binding (argument order), the actions as the host's `socketio` output binding reads them.
 /// Without a sink (the webhook), outputs send through their handle.
 #[derive(Debug, Clone, Default)]
-pub struct OutputSink(Arc<std::sync::Mutex<Vec<(usize, Vec<serde_json::Value>)>>>);
+pub struct OutputSink(Arc<std::sync::Mutex<Vec<BindingActions>>>);
+
+/// One output binding's actions: its index (argument order) and the actions as JSON.
+pub type BindingActions = (usize, Vec<serde_json::Value>);
 
 impl OutputSink {
     /// Adds binding `position`'s actions.
@@ -40,11 +43,11 @@ impl OutputSink {
     }
 
     /// What the bindings put, in the order they put it.
-    pub fn take(&self) -> Vec<(usize, Vec<serde_json::Value>)> {
+    pub fn take(&self) -> Vec<BindingActions> {
         std::mem::take(&mut *self.lock())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(usize, Vec<serde_json::Value>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<BindingActions>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -74,7 +74,7 @@ fn an_upward_import_fails_naming_its_file_and_both_layers() {
     let (passed, out) = check(&dir);
     assert!(!passed, "{out}");
     assert!(
-        out.contains("error/mod.rs:1: `error` (layer 2) imports `app` (layer 8)"),
+        out.contains("error/mod.rs:1: `error` (layer 2) imports `app` (layer 9)"),
         "{out}"
     );
 }
@@ -92,11 +92,11 @@ fn a_grouped_or_root_import_counts_too() {
     let (passed, out) = check(&dir);
     assert!(!passed, "{out}");
     assert!(
-        out.contains("`registry` (layer 5) imports `webhook` (layer 6)"),
+        out.contains("`registry` (layer 5) imports `webhook` (layer 7)"),
         "{out}"
     );
     assert!(
-        out.contains("`service` (layer 3) imports `app` (layer 8)"),
+        out.contains("`service` (layer 3) imports `app` (layer 9)"),
         "{out}"
     );
     assert!(!out.contains("imports `state`"), "{out}");
