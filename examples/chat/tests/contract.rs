@@ -139,7 +139,7 @@ async fn tsc_and_the_asyncapi_parser_accept_the_contract() {
     std::fs::write(&cases_file, serde_json::to_string(&cases).unwrap()).unwrap();
     let events = serde_json::json!({
         "receive": ["ask", "dm", "join", "new message", "who"],
-        "send": ["dm", "new message", "question"],
+        "send": ["clock", "dm", "new message", "question"],
     });
     let path = |p: &str| chat_dir().join(p).display().to_string();
     let env = [

@@ -20,6 +20,7 @@ use crate::invocation::{Invocation, OutputSink};
 use crate::negotiation::ResolvedNegotiation;
 use crate::registry::{Registry, ResolvedFunction};
 use crate::request::{ConnectionContext, TriggerRequest};
+use crate::response::Reply;
 use crate::state::StateMap;
 use crate::timer::{ResolvedTimer, TimerInvocation};
 use axum::Router;
@@ -44,6 +45,9 @@ pub const NEGOTIATION_BINDINGS: [&str; 3] = ["req", "negotiate", "res"];
 /// invokes it like any function, and the app serves `Data.req` with its routes. Nothing reaches the
 /// app unwrapped, so no client request can pose as an invocation.
 pub const ROUTES_FUNCTION: &str = socketio_fn_protocol::paths::FUNCTIONS_ROUTES_FUNCTION;
+
+/// How much larger than the webhook's body limit an invocation's body may be.
+pub const INVOCATION_BODY_FACTOR: usize = 8;
 
 /// A function the host can invoke.
 #[derive(Debug, Clone)]
@@ -90,7 +94,9 @@ impl FunctionsHost {
             targets,
             hooks,
             state,
-            max_body_bytes,
+            // The host repeats the event: the request in `Data` (as escaped JSON text) and again in
+            // `Metadata` (`Request`, `Payload`, the named parameters).
+            max_body_bytes: max_body_bytes.saturating_mul(INVOCATION_BODY_FACTOR),
         }
     }
 
@@ -182,14 +188,16 @@ impl FunctionsHost {
         .with_sink(sink.clone());
         let answer = crate::dispatch::invoke(function, invocation, &self.hooks.0, |result| {
             let value = reply::return_value(result);
-            let status = match result {
-                Ok(_) => StatusCode::OK,
-                Err(e) => e.status(),
+            // What the client is not told (the extension sends a refusal without a body) goes to
+            // the host's log of the invocation.
+            let (status, said) = match result {
+                Ok(Reply::Connect(r)) if !r.status().is_success() => {
+                    (r.status(), r.message().map(str::to_owned))
+                }
+                Ok(_) => (StatusCode::OK, None),
+                Err(e) => (e.status(), Some(e.message().to_owned())),
             };
-            (
-                (value, result.err().map(|e| e.message().to_owned())),
-                status,
-            )
+            ((value, said), status)
         })
         .await;
         HostReply::trigger(answer, function.descriptor.outputs, sink.take())
