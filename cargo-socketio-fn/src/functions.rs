@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const FUNCTION_NAME: &str = socketio_fn_protocol::paths::FUNCTIONS_ROUTES_FUNCTION;
 
 /// What to build and where to write it.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub(crate) struct Args {
     /// The app's Cargo.toml (default: ./Cargo.toml).
     #[arg(long, value_name = "P")]
@@ -57,7 +57,20 @@ pub(crate) fn run(args: &Args) -> Result<(), String> {
         .clone()
         .unwrap_or_else(|| package.root.join("functions-app"));
     let files = if args.bindings {
-        crate::bindings::files(&executable, &package.bin)?
+        // The app lists its functions by running: a build for another target is listed by a build
+        // for this machine.
+        let lister = match &args.target {
+            Some(_) => build(
+                &manifest,
+                &package,
+                &Args {
+                    target: None,
+                    ..args.clone()
+                },
+            )?,
+            None => executable.clone(),
+        };
+        crate::bindings::files(&lister, &package.bin)?
     } else {
         vec![
             ("host.json".to_owned(), host_json(&package.bin)),

@@ -195,6 +195,9 @@ async fn raw_invocations(port: u16) {
             json!({"statusCode": 400}),
             "a 65-character user is refused: {answer}"
         );
+        // The extension sends a refusal without a body: its reason is in the host's log.
+        let log = answer["Logs"][0].as_str().unwrap();
+        assert!(log.contains("at most 64 characters"), "{answer}");
     }
     let accepted = connect_data(true)
         .to_string()
