@@ -43,6 +43,20 @@ pub enum ManifestError {
     /// Two functions share a name (a folder each).
     #[error("two functions are named `{0}`: each function is a folder of the package")]
     Duplicate(&'static str),
+    /// A name the host does not take for a function (a letter, then letters, digits, `_` and `-`,
+    /// at most 128 characters).
+    #[error(
+        "`{0}` is not a Functions function name (a letter, then letters, digits, `_` or `-`; at most 128): rename the function"
+    )]
+    InvalidName(&'static str),
+}
+
+/// The host's rule for function names (a folder each).
+fn is_function_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name.len() <= 128
 }
 
 /// `%WebPubSubForSocketIOHub%`: the hub of a function that names none, for the host to resolve.
@@ -182,6 +196,9 @@ pub fn functions(
     for t in timers {
         out.push((t.name, timer(t)?));
     }
+    if let Some((name, _)) = out.iter().find(|(name, _)| !is_function_name(name)) {
+        return Err(ManifestError::InvalidName(name));
+    }
     out.sort_by(|a, b| a.0.cmp(b.0));
     if let Some(w) = out.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(ManifestError::Duplicate(w[0].0));
@@ -255,6 +272,12 @@ mod tests {
             functions(&twice, &[], &[]),
             Err(ManifestError::Duplicate("f"))
         );
+        let raw = [FunctionDescriptor::new("r#type", "h", "e", noop)];
+        assert_eq!(
+            functions(&raw, &[], &[]),
+            Err(ManifestError::InvalidName("r#type"))
+        );
+        assert!(!is_function_name("_private") && is_function_name("new_message-2"));
     }
 
     #[test]

@@ -100,9 +100,9 @@ impl FunctionsHost {
         }
     }
 
-    /// `router` with the invocation endpoint in front: a POST to a function's name is an invocation,
-    /// anything else goes to the app's routes (reached through the package's forwarding HTTP
-    /// function).
+    /// `router` with the invocation endpoint in front: a POST to a function's name is an invocation
+    /// (the routes function's `Data.req` is then served by `router`); anything else (the host's
+    /// readiness probe) goes to `router` as it is.
     pub(crate) fn wrap(self, router: Router) -> Router {
         let host = Arc::new(self);
         let intercept = axum::middleware::from_fn(move |request: Request, next: Next| {
