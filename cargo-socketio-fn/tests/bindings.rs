@@ -245,6 +245,16 @@ async fn raw_invocations(port: u16) {
             .contains("not a JSON object"),
         "{answer}"
     );
+    // A function this build does not have (a package older than the binary): still an answer.
+    let answer = raw(port, "no_such_function", "{}").await;
+    assert_eq!(answer["ReturnValue"], json!({"statusCode": 404}));
+    assert!(
+        answer["Logs"][0]
+            .as_str()
+            .unwrap()
+            .contains("no function `no_such_function`"),
+        "{answer}"
+    );
     // A timer with the host's TimerInfo.
     let info = timer_info("2026-12-07T20:00:00Z", "2026-12-07T20:10:00Z", true);
     let answer = raw(

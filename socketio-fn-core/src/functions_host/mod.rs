@@ -114,6 +114,9 @@ impl FunctionsHost {
                 match target {
                     Some(Target::Routes) => host.routes(request, next).await,
                     Some(target) => host.invoke(target, request).await,
+                    None if is_invocation(&request) => {
+                        HostReply::unknown(request.uri().path()).into_response()
+                    }
                     None => next.run(request).await,
                 }
             }
@@ -214,6 +217,19 @@ impl FunctionsHost {
         let result = crate::timer::run(timer, invocation).await;
         HostReply::timer(result, timer.descriptor.outputs, sink.take())
     }
+}
+
+/// The header the host puts on every invocation (HOST `DefaultHttpWorkerService`).
+pub const INVOCATION_ID_HEADER: &str = "x-azure-functions-invocationid";
+
+/// A request the host sent as an invocation (a POST to `/<name>` with its invocation id): with no
+/// function of that name in this build, it still gets an answer, so the service is not left waiting.
+fn is_invocation(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == Method::POST
+        && request.headers().contains_key(INVOCATION_ID_HEADER)
+        && path.len() > 1
+        && !path[1..].contains('/')
 }
 
 /// The connection context of a trigger invocation: `Metadata.ConnectionContext` (the extension's

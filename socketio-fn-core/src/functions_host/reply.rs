@@ -104,6 +104,26 @@ impl HostReply {
         reply
     }
 
+    /// An invocation of a function this build does not have (the package and the binary differ):
+    /// status 404 to the trigger, or to an HTTP output, and the reason logged.
+    pub(super) fn unknown(path: &str) -> Self {
+        let reason = format!(
+            "no function `{}` in this build: package the app again (`cargo socketio-fn functions --bindings`)",
+            path.trim_start_matches('/')
+        );
+        tracing::error!(error = %Escaped(&reason), "invocation of an unknown function");
+        let mut reply = Self {
+            logs: vec![Escaped(&reason).to_string()],
+            return_value: json!({ "statusCode": 404 }),
+            ..Self::default()
+        };
+        reply.outputs.insert(
+            NEGOTIATION_BINDINGS[2].into(),
+            json!({ "statusCode": 404, "body": reason, "headers": {"Content-Type": "text/plain; charset=utf-8"} }),
+        );
+        reply
+    }
+
     pub(super) fn into_response(self) -> Response {
         let body = json!({
             "Outputs": self.outputs,
