@@ -119,6 +119,18 @@ async fn a_refused_connect_carries_the_reason() {
 }
 
 #[tokio::test]
+async fn a_client_builder_does_not_show_its_auth_payload() {
+    let app = app().await;
+    let builder = app
+        .client()
+        .user("ann")
+        .auth(serde_json::json!({ "token": "s3cret-t0ken" }));
+    let shown = format!("{builder:?}");
+    assert!(!shown.contains("s3cret-t0ken"), "{shown}");
+    assert!(shown.contains("<redacted>") && shown.contains("ann"), "{shown}");
+}
+
+#[tokio::test]
 async fn a_wait_is_bounded_and_says_what_it_saw() {
     let app = app().await;
     let alice = app

@@ -14,6 +14,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+/// The `event` attribute of a timer's invocation metrics.
+pub(crate) const TIMER_EVENT: &str = "timer";
+
 /// How late a run may start and still not be past due.
 const PAST_DUE_AFTER: Duration = Duration::from_secs(1);
 
@@ -81,13 +84,22 @@ pub(crate) async fn run(
         otel.name = name,
         otel.kind = "internal",
     );
+    crate::telemetry::in_flight(name, 1);
     let started = Instant::now();
     let result = std::panic::AssertUnwindSafe((timer.descriptor.invoke)(invocation))
         .catch_unwind()
         .instrument(span.clone())
         .await
         .unwrap_or_else(|_| Err(InvocationError::function("the timer function panicked")));
-    let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let took = started.elapsed();
+    let duration_ms = took.as_secs_f64() * 1000.0;
+    crate::telemetry::in_flight(name, -1);
+    let outcome = if result.is_ok() {
+        "Succeeded"
+    } else {
+        "Failed"
+    };
+    crate::telemetry::invocation(name, TIMER_EVENT, outcome, took);
     let _entered = span.enter();
     match &result {
         Ok(()) => tracing::info!(

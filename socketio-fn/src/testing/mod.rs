@@ -137,8 +137,8 @@ impl TestApp {
     }
 }
 
-/// A client to connect: its hub, namespace, user, query and auth payload.
-#[derive(Debug)]
+/// A client to connect: its hub, namespace, user, query and auth payload. Its `Debug` leaves the
+/// auth payload out (it may hold a token).
 pub struct ClientBuilder<'a> {
     app: &'a TestApp,
     hub: Option<String>,
@@ -147,6 +147,19 @@ pub struct ClientBuilder<'a> {
     query: Vec<(String, String)>,
     auth: Option<Value>,
     timeout: Duration,
+}
+
+impl std::fmt::Debug for ClientBuilder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("hub", &self.hub)
+            .field("namespace", &self.namespace)
+            .field("user", &self.user)
+            .field("query", &self.query)
+            .field("auth", &self.auth.as_ref().map(|_| "<redacted>"))
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ClientBuilder<'_> {
