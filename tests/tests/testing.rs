@@ -127,7 +127,10 @@ async fn a_client_builder_does_not_show_its_auth_payload() {
         .auth(serde_json::json!({ "token": "s3cret-t0ken" }));
     let shown = format!("{builder:?}");
     assert!(!shown.contains("s3cret-t0ken"), "{shown}");
-    assert!(shown.contains("<redacted>") && shown.contains("ann"), "{shown}");
+    assert!(
+        shown.contains("<redacted>") && shown.contains("ann"),
+        "{shown}"
+    );
 }
 
 #[tokio::test]
