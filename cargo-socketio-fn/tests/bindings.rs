@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{fresh_dir, shown, tool, workspace};
+use support::{as_the_host, fresh_dir, shown, tool, workspace};
 
 /// host.json: the preview bundle (the only one with the Socket.IO extension), the app started with
 /// the bindings argument, no forwarding, routes without a prefix.
@@ -115,22 +115,18 @@ fn check_functions(package: &Package) {
 fn start_handler(package: &Package, port: u16, settings: &BTreeMap<String, String>) -> Running {
     let description = &package.host["customHandler"]["description"];
     let executable = description["defaultExecutablePath"].as_str().unwrap();
-    let mut command = Command::new(package.dir.join(executable));
-    command.current_dir(&package.dir).env_clear();
-    for arg in description["arguments"].as_array().unwrap() {
-        command.arg(arg.as_str().unwrap());
-    }
-    for name in ["PATH", "HOME", "LD_LIBRARY_PATH"] {
-        if let Ok(v) = std::env::var(name) {
-            command.env(name, v);
-        }
-    }
-    command
-        .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
-        .envs(settings)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    Running(command.spawn().unwrap())
+    let arguments: Vec<&str> = description["arguments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    let settings: Vec<(&str, &str)> = settings
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut command = as_the_host(&package.dir, executable, &arguments, port, &settings);
+    Running(command.stderr(Stdio::inherit()).spawn().unwrap())
 }
 
 /// Waits for the handler to answer (the host's readiness probe: any response counts).

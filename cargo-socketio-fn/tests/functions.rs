@@ -15,9 +15,9 @@ use socketio_fn_core::protocol::AccessKey;
 use socketio_fn_core::protocol::cloud_events::UpstreamRequest;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
-use support::{fresh_dir, new_app, shown, tool};
+use support::{as_the_host, fresh_dir, new_app, shown, tool};
 
 const KEY: &str = "functions-test-access-key";
 
@@ -95,24 +95,14 @@ fn check_zip(path: &Path, folder: &Path) {
 /// The executable as the host runs it: in the folder, with only the host's variables and the app
 /// settings in its environment.
 fn start_as_the_host(folder: &Path, port: u16) -> Running {
-    let mut command = Command::new(folder.join("packaged-app"));
-    command.current_dir(folder).env_clear();
-    for name in ["PATH", "HOME", "LD_LIBRARY_PATH"] {
-        if let Ok(v) = std::env::var(name) {
-            command.env(name, v);
-        }
-    }
-    command
-        .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
-        .env("FUNCTIONS_WORKER_RUNTIME", "custom")
-        .env("SOCKETIO_FN_LOG_FORMAT", "json")
-        .env(
-            "WebPubSubForSocketIOConnectionString",
-            format!("Endpoint=http://localhost;AccessKey={KEY};Version=1.0;"),
-        )
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    Running(command.spawn().unwrap())
+    let connection = format!("Endpoint=http://localhost;AccessKey={KEY};Version=1.0;");
+    let settings = [
+        ("FUNCTIONS_WORKER_RUNTIME", "custom"),
+        ("SOCKETIO_FN_LOG_FORMAT", "json"),
+        ("WebPubSubForSocketIOConnectionString", connection.as_str()),
+    ];
+    let mut command = as_the_host(folder, "packaged-app", &[], port, &settings);
+    Running(command.stderr(Stdio::null()).spawn().unwrap())
 }
 
 #[tokio::test]

@@ -71,3 +71,27 @@ pub(crate) fn cargo() -> Command {
     command.env("CARGO_TARGET_DIR", nested_target());
     command
 }
+
+/// A packaged executable as the Functions host starts it: in the package's folder, with the arguments
+/// of `host.json`, and only the host's variables (`FUNCTIONS_CUSTOMHANDLER_PORT`, and PATH, HOME and
+/// the loader's path) and the app settings in its environment. Its standard output is dropped.
+pub(crate) fn as_the_host(
+    folder: &Path,
+    executable: &str,
+    arguments: &[&str],
+    port: u16,
+    settings: &[(&str, &str)],
+) -> Command {
+    let mut command = Command::new(folder.join(executable));
+    command.current_dir(folder).env_clear().args(arguments);
+    for name in ["PATH", "HOME", "LD_LIBRARY_PATH"] {
+        if let Ok(v) = std::env::var(name) {
+            command.env(name, v);
+        }
+    }
+    command
+        .env("FUNCTIONS_CUSTOMHANDLER_PORT", port.to_string())
+        .envs(settings.iter().copied())
+        .stdout(std::process::Stdio::null());
+    command
+}

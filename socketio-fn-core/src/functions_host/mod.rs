@@ -24,7 +24,6 @@ use crate::response::Reply;
 use crate::state::StateMap;
 use crate::timer::{ResolvedTimer, TimerInvocation};
 use axum::Router;
-use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -55,7 +54,6 @@ enum Target {
     Trigger(usize),
     Negotiation(Arc<ResolvedNegotiation>),
     Timer(Arc<ResolvedTimer>),
-    Routes,
 }
 
 /// The invocation endpoint: `POST /<FunctionName>` for each function, ahead of the app's routes.
@@ -76,7 +74,6 @@ impl FunctionsHost {
         (hooks, state, max_body_bytes): (Hooks, StateMap, usize),
     ) -> Self {
         let mut targets = HashMap::new();
-        targets.insert(format!("/{ROUTES_FUNCTION}"), Target::Routes);
         for (i, f) in registry.functions().iter().enumerate() {
             targets.insert(format!("/{}", f.descriptor.name), Target::Trigger(i));
         }
@@ -108,11 +105,13 @@ impl FunctionsHost {
         let intercept = axum::middleware::from_fn(move |request: Request, next: Next| {
             let host = host.clone();
             async move {
-                let target = (request.method() == Method::POST)
-                    .then(|| host.targets.get(request.uri().path()).cloned())
-                    .flatten();
+                let post = request.method() == Method::POST;
+                let path = request.uri().path();
+                if post && path.strip_prefix('/') == Some(ROUTES_FUNCTION) {
+                    return host.routes(request, next).await;
+                }
+                let target = post.then(|| host.targets.get(path).cloned()).flatten();
                 match target {
-                    Some(Target::Routes) => host.routes(request, next).await,
                     Some(target) => host.invoke(target, request).await,
                     None if is_invocation(&request) => {
                         HostReply::unknown(request.uri().path()).into_response()
@@ -147,7 +146,6 @@ impl FunctionsHost {
             }
             (Ok(p), Target::Negotiation(n)) => reply::negotiation(&n, &p, &self.state).await,
             (Ok(p), Target::Timer(t)) => self.timer(&t, &p).await,
-            (Ok(_), Target::Routes) => HostReply::default(),
         };
         reply.into_response()
     }
@@ -279,9 +277,4 @@ fn context(
         signature: text("signature").map(Into::into),
     };
     ConnectionContext::new(&event, HeaderMap::new()).with_headers(headers)
-}
-
-/// A JSON body (used by the replies).
-fn json_body(value: &serde_json::Value) -> Body {
-    Body::from(serde_json::to_vec(value).unwrap_or_default())
 }

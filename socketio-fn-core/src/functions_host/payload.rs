@@ -12,7 +12,7 @@ use crate::request::{
 };
 use crate::timer::{ScheduleStatus, TimerInfo};
 use serde_json::{Map, Value};
-use socketio_fn_protocol::cloud_events::{EventKind, MultiMap};
+use socketio_fn_protocol::cloud_events::{ConnectBody, EventKind};
 use socketio_fn_protocol::packet::{EventData, Packet, PacketType};
 
 /// Why an invocation request cannot be decoded (answered to the host with status 400 and the reason).
@@ -64,13 +64,19 @@ pub(crate) fn unwrap(value: &Value) -> Value {
 }
 
 fn object(value: Value, what: &'static str) -> Result<Map<String, Value>, PayloadError> {
-    match value {
-        Value::Object(map) => Ok(map),
-        other => Err(PayloadError::Shape {
-            what,
-            reason: format!("expected an object, found {other}"),
-        }),
-    }
+    // The kind of value only: the value itself is the sender's and may be large.
+    let found = match value {
+        Value::Object(map) => return Ok(map),
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+    };
+    Err(PayloadError::Shape {
+        what,
+        reason: format!("expected an object, found {found}"),
+    })
 }
 
 impl Payload {
@@ -115,26 +121,25 @@ impl Payload {
             _ => String::new(),
         };
         let (namespace, socket_id) = (text("namespace"), text("socketId"));
-        let map = |field: &'static str| -> Result<MultiMap, PayloadError> {
-            match member(&request, field).map(unwrap) {
-                None | Some(Value::Null) => Ok(MultiMap::new()),
-                Some(v) => multimap(&v).ok_or(PayloadError::Shape {
-                    what: field,
-                    reason: "expected an object of strings or lists of strings".into(),
-                }),
-            }
-        };
         Ok(match kind {
-            EventKind::Connect => TriggerRequest::Connect(SocketIoConnectRequest {
-                claims: map("claims")?,
-                query: map("query")?,
-                headers: map("headers")?,
-                client_certificates: member(&request, "clientCertificates")
-                    .and_then(|v| serde_json::from_value(unwrap(v)).ok())
-                    .unwrap_or_default(),
-                namespace,
-                socket_id,
-            }),
+            EventKind::Connect => {
+                // The members the service's connect body has, read by the same rules.
+                let body: ConnectBody =
+                    serde_json::from_value(Value::Object(request)).map_err(|e| {
+                        PayloadError::Shape {
+                            what: "the connect request",
+                            reason: e.to_string(),
+                        }
+                    })?;
+                TriggerRequest::Connect(SocketIoConnectRequest {
+                    claims: body.claims,
+                    query: body.query,
+                    headers: body.headers,
+                    client_certificates: body.client_certificates,
+                    namespace,
+                    socket_id,
+                })
+            }
             EventKind::Connected => TriggerRequest::Connected(SocketIoConnectedRequest {
                 namespace,
                 socket_id,
@@ -200,27 +205,6 @@ fn message(
         ack_id,
         payload,
     })
-}
-
-/// An object of strings or lists of strings as a [`MultiMap`].
-pub(crate) fn multimap(value: &Value) -> Option<MultiMap> {
-    let Value::Object(map) = value else {
-        return None;
-    };
-    let mut out = MultiMap::new();
-    for (key, value) in map {
-        let values = match value {
-            Value::String(s) => vec![s.clone()],
-            Value::Array(items) => items
-                .iter()
-                .map(|v| v.as_str().map(str::to_owned))
-                .collect::<Option<Vec<_>>>()?,
-            Value::Null => Vec::new(),
-            _ => return None,
-        };
-        out.insert(key.clone(), values);
-    }
-    Some(out)
 }
 
 /// The timer trigger's `TimerInfo` (`Data.<timer>`): `ScheduleStatus` (`Last`, `Next`,
@@ -305,16 +289,27 @@ mod tests {
         assert!(c.headers.is_empty());
         let bad =
             payload(json!({"claims": {"sub": 5}})).trigger_request("socketio", EventKind::Connect);
+        let error = bad.unwrap_err().to_string();
         assert!(
-            bad.unwrap_err()
-                .to_string()
-                .contains("`claims` cannot be read")
+            error.contains("`the connect request` cannot be read")
+                && error.contains("`sub` must be a string or an array of strings"),
+            "{error}"
         );
     }
 
     #[test]
     fn bad_invocations_say_why() {
         assert!(Payload::parse(b"[1]").is_err());
+        // The kind of a wrong value is named, not the value (the sender's, maybe large).
+        let wrong = payload(json!(["not-an-object-12345"]))
+            .trigger_request("socketio", EventKind::Connect)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            wrong.contains("expected an object, found an array"),
+            "{wrong}"
+        );
+        assert!(!wrong.contains("not-an-object-12345"), "{wrong}");
         let missing = Payload::parse(br#"{"Data": {}}"#)
             .unwrap()
             .trigger_request("socketio", EventKind::Connected);

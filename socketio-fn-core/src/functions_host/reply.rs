@@ -5,17 +5,19 @@
 //! `TriggerHandlesReturnValue`): `{"statusCode": 401}` refuses a connect, `{"statusCode": 200,
 //! "ack": [...]}` answers an acked event. It is never null: the extension waits for a value.
 
-use super::payload::{Payload, member, multimap, unwrap};
-use super::{NEGOTIATION_BINDINGS, PayloadError, json_body};
+use super::payload::{Payload, member, unwrap};
+use super::{NEGOTIATION_BINDINGS, PayloadError};
 use crate::negotiation::{NegotiationInvocation, ResolvedNegotiation};
 use crate::registry::OutputBinding;
 use crate::response::{InvocationError, Reply};
 use crate::service::SocketIoNegotiationResult;
 use crate::state::StateMap;
+use axum::body::Body;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
+use socketio_fn_protocol::cloud_events::multimap_from_json;
 use socketio_fn_protocol::log::Escaped;
 
 /// The answer to one invocation.
@@ -130,7 +132,7 @@ impl HostReply {
             "Logs": self.logs,
             "ReturnValue": self.return_value,
         });
-        let mut response = Response::new(json_body(&body));
+        let mut response = Response::new(Body::from(serde_json::to_vec(&body).unwrap_or_default()));
         response
             .headers_mut()
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -165,7 +167,7 @@ pub(super) async fn negotiation(
     let headers = request_headers(member(&request, "Headers").map(unwrap));
     let query = member(&request, "Query")
         .map(unwrap)
-        .and_then(|q| multimap(&q))
+        .and_then(|q| multimap_from_json(q).ok())
         .unwrap_or_default();
     let invocation = NegotiationInvocation {
         result,
@@ -231,19 +233,14 @@ fn negotiation_result(value: Value) -> Option<SocketIoNegotiationResult> {
     let text = |name| member(&map, name)?.as_str().map(str::to_owned);
     let (endpoint, path, token) = (text("endpoint")?, text("path")?, text("token")?);
     let endpoint = endpoint.trim_end_matches('/').to_owned();
-    let url = text("url").unwrap_or_else(|| format!("{endpoint}{path}?access_token={token}"));
-    Some(SocketIoNegotiationResult {
-        endpoint,
-        path,
-        token,
-        url,
-    })
+    Some(SocketIoNegotiationResult::from_parts(endpoint, path, token))
 }
 
 /// The HTTP trigger's headers (`{"Name": ["value"]}` or `{"Name": "value"}`).
 fn request_headers(value: Option<Value>) -> HeaderMap {
     let mut headers = HeaderMap::new();
-    for (name, values) in value.as_ref().and_then(multimap).unwrap_or_default() {
+    let headers_map = value.and_then(|v| multimap_from_json(v).ok());
+    for (name, values) in headers_map.unwrap_or_default() {
         let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
             continue;
         };

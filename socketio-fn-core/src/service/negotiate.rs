@@ -41,7 +41,12 @@ impl std::fmt::Debug for SocketIoNegotiationResult {
 
 impl SocketIoNegotiationResult {
     fn new(endpoint: String, hub: &str, token: String) -> Self {
-        let path = client_path(hub);
+        Self::from_parts(endpoint, client_path(hub), token)
+    }
+
+    /// A result from its endpoint (no trailing slash), client path and token, as the Functions host's
+    /// `socketionegotiation` input gives them; the URL is made from them.
+    pub(crate) fn from_parts(endpoint: String, path: String, token: String) -> Self {
         let url = format!("{endpoint}{path}?access_token={token}");
         Self {
             endpoint,

@@ -29,34 +29,29 @@ pub(crate) fn spawn_timers(timers: &[Arc<ResolvedTimer>], state: &StateMap) -> J
     set
 }
 
-fn now() -> u64 {
+/// The time since the epoch (UTC).
+fn now() -> Duration {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
         .unwrap_or_default()
 }
 
 async fn every_occurrence(timer: Arc<ResolvedTimer>, state: StateMap) {
     let name = timer.descriptor.name;
-    let mut last = now();
+    // The previous occurrence (at first, the start): the next one comes strictly after it, so an
+    // early wake-up (the wall clock set back) never runs one occurrence twice.
+    let mut last = now().as_secs();
     loop {
-        let Some(next) = timer.schedule.next_after(now()) else {
+        let Some(next) = timer.schedule.next_after(now().as_secs().max(last)) else {
             tracing::warn!(
                 function = name,
                 "the schedule has no next occurrence: the timer stops"
             );
             return;
         };
-        let wait = Duration::from_secs(next.saturating_sub(now()));
-        // Whole seconds: wake at the start of the occurrence's second.
-        let subsec = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        tokio::time::sleep(wait.saturating_sub(Duration::from_nanos(u64::from(subsec)))).await;
-        let started = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+        // Wake at the start of the occurrence's second.
+        tokio::time::sleep(Duration::from_secs(next).saturating_sub(now())).await;
+        let started = now();
         let info = TimerInfo {
             schedule_status: Some(ScheduleStatus {
                 last: rfc3339(last),

@@ -130,6 +130,20 @@ impl DisconnectedBody {
 /// The body of a `connected` event.
 pub const CONNECTED_BODY: &str = "{}";
 
+/// A JSON object of strings or arrays of strings (`null` values and a `null` object read as empty,
+/// other array items as JSON text) as a [`MultiMap`]: the rule of the `connect` body's maps, for
+/// other JSON carrying the same maps (the Functions host's request objects).
+///
+/// ```
+/// use socketio_fn::protocol::cloud_events::multimap_from_json;
+/// let m = multimap_from_json(serde_json::json!({"a": "1", "b": ["2", 3], "c": null})).unwrap();
+/// assert_eq!((m["a"].clone(), m["b"].clone(), m["c"].len()), (vec!["1".to_owned()], vec!["2".to_owned(), "3".to_owned()], 0));
+/// assert!(multimap_from_json(serde_json::json!({"a": 5})).is_err());
+/// ```
+pub fn multimap_from_json(value: Value) -> Result<MultiMap, serde_json::Error> {
+    multimap(value)
+}
+
 fn multimap<'de, D: Deserializer<'de>>(d: D) -> Result<MultiMap, D::Error> {
     use serde::de::Error as _;
     let raw: Option<BTreeMap<String, Value>> = Option::deserialize(d)?;

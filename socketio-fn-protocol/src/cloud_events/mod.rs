@@ -8,7 +8,7 @@ mod request;
 
 pub use bodies::{
     BodyError, CONNECTED_BODY, ClientCertificate, ConnectBody, DisconnectedBody, MultiMap,
-    query_multimap, to_multimap,
+    multimap_from_json, query_multimap, to_multimap,
 };
 pub use envelope::{CloudEvent, handshake_headers, list};
 pub use request::UpstreamRequest;
