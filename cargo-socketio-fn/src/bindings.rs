@@ -2,7 +2,7 @@
 //! written from the app's own registry. The built app is run with `SOCKETIO_FN_FUNCTIONS_MANIFEST`
 //! and writes each function's `function.json` (`socketiotrigger` with `socketio` outputs,
 //! `httpTrigger` with `socketionegotiation`, `timerTrigger`); this adds `host.json` and the HTTP
-//! function that forwards the app's own routes.
+//! function of the app's own routes (invoked like the others: the app serves its `Data.req`).
 
 use crate::functions::{FUNCTION_NAME, Files, function_json};
 use serde_json::{Value, json};

@@ -376,3 +376,36 @@ async fn a_token_is_reused_for_its_url_only() {
     assert!(verify(&token(2), access_key, &url(2), DEFAULT_LEEWAY_SECS).is_ok());
     assert!(verify(&token(2), access_key, &url(0), DEFAULT_LEEWAY_SECS).is_err());
 }
+
+/// The six actions the Functions extension's `socketio` output binding knows go to it as JSON that
+/// the extension's reading (`SocketIoAction::from_json`, checked against the vectors above) turns back
+/// into the same action; every other action, and a send with a TTL, stays with the app's REST client.
+#[test]
+fn binding_json_round_trips_through_the_extensions_reading() {
+    let six = [
+        SocketIoAction::send_to_namespace("e", ("a", 1))
+            .in_namespace("/ns")
+            .except_rooms(["x"]),
+        SocketIoAction::send_to_rooms(["r1", "r2"], "e", (true,)).except_rooms(["x"]),
+        SocketIoAction::send_to_socket("s1", "e", ()),
+        SocketIoAction::add_socket_to_room("s1", "r").in_namespace("/ns"),
+        SocketIoAction::remove_socket_from_room("s1", "r"),
+        SocketIoAction::disconnect_sockets(["r"]).close_underlying_connection(true),
+    ];
+    for action in six {
+        let json = action.to_binding_json().unwrap();
+        assert_eq!(json["actionName"], action.name(), "{json}");
+        assert_eq!(SocketIoAction::from_json(&json).unwrap(), vec![action]);
+    }
+    let others = [
+        SocketIoAction::send_to_user("u", "e", ()),
+        SocketIoAction::broadcast_from("s1", "e", ()),
+        SocketIoAction::add_user_to_room("u", "r"),
+        SocketIoAction::remove_user_from_all_rooms("u"),
+        SocketIoAction::close_connection("c", "bye"),
+        SocketIoAction::send_to_namespace("e", ()).with_ttl(std::time::Duration::from_secs(5)),
+    ];
+    for action in others {
+        assert_eq!(action.to_binding_json(), None, "{action:?}");
+    }
+}
